@@ -1,0 +1,14 @@
+import { DashboardCounts } from '@/components/dashboard/DashboardCounts';
+import { currentUser } from '@/server/auth/current-user';
+
+export const metadata = { title: 'Dashboard' };
+
+export default async function DashboardPage() {
+  const user = await currentUser();
+  return (
+    <>
+      <h1>Welcome, {user?.username ?? user?.email}</h1>
+      <DashboardCounts />
+    </>
+  );
+}

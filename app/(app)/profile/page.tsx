@@ -1,0 +1,14 @@
+import { ApiKeysPanel } from '@/components/profile/ApiKeysPanel';
+import { ProfileForm } from '@/components/profile/ProfileForm';
+
+export const metadata = { title: 'Profile' };
+
+export default function ProfilePage() {
+  return (
+    <>
+      <h1>Your account</h1>
+      <ProfileForm />
+      <ApiKeysPanel />
+    </>
+  );
+}

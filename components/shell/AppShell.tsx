@@ -1,0 +1,40 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { NavLinks } from './NavLinks';
+import { SignOutButton } from './SignOutButton';
+
+export interface ShellUser {
+  name: string;
+  email: string;
+  role: 'user' | 'admin';
+}
+
+export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link href="/dashboard" className="brand">
+          CyxWiz
+        </Link>
+        <div className="topbar-user">
+          <Link href="/profile" className="user-chip" title={user.email}>
+            <span className="avatar" aria-hidden="true">
+              {user.name.slice(0, 1).toUpperCase()}
+            </span>
+            <span className="user-name">{user.name}</span>
+          </Link>
+          <SignOutButton />
+        </div>
+      </header>
+      <nav className="sidebar" aria-label="Main">
+        <NavLinks isAdmin={user.role === 'admin'} />
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs whatever `npm start` / `npm test` need and is missing, then returns quickly when all is there.
+# Usage: bash scripts/setup.sh start|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-start}"
+FERRETDB_VERSION="v1.24.0"
+
+log() { printf '[setup] %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    log "need root to run: $*"; exit 1; fi
+}
+
+# 1. Debian packages. Chromium (browser tests) and libvulkan1 (Dawn finds SwiftShader's Vulkan ICD,
+#    which ships inside the chromium package, through the Vulkan loader).
+debs=(libvulkan1)
+[ "$mode" = test ] && debs+=(chromium)
+missing=()
+for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null; then
+    log "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    log "please install: ${missing[*]} (no apt-get on this machine)"; exit 1
+  fi
+fi
+
+# 2. npm packages, re-installed only when package.json or the lockfile changed.
+stamp=node_modules/.cyxwiz-install-stamp
+want=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  log "installing npm packages"
+  # npm ci fails here when the lockfile names other platforms' optional binaries; install works.
+  npm install --no-audit --no-fund --loglevel=error
+  want=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
+  echo "$want" > "$stamp"
+fi
+
+# 3. The embedded database: mongod when on PATH, else FerretDB built from the Go module proxy.
+if [ -z "${MONGODB_URI:-}" ] && ! command -v mongod >/dev/null && [ ! -x .tools/bin/ferretdb ]; then
+  command -v go >/dev/null || { log "Go is needed to build the embedded database (FerretDB). Install Go, or set MONGODB_URI."; exit 1; }
+  log "building FerretDB $FERRETDB_VERSION (once; about a minute)"
+  # `go install …@v1.24.1` fails here: that version is not served by the module proxy (403), and
+  # go install also needs the module's version list, which the proxy refuses. So we download the
+  # pinned module, copy it, write the version file its build expects, and build it in place.
+  src=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  [ -n "$src" ] || { log "could not download FerretDB $FERRETDB_VERSION from the Go module proxy"; exit 1; }
+  work=.tools/ferretdb-src
+  rm -rf "$work" && mkdir -p .tools/bin && cp -r "$src" "$work" && chmod -R u+w "$work"
+  echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
+  (cd "$work" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o ../bin/ferretdb ./cmd/ferretdb)
+  rm -rf "$work"
+fi

@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the database, the web app and the collaboration socket on one port, with demo data.
+ * Flags: --dev (Next dev server), --port N, --data-dir DIR, --no-seed.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { bootstrapDatabase, type ReadyDatabase } from '../server/db/bootstrap';
+import { startAppServer, COLLAB_PATH, type AppServer } from '../server/http/app-server';
+import { pruneExpiredHits } from '../server/auth/rate-limit';
+import { DEMO_ADMIN, DEMO_USER, seedDemo } from '../server/seed';
+import { ensureAuthSecret } from './lib/auth-secret';
+import { ensureNextBuild } from './lib/next-build';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (message: string) => console.log(`[cyxwiz] ${message}`);
+
+const { values: flags } = parseArgs({
+  options: {
+    dev: { type: 'boolean', default: false },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'no-seed': { type: 'boolean', default: false },
+  },
+});
+
+let database: ReadyDatabase | null = null;
+let app: AppServer | null = null;
+
+async function main() {
+  const started = Date.now();
+  const port = Number(flags.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a number from 1 to 65535, got "${flags.port ?? process.env.PORT}".`);
+  const hostname = process.env.HOST ?? '127.0.0.1';
+  const dataDir = path.resolve(root, flags['data-dir'] ?? process.env.CYXWIZ_DATA_DIR ?? '.data');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down…`);
+    await app?.close().catch((e: unknown) => console.error(e));
+    await database?.stop();
+    log('stopped; the database is flushed.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  database = await bootstrapDatabase({ root, dataDir, uri: process.env.MONGODB_URI || undefined });
+  log(`database: ${database.description}`);
+  if (!flags.dev) ensureNextBuild(root, log);
+  process.env.MONGODB_URI = database.uri;
+  process.env.AUTH_SECRET = ensureAuthSecret(dataDir);
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+
+  const db = database.db;
+  setInterval(() => void pruneExpiredHits(db).catch(() => undefined), 10 * 60_000).unref();
+
+  const seed = !flags['no-seed'] && process.env.SEED_DEMO !== '0';
+  if (seed) await seedDemo(database.db);
+
+  app = await startAppServer({ dir: root, port, hostname, dev: flags.dev, trustProxy: process.env.TRUST_PROXY === '1' });
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${app.url}`);
+  log(`collaboration socket: ${app.url.replace(/^http/, 'ws')}${COLLAB_PATH}`);
+  if (seed) {
+    log(`demo admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
+    log(`demo user:  ${DEMO_USER.email} / ${DEMO_USER.password}`);
+  }
+  log('press Ctrl-C to stop');
+}
+
+main().catch(async (error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`[cyxwiz] could not start: ${message}`);
+  await app?.close().catch(() => undefined);
+  await database?.stop();
+  process.exit(1);
+});

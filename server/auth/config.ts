@@ -1,0 +1,49 @@
+import type { NextAuthConfig } from 'next-auth';
+import type { Role } from '../db/collections';
+
+declare module 'next-auth' {
+  interface Session {
+    user: { id: string; role: Role; name?: string | null; email?: string | null; image?: string | null };
+  }
+  interface User {
+    role?: Role;
+  }
+}
+
+export const SIGN_IN_PATH = '/signin';
+
+/** Pages that need a signed-in user; the proxy sends everyone else to sign in. */
+export const PROTECTED_PREFIXES = ['/dashboard', '/models', '/jobs', '/machines', '/wallet', '/admin', '/profile'];
+
+export function isProtectedPath(pathname: string): boolean {
+  return PROTECTED_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+/**
+ * The part of the Auth.js configuration that needs no database, so the proxy can use it.
+ * server/auth/next-auth.ts adds the adapter and the providers.
+ */
+export const baseAuthConfig = {
+  pages: { signIn: SIGN_IN_PATH },
+  // Credentials sign-in needs JWT sessions in Auth.js; OAuth accounts still go through the adapter.
+  session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
+  trustHost: true,
+  providers: [],
+  callbacks: {
+    authorized({ auth, request }) {
+      return isProtectedPath(request.nextUrl.pathname) ? Boolean(auth?.user) : true;
+    },
+    jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.role = user.role ?? 'user';
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = token.sub ?? '';
+      session.user.role = (token.role as Role | undefined) ?? 'user';
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;

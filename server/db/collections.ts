@@ -1,0 +1,71 @@
+import type { Db, ObjectId } from 'mongodb';
+
+export type Role = 'user' | 'admin';
+
+/** Shared with the Auth.js MongoDB adapter, which owns `name`, `email`, `image` and `emailVerified`. */
+export interface UserDoc {
+  _id: ObjectId;
+  email: string;
+  name?: string | null;
+  username?: string;
+  image?: string | null;
+  emailVerified?: Date | null;
+  passwordHash?: string;
+  role?: Role;
+  createdAt?: Date;
+}
+
+export interface ApiKeyDoc {
+  _id: ObjectId;
+  userId: ObjectId;
+  name: string;
+  /** SHA-256 of the whole key, hex; the key itself is never stored. */
+  hash: string;
+  /** First characters of the key, so people can tell their keys apart. */
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface RateLimitDoc {
+  _id: string;
+  count: number;
+  windowStart: Date;
+  expiresAt: Date;
+}
+
+export interface AuditDoc {
+  _id?: ObjectId;
+  at: Date;
+  actorId: ObjectId | null;
+  action: string;
+  target?: string;
+  ip?: string | null;
+}
+
+export interface ModelDoc {
+  _id: ObjectId;
+  ownerId: ObjectId;
+  name: string;
+  description?: string;
+  /** Derived JSON snapshot of the graph (the Yjs document is the source of truth once collab lands). */
+  graph: { nodes: unknown[]; edges: unknown[] };
+  collaborators: { userId: ObjectId; role: 'editor' | 'viewer' }[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function collections(db: Db) {
+  return {
+    users: db.collection<UserDoc>('users'),
+    apiKeys: db.collection<ApiKeyDoc>('apiKeys'),
+    rateLimits: db.collection<RateLimitDoc>('rateLimits'),
+    audit: db.collection<AuditDoc>('audit'),
+    models: db.collection<ModelDoc>('models'),
+    jobs: db.collection('jobs'),
+    machines: db.collection('machines'),
+    ledger: db.collection('ledger'),
+  };
+}

@@ -1,0 +1,20 @@
+import type { Db } from 'mongodb';
+
+/** Creates every index the app relies on; safe to run at each start. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await Promise.all([
+    db.collection('users').createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
+    db.collection('users').createIndex({ username: 1 }, { unique: true, sparse: true, name: 'username_unique' }),
+    db.collection('accounts').createIndex({ provider: 1, providerAccountId: 1 }, { unique: true, name: 'provider_account' }),
+    db.collection('accounts').createIndex({ userId: 1 }, { name: 'user' }),
+    db.collection('apiKeys').createIndex({ hash: 1 }, { unique: true, name: 'hash_unique' }),
+    db.collection('apiKeys').createIndex({ userId: 1, createdAt: -1 }, { name: 'user_created' }),
+    // FerretDB v1 has no TTL indexes: expired counters are pruned by pruneExpiredHits instead.
+    db.collection('rateLimits').createIndex({ expiresAt: 1 }, { name: 'expiry' }),
+    db.collection('audit').createIndex({ at: -1 }, { name: 'at' }),
+    db.collection('models').createIndex({ ownerId: 1, updatedAt: -1 }, { name: 'owner_updated' }),
+    db.collection('models').createIndex({ 'collaborators.userId': 1 }, { name: 'collaborator' }),
+    db.collection('jobs').createIndex({ ownerId: 1, createdAt: -1 }, { name: 'owner_created' }),
+    db.collection('machines').createIndex({ ownerId: 1 }, { name: 'owner' }),
+  ]);
+}

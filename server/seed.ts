@@ -1,0 +1,55 @@
+import { ObjectId, type Db } from 'mongodb';
+import { collections } from './db/collections';
+import { signUp } from './auth/users';
+
+export const DEMO_ADMIN = { email: 'admin@demo.cyxwiz.dev', username: 'demo-admin', password: 'cyxwiz-admin-2026' };
+export const DEMO_USER = { email: 'user@demo.cyxwiz.dev', username: 'demo-user', password: 'cyxwiz-user-2026' };
+
+/** A small MLP for the demo user, stored as the model's derived JSON graph. */
+export function sampleMlpGraph() {
+  return {
+    nodes: [
+      { id: 'input', type: 'Input', params: { shape: [64] }, position: { x: 0, y: 0 } },
+      { id: 'dense1', type: 'Dense', params: { units: 64 }, position: { x: 0, y: 120 } },
+      { id: 'relu1', type: 'ReLU', params: {}, position: { x: 0, y: 240 } },
+      { id: 'dense2', type: 'Dense', params: { units: 10 }, position: { x: 0, y: 360 } },
+      { id: 'labels', type: 'Labels', params: { numClasses: 10 }, position: { x: 240, y: 360 } },
+      { id: 'loss', type: 'SoftmaxCrossEntropy', params: {}, position: { x: 120, y: 480 } },
+    ],
+    edges: [
+      { id: 'e1', source: 'input', sourceHandle: 'out', target: 'dense1', targetHandle: 'in' },
+      { id: 'e2', source: 'dense1', sourceHandle: 'out', target: 'relu1', targetHandle: 'in' },
+      { id: 'e3', source: 'relu1', sourceHandle: 'out', target: 'dense2', targetHandle: 'in' },
+      { id: 'e4', source: 'dense2', sourceHandle: 'out', target: 'loss', targetHandle: 'logits' },
+      { id: 'e5', source: 'labels', sourceHandle: 'out', target: 'loss', targetHandle: 'labels' },
+    ],
+  };
+}
+
+async function ensureUser(db: Db, user: typeof DEMO_USER, role: 'user' | 'admin') {
+  const { users } = collections(db);
+  const existing = await users.findOne({ email: user.email });
+  if (existing) return existing._id;
+  const created = await signUp(db, user, role);
+  return new ObjectId(created.id);
+}
+
+/** Demo accounts and a sample model; idempotent, so every start can call it. */
+export async function seedDemo(db: Db): Promise<void> {
+  await ensureUser(db, DEMO_ADMIN, 'admin');
+  const userId = await ensureUser(db, DEMO_USER, 'user');
+  const { models } = collections(db);
+  if ((await models.countDocuments({ ownerId: userId })) === 0) {
+    const now = new Date();
+    await models.insertOne({
+      _id: new ObjectId(),
+      ownerId: userId,
+      name: 'Digits MLP (sample)',
+      description: 'A two-layer perceptron for the 8x8 digits dataset.',
+      graph: sampleMlpGraph(),
+      collaborators: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import type { Db, ObjectId } from 'mongodb';
+import { authenticateApiKey } from '../auth/api-keys';
+import { effectiveRole } from '../auth/roles';
+import { findUserById } from '../auth/users';
+import type { Role, UserDoc } from '../db/collections';
+import { AppError } from '../errors/app-error';
+
+export interface Caller {
+  user: UserDoc;
+  role: Role;
+  via: 'session' | 'apiKey';
+  apiKey?: { id: ObjectId; name: string };
+}
+
+export interface Context {
+  db: Db;
+  caller: Caller | null;
+  /** Set when the request presented credentials that are not accepted; every procedure then answers 401. */
+  authError: AppError | null;
+  ip: string | null;
+}
+
+export function clientIp(headers: Headers): string | null {
+  // The custom server overwrites x-forwarded-for with the socket address (see server/http).
+  return headers.get('x-forwarded-for')?.split(',')[0]?.trim() || null;
+}
+
+/** Resolves who is calling: a bearer API key when one is presented, otherwise the session user. */
+export async function createContext(opts: { db: Db; headers: Headers; sessionUserId: string | null }): Promise<Context> {
+  const { db, headers } = opts;
+  const base = { db, ip: clientIp(headers) };
+  const authorization = headers.get('authorization');
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match?.[1]) {
+      return { ...base, caller: null, authError: new AppError('UNAUTHORIZED', 'BAD_AUTHORIZATION_HEADER', 'Use "Authorization: Bearer <api key>".') };
+    }
+    try {
+      const key = await authenticateApiKey(db, match[1]);
+      const user = await findUserById(db, key.userId.toHexString());
+      if (!user) return { ...base, caller: null, authError: new AppError('UNAUTHORIZED', 'INVALID_API_KEY', 'The API key is not valid.') };
+      return {
+        ...base,
+        caller: { user, role: effectiveRole(user.email, user.role), via: 'apiKey', apiKey: { id: key.keyId, name: key.name } },
+        authError: null,
+      };
+    } catch (error) {
+      if (error instanceof AppError) return { ...base, caller: null, authError: error };
+      throw error;
+    }
+  }
+  if (opts.sessionUserId) {
+    const user = await findUserById(db, opts.sessionUserId);
+    // A session for a deleted account is simply signed out.
+    if (user) return { ...base, caller: { user, role: effectiveRole(user.email, user.role), via: 'session' }, authError: null };
+  }
+  return { ...base, caller: null, authError: null };
+}

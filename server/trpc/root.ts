@@ -1,0 +1,21 @@
+import { createCallerFactory, router } from './init';
+import { accountRouter } from './routers/account';
+import { adminRouter } from './routers/admin';
+import { apiKeysRouter } from './routers/api-keys';
+import { dashboardRouter } from './routers/dashboard';
+import { healthRouter } from './routers/health';
+import { modelsRouter } from './routers/models';
+import { runnerRouter } from './routers/runner';
+
+export const appRouter = router({
+  health: healthRouter,
+  account: accountRouter,
+  apiKeys: apiKeysRouter,
+  dashboard: dashboardRouter,
+  models: modelsRouter,
+  admin: adminRouter,
+  runner: runnerRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
