@@ -2,6 +2,7 @@
  * `npm start`: the database, the web app and the collaboration socket on one port, with demo data.
  * Flags: --dev (Next dev server), --port N, --data-dir DIR, --no-seed.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,8 @@ const { values: flags } = parseArgs({
   },
 });
 
+const runtimeFile = (dataDir: string) => path.join(dataDir, 'runtime.json');
+
 let database: ReadyDatabase | null = null;
 let app: AppServer | null = null;
 
@@ -41,6 +44,7 @@ async function main() {
     log(`${signal}: shutting down…`);
     await app?.close().catch((e: unknown) => console.error(e));
     await database?.stop();
+    rmSync(runtimeFile(dataDir), { force: true });
     log('stopped; the database is flushed.');
     process.exit(0);
   };
@@ -61,6 +65,8 @@ async function main() {
   if (seed) await seedDemo(database.db);
 
   app = await startAppServer({ dir: root, port, hostname, dev: flags.dev, trustProxy: process.env.TRUST_PROXY === '1' });
+  // For tools and tests on this machine: where this instance listens and which database it uses.
+  writeFileSync(runtimeFile(dataDir), JSON.stringify({ url: app.url, mongoUri: database.uri, pid: process.pid }), { mode: 0o600 });
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${app.url}`);
   log(`collaboration socket: ${app.url.replace(/^http/, 'ws')}${COLLAB_PATH}`);
   if (seed) {

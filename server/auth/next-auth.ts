@@ -63,6 +63,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       return token;
     },
   },
+  logger: {
+    // A wrong password is an everyday event, not a server error worth a stack trace in the log.
+    error(error: Error) {
+      if (error.name === 'CredentialsSignin' || error instanceof CredentialsSignin) return;
+      console.error('[auth]', error);
+    },
+  },
   events: {
     async createUser({ user }) {
       if (!user.id) return;

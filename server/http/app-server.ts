@@ -60,7 +60,8 @@ export async function startAppServer(opts: {
 
   return {
     server,
-    url: `http://${opts.hostname === '0.0.0.0' ? 'localhost' : opts.hostname}:${opts.port}`,
+    // WebGPU needs a secure context: http://localhost is one, http://127.0.0.1 is not in every browser.
+    url: `http://${['0.0.0.0', '127.0.0.1', '::'].includes(opts.hostname) ? 'localhost' : opts.hostname}:${opts.port}`,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
