@@ -167,3 +167,19 @@ test('the demo admin sees the admin dashboard', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin/);
 });
+
+test('repeated wrong passwords lock the account for a while, with a message that says so', async ({ page }) => {
+  const victim = { email: `locked-${stamp}@example.com`, username: `locked_${stamp}`, password: 'the-right-password-1' };
+  await signUp(page, victim);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  // The server allows 5 failed attempts per account in 15 minutes (SIGNIN_LIMIT_PER_ACCOUNT).
+  for (let i = 0; i < 5; i++) {
+    await signIn(page, victim.email, `wrong-password-${i}`);
+    await expect(page.locator('#signin-error')).toHaveText('Email or password is incorrect.');
+  }
+  await signIn(page, victim.email, victim.password);
+  await expect(page.locator('#signin-error')).toHaveText('Too many sign-in attempts. Wait a few minutes and try again.');
+  await expect(page).toHaveURL(/\/signin/);
+});

@@ -13,7 +13,7 @@ export function sampleMlpGraph() {
       { id: 'dense1', type: 'Dense', params: { units: 64 }, position: { x: 0, y: 120 } },
       { id: 'relu1', type: 'ReLU', params: {}, position: { x: 0, y: 240 } },
       { id: 'dense2', type: 'Dense', params: { units: 10 }, position: { x: 0, y: 360 } },
-      { id: 'labels', type: 'Labels', params: { numClasses: 10 }, position: { x: 240, y: 360 } },
+      { id: 'labels', type: 'Labels', params: { encoding: 'class-index' }, position: { x: 240, y: 360 } },
       { id: 'loss', type: 'SoftmaxCrossEntropy', params: {}, position: { x: 120, y: 480 } },
     ],
     edges: [

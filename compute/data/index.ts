@@ -1,0 +1,12 @@
+export { featureSize, labelSize, type ClassificationDataset, type Dataset, type RegressionDataset } from './dataset';
+export { DatasetError, type DatasetErrorCode, type DatasetErrorLocation } from './dataset-error';
+export { parseCsv, type CsvOptions } from './csv';
+export { parseIdx, type IdxArray, type IdxData, type IdxDtype } from './idx';
+export { idxToDataset, type IdxDatasetOptions } from './idx-dataset';
+export { makeBlobs, makeSpirals, type BlobOptions, type SpiralOptions } from './synthetic';
+export { applyNormalizer, fitNormalizer, type NormalizationKind, type Normalizer, type NormalizerOptions } from './normalize';
+export { gaussian, mulberry32, permutation, type Random } from './random';
+export { selectRows } from './select-rows';
+export { shuffleDataset } from './shuffle';
+export { splitDataset, type Split, type SplitOptions } from './split';
+export { batchCount, batches, getBatch, type Batch, type BatchOptions } from './batch';

@@ -1,0 +1,6 @@
+export type { Graph, GraphEdge, GraphNode, Shape } from './types';
+export { formatShape, shapeSize, shapesEqual } from './shape';
+export { orderNodes, type NodeOrder } from './order';
+export { GraphCycleError, topoSort } from './topo-sort';
+export { GraphBuilder } from './builder';
+export { cnnClassifier, mlpClassifier, residualCnn, residualMlp } from './examples';

@@ -1,0 +1,5 @@
+// Public entry point of compute/. Each area also has its own index for narrower imports.
+export * from './graph';
+export * from './layers';
+export * from './validate';
+export * from './data';

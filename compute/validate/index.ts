@@ -1,0 +1,2 @@
+export { validateGraph, type GraphValidation } from './validate-graph';
+export type { Problem, ProblemCode } from './problem';
