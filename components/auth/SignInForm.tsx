@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { Field } from '../ui/Field';
+import { useHydrated } from '../ui/useHydrated';
 import { safeCallbackUrl } from './safe-callback';
 
 const MESSAGES: Record<string, string> = {
@@ -18,6 +19,7 @@ export function SignInForm({ oauth }: { oauth: { id: string; name: string }[] })
   const callbackUrl = safeCallbackUrl(params.get('callbackUrl'));
   const [error, setError] = useState<string | null>(params.get('error') ? MESSAGES.credentials! : null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -48,7 +50,7 @@ export function SignInForm({ oauth }: { oauth: { id: string; name: string }[] })
   return (
     <div className="auth-card">
       <h1>Sign in</h1>
-      <form onSubmit={onSubmit} noValidate aria-describedby={error ? 'signin-error' : undefined}>
+      <form method="post" onSubmit={onSubmit} noValidate aria-describedby={error ? 'signin-error' : undefined}>
         {error ? (
           <p className="form-error" id="signin-error" role="alert">
             {error}
@@ -56,7 +58,7 @@ export function SignInForm({ oauth }: { oauth: { id: string; name: string }[] })
         ) : null}
         <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
-        <button className="button primary wide" type="submit" disabled={busy}>
+        <button className="button primary wide" type="submit" disabled={busy || !hydrated}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

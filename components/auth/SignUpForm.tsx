@@ -7,6 +7,7 @@ import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { Field } from '../ui/Field';
+import { useHydrated } from '../ui/useHydrated';
 
 const PASSWORD_HINT = 'At least 10 characters, with at least one letter and one number.';
 
@@ -17,6 +18,7 @@ export function SignUpForm() {
   const [fields, setFields] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -56,7 +58,7 @@ export function SignUpForm() {
   return (
     <div className="auth-card">
       <h1>Create your account</h1>
-      <form onSubmit={onSubmit} noValidate>
+      <form method="post" onSubmit={onSubmit} noValidate>
         {formError ? (
           <p className="form-error" role="alert">
             {formError}
@@ -66,7 +68,7 @@ export function SignUpForm() {
         <Field label="Username" name="username" autoComplete="username" required error={fields.username} hint="3–32 letters, numbers, _ or -." />
         <Field label="Password" name="password" type="password" autoComplete="new-password" required error={fields.password} hint={PASSWORD_HINT} />
         <Field label="Confirm password" name="confirm" type="password" autoComplete="new-password" required error={fields.confirm} />
-        <button className="button primary wide" type="submit" disabled={busy}>
+        <button className="button primary wide" type="submit" disabled={busy || !hydrated}>
           {busy ? 'Creating account…' : 'Create account'}
         </button>
       </form>

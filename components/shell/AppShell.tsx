@@ -9,7 +9,7 @@ export interface ShellUser {
   role: 'user' | 'admin';
 }
 
-export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+export function AppShell({ user, signOutAction, children }: { user: ShellUser; signOutAction: () => Promise<void>; children: ReactNode }) {
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -26,7 +26,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
             </span>
             <span className="user-name">{user.name}</span>
           </Link>
-          <SignOutButton />
+          <SignOutButton action={signOutAction} />
         </div>
       </header>
       <nav className="sidebar" aria-label="Main">

@@ -1,21 +1,21 @@
 'use client';
 
-import { signOut } from 'next-auth/react';
-import { useState } from 'react';
+import { useFormStatus } from 'react-dom';
 
-export function SignOutButton() {
-  const [busy, setBusy] = useState(false);
+function SubmitButton() {
+  const { pending } = useFormStatus();
   return (
-    <button
-      type="button"
-      className="button secondary"
-      disabled={busy}
-      onClick={() => {
-        setBusy(true);
-        void signOut({ redirectTo: '/signin' });
-      }}
-    >
-      {busy ? 'Signing out…' : 'Sign out'}
+    <button type="submit" className="button secondary" disabled={pending}>
+      {pending ? 'Signing out…' : 'Sign out'}
     </button>
+  );
+}
+
+/** A real form posting to a server action, so signing out works even before the page is interactive. */
+export function SignOutButton({ action }: { action: () => Promise<void> }) {
+  return (
+    <form action={action}>
+      <SubmitButton />
+    </form>
   );
 }

@@ -20,7 +20,7 @@ export function isProtectedPath(pathname: string): boolean {
 }
 
 /**
- * The part of the Auth.js configuration that needs no database, so the proxy can use it.
+ * The part of the Auth.js configuration that needs no database.
  * server/auth/next-auth.ts adds the adapter and the providers.
  */
 export const baseAuthConfig = {
@@ -30,9 +30,6 @@ export const baseAuthConfig = {
   trustHost: true,
   providers: [],
   callbacks: {
-    authorized({ auth, request }) {
-      return isProtectedPath(request.nextUrl.pathname) ? Boolean(auth?.user) : true;
-    },
     jwt({ token, user }) {
       if (user) {
         token.sub = user.id;
