@@ -3,3 +3,5 @@ export * from './graph';
 export * from './layers';
 export * from './validate';
 export * from './data';
+export * from './model';
+export * from './export';

@@ -9,6 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { bootstrapDatabase, type ReadyDatabase } from '../server/db/bootstrap';
 import { startAppServer, COLLAB_PATH, type AppServer } from '../server/http/app-server';
 import { pruneExpiredHits } from '../server/auth/rate-limit';
+import { createCollabServer, type CollabServer } from '../collab/server/collab-server';
+import { registerCollabServer } from '../server/collab-bridge';
+import { modelRole } from '../server/models/access';
+import { initialModelDoc, saveModelSnapshot } from '../server/models/collab-hooks';
 import { DEMO_ADMIN, DEMO_USER, seedDemo } from '../server/seed';
 import { ensureAuthSecret } from './lib/auth-secret';
 import { ensureNextBuild } from './lib/next-build';
@@ -29,6 +33,7 @@ const runtimeFile = (dataDir: string) => path.join(dataDir, 'runtime.json');
 
 let database: ReadyDatabase | null = null;
 let app: AppServer | null = null;
+let collab: CollabServer | null = null;
 
 async function main() {
   const started = Date.now();
@@ -42,6 +47,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down…`);
+    await collab?.close().catch((e: unknown) => console.error(e));
     await app?.close().catch((e: unknown) => console.error(e));
     await database?.stop();
     rmSync(runtimeFile(dataDir), { force: true });
@@ -64,7 +70,23 @@ async function main() {
   const seed = !flags['no-seed'] && process.env.SEED_DEMO !== '0';
   if (seed) await seedDemo(database.db);
 
-  app = await startAppServer({ dir: root, port, hostname, dev: flags.dev, trustProxy: process.env.TRUST_PROXY === '1' });
+  collab = createCollabServer({
+    db,
+    secret: process.env.AUTH_SECRET,
+    access: (modelId, userId) => modelRole(db, modelId, userId),
+    initialDoc: (modelId) => initialModelDoc(db, modelId),
+    onChanged: (modelId, doc) => saveModelSnapshot(db, modelId, doc),
+    path: COLLAB_PATH,
+  });
+  registerCollabServer(collab);
+  app = await startAppServer({
+    dir: root,
+    port,
+    hostname,
+    dev: flags.dev,
+    trustProxy: process.env.TRUST_PROXY === '1',
+    onCollabUpgrade: collab.handleUpgrade,
+  });
   // For tools and tests on this machine: where this instance listens and which database it uses.
   writeFileSync(runtimeFile(dataDir), JSON.stringify({ url: app.url, mongoUri: database.uri, pid: process.pid }), { mode: 0o600 });
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${app.url}`);
@@ -79,6 +101,7 @@ async function main() {
 main().catch(async (error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`[cyxwiz] could not start: ${message}`);
+  await collab?.close().catch(() => undefined);
   await app?.close().catch(() => undefined);
   await database?.stop();
   process.exit(1);

@@ -1,20 +1,22 @@
 import { ObjectId, type Db } from 'mongodb';
 import { collections } from './db/collections';
 import { signUp } from './auth/users';
+import type { Graph } from '../compute/graph';
+import { autoLayout } from '../collab/doc';
 
 export const DEMO_ADMIN = { email: 'admin@demo.cyxwiz.dev', username: 'demo-admin', password: 'cyxwiz-admin-2026' };
 export const DEMO_USER = { email: 'user@demo.cyxwiz.dev', username: 'demo-user', password: 'cyxwiz-user-2026' };
 
 /** A small MLP for the demo user, stored as the model's derived JSON graph. */
-export function sampleMlpGraph() {
+export function sampleMlpGraph(): Graph {
   return {
     nodes: [
-      { id: 'input', type: 'Input', params: { shape: [64] }, position: { x: 0, y: 0 } },
-      { id: 'dense1', type: 'Dense', params: { units: 64 }, position: { x: 0, y: 120 } },
-      { id: 'relu1', type: 'ReLU', params: {}, position: { x: 0, y: 240 } },
-      { id: 'dense2', type: 'Dense', params: { units: 10 }, position: { x: 0, y: 360 } },
-      { id: 'labels', type: 'Labels', params: { encoding: 'class-index' }, position: { x: 240, y: 360 } },
-      { id: 'loss', type: 'SoftmaxCrossEntropy', params: {}, position: { x: 120, y: 480 } },
+      { id: 'input', type: 'Input', params: { shape: [64] } },
+      { id: 'dense1', type: 'Dense', params: { units: 64 } },
+      { id: 'relu1', type: 'ReLU', params: {} },
+      { id: 'dense2', type: 'Dense', params: { units: 10 } },
+      { id: 'labels', type: 'Labels', params: { encoding: 'class-index' } },
+      { id: 'loss', type: 'SoftmaxCrossEntropy', params: {} },
     ],
     edges: [
       { id: 'e1', source: 'input', sourceHandle: 'out', target: 'dense1', targetHandle: 'in' },
@@ -47,6 +49,7 @@ export async function seedDemo(db: Db): Promise<void> {
       name: 'Digits MLP (sample)',
       description: 'A two-layer perceptron for the 8x8 digits dataset.',
       graph: sampleMlpGraph(),
+      layout: Object.fromEntries(autoLayout(sampleMlpGraph())),
       collaborators: [],
       createdAt: now,
       updatedAt: now,

@@ -1,4 +1,5 @@
 import type { Db, ObjectId } from 'mongodb';
+import type { Graph } from '../../compute/graph';
 
 export type Role = 'user' | 'admin';
 
@@ -50,8 +51,10 @@ export interface ModelDoc {
   ownerId: ObjectId;
   name: string;
   description?: string;
-  /** Derived JSON snapshot of the graph (the Yjs document is the source of truth once collab lands). */
-  graph: { nodes: unknown[]; edges: unknown[] };
+  /** Derived JSON of the graph; the Yjs document (collab/) is the source of truth and refreshes it. */
+  graph: Graph;
+  /** Canvas positions (and labels) by node id, derived alongside the graph. */
+  layout: Record<string, { x: number; y: number; label?: string }>;
   collaborators: { userId: ObjectId; role: 'editor' | 'viewer' }[];
   createdAt: Date;
   updatedAt: Date;

@@ -14,6 +14,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('audit').createIndex({ at: -1 }, { name: 'at' }),
     db.collection('models').createIndex({ ownerId: 1, updatedAt: -1 }, { name: 'owner_updated' }),
     db.collection('models').createIndex({ 'collaborators.userId': 1 }, { name: 'collaborator' }),
+    db.collection('yjsUpdates').createIndex({ modelId: 1, seq: 1 }, { name: 'model_seq' }),
     db.collection('jobs').createIndex({ ownerId: 1, createdAt: -1 }, { name: 'owner_created' }),
     db.collection('machines').createIndex({ ownerId: 1 }, { name: 'owner' }),
   ]);

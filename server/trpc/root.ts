@@ -2,6 +2,7 @@ import { createCallerFactory, router } from './init';
 import { accountRouter } from './routers/account';
 import { adminRouter } from './routers/admin';
 import { apiKeysRouter } from './routers/api-keys';
+import { collabRouter } from './routers/collab';
 import { dashboardRouter } from './routers/dashboard';
 import { healthRouter } from './routers/health';
 import { modelsRouter } from './routers/models';
@@ -13,6 +14,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   dashboard: dashboardRouter,
   models: modelsRouter,
+  collab: collabRouter,
   admin: adminRouter,
   runner: runnerRouter,
 });

@@ -1,5 +1,13 @@
+import { ObjectId } from 'mongodb';
+import { z } from 'zod';
+import { disconnectFromModel } from '../../collab-bridge';
 import { collections } from '../../db/collections';
+import { AppError } from '../../errors/app-error';
+import { requireModel } from '../../models/access';
 import { router, signedInProcedure } from '../init';
+
+const modelId = z.string().trim().min(1, 'Choose a model.').max(64);
+const MAX_COLLABORATORS = 50;
 
 export const modelsRouter = router({
   /** My models and those shared with me, most recently edited first. */
@@ -7,13 +15,11 @@ export const modelsRouter = router({
     const c = collections(ctx.db);
     const userId = ctx.caller.user._id;
     const docs = await c.models
-      .find({ $or: [{ ownerId: userId }, { 'collaborators.userId': userId }] }, { projection: { graph: 0 } })
+      .find({ $or: [{ ownerId: userId }, { 'collaborators.userId': userId }] }, { projection: { graph: 0, layout: 0 } })
       .sort({ updatedAt: -1 })
       .limit(200)
       .toArray();
-    const owners = await c.users
-      .find({ _id: { $in: docs.map((d) => d.ownerId) } }, { projection: { username: 1, email: 1 } })
-      .toArray();
+    const owners = await c.users.find({ _id: { $in: docs.map((d) => d.ownerId) } }, { projection: { username: 1, email: 1 } }).toArray();
     const ownerName = new Map(owners.map((o) => [o._id.toHexString(), o.username ?? o.email]));
     return docs.map((d) => ({
       id: d._id.toHexString(),
@@ -23,5 +29,69 @@ export const modelsRouter = router({
       collaborators: d.collaborators.length,
       updatedAt: d.updatedAt,
     }));
+  }),
+
+  get: signedInProcedure.input(z.object({ id: modelId })).query(async ({ ctx, input }) => {
+    const { model, role } = await requireModel(ctx.db, input.id, ctx.caller.user._id, 'viewer');
+    return { id: model._id.toHexString(), name: model.name, description: model.description ?? '', role, graph: model.graph, updatedAt: model.updatedAt };
+  }),
+
+  collaborators: signedInProcedure.input(z.object({ id: modelId })).query(async ({ ctx, input }) => {
+    const { model } = await requireModel(ctx.db, input.id, ctx.caller.user._id, 'viewer');
+    const ids = [model.ownerId, ...model.collaborators.map((c) => c.userId)];
+    const users = await collections(ctx.db).users.find({ _id: { $in: ids } }, { projection: { username: 1, email: 1 } }).toArray();
+    const byId = new Map(users.map((u) => [u._id.toHexString(), u]));
+    const describe = (id: ObjectId, role: 'owner' | 'editor' | 'viewer') => {
+      const u = byId.get(id.toHexString());
+      return { userId: id.toHexString(), username: u?.username ?? null, email: u?.email ?? null, role };
+    };
+    return [describe(model.ownerId, 'owner'), ...model.collaborators.map((c) => describe(c.userId, c.role))];
+  }),
+
+  /** The owner adds (or changes the role of) a person, found by email or username. */
+  share: signedInProcedure
+    .input(
+      z.object({
+        id: modelId,
+        who: z.string().trim().min(1, 'Enter an email or username.').max(254),
+        role: z.enum(['editor', 'viewer'], { error: 'Role must be editor or viewer.' }),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { model } = await requireModel(ctx.db, input.id, ctx.caller.user._id, 'owner');
+      const who = input.who.toLowerCase();
+      const person = await collections(ctx.db).users.findOne(who.includes('@') ? { email: who } : { username: input.who });
+      if (!person) throw new AppError('NOT_FOUND', 'USER_NOT_FOUND', `Nobody with the ${who.includes('@') ? 'email' : 'username'} "${input.who}" has an account.`, 'who');
+      if (person._id.equals(model.ownerId)) throw new AppError('BAD_REQUEST', 'ALREADY_OWNER', 'That is the owner of this model.', 'who');
+      const existing = model.collaborators.find((c) => c.userId.equals(person._id));
+      const c = collections(ctx.db);
+      if (existing) {
+        await c.models.updateOne({ _id: model._id, 'collaborators.userId': person._id }, { $set: { 'collaborators.$.role': input.role } });
+        // A changed role takes effect on the next connection, so close the current ones.
+        if (existing.role !== input.role) await disconnectFromModel(input.id, person._id.toHexString());
+      } else {
+        if (model.collaborators.length >= MAX_COLLABORATORS) {
+          throw new AppError('BAD_REQUEST', 'TOO_MANY_COLLABORATORS', `A model can be shared with at most ${MAX_COLLABORATORS} people.`);
+        }
+        // The condition makes a concurrent duplicate share a no-op instead of a second entry.
+        await c.models.updateOne(
+          { _id: model._id, 'collaborators.userId': { $ne: person._id } },
+          { $push: { collaborators: { userId: person._id, role: input.role } } },
+        );
+      }
+      return { userId: person._id.toHexString(), role: input.role };
+    }),
+
+  /** The owner removes a person (or a person leaves); their open sockets are closed at once. */
+  unshare: signedInProcedure.input(z.object({ id: modelId, userId: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+    const self = ctx.caller.user._id.toHexString() === input.userId;
+    const { model } = await requireModel(ctx.db, input.id, ctx.caller.user._id, self ? 'viewer' : 'owner');
+    if (!ObjectId.isValid(input.userId)) throw new AppError('NOT_FOUND', 'COLLABORATOR_NOT_FOUND', 'That person is not a collaborator.', 'userId');
+    const userId = new ObjectId(input.userId);
+    if (model.ownerId.equals(userId)) throw new AppError('BAD_REQUEST', 'CANNOT_REMOVE_OWNER', 'The owner cannot be removed.', 'userId');
+    const result = await collections(ctx.db).models.updateOne({ _id: model._id }, { $pull: { collaborators: { userId } } });
+    if (result.modifiedCount === 0) throw new AppError('NOT_FOUND', 'COLLABORATOR_NOT_FOUND', 'That person is not a collaborator.', 'userId');
+    const disconnected = await disconnectFromModel(input.id, input.userId);
+    return { removed: true as const, disconnected };
   }),
 });

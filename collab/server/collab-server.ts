@@ -1,0 +1,160 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Db } from 'mongodb';
+import { WebSocketServer } from 'ws';
+import type * as Y from 'yjs';
+import { colorFor } from './awareness-guard';
+import { YjsStore } from './persistence';
+import { CLOSE, Room } from './room';
+import { TicketError, verifyTicket, type RoomRole } from './ticket';
+
+export interface CollabServerOptions {
+  db: Db;
+  /** The app secret; tickets are signed with a key derived from it. */
+  secret: string;
+  /** The user's current role on a model, or null: checked again at every connect. */
+  access(modelId: string, userId: string): Promise<RoomRole | null>;
+  /** A model's document when it has never been opened (built from its stored JSON graph). */
+  initialDoc(modelId: string): Promise<Y.Doc | null>;
+  /** Called, debounced, after changes and on unload: keeps the model record's derived JSON current. */
+  onChanged(modelId: string, doc: Y.Doc): Promise<void>;
+  /** URL path prefix the rooms live under, e.g. /collab. */
+  path: string;
+  idleUnloadMs?: number;
+  compactEvery?: number;
+  maxMessageBytes?: number;
+  messageRate?: number;
+  messageBurst?: number;
+  changedDebounceMs?: number;
+  log?(message: string, error?: unknown): void;
+}
+
+export interface CollabServer {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes a user's sockets in one model's room; returns how many were closed. */
+  disconnectUser(modelId: string, userId: string): Promise<number>;
+  stats(): { rooms: number; connections: number };
+  /** Persists and unloads every room; for shutdown. */
+  close(): Promise<void>;
+}
+
+const MODEL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function reject(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ code, message });
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[status] ?? 'Error';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+export function createCollabServer(options: CollabServerOptions): CollabServer {
+  const log = options.log ?? ((m: string, e?: unknown) => console.error(`[collab] ${m}`, e ?? ''));
+  const store = new YjsStore(options.db);
+  const roomOptions = {
+    compactEvery: options.compactEvery ?? 200,
+    messageRate: options.messageRate ?? 200,
+    messageBurst: options.messageBurst ?? 400,
+    changedDebounceMs: options.changedDebounceMs ?? 1000,
+    onChanged: options.onChanged,
+    log,
+  };
+  const idleUnloadMs = options.idleUnloadMs ?? 30_000;
+  // Client messages are bounded; a large document still syncs because the server's replies are not.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? 16 * 1024 * 1024 });
+  const rooms = new Map<string, Promise<Room>>();
+  const unloading = new Map<string, Promise<void>>();
+  const idleTimers = new Map<string, NodeJS.Timeout>();
+  let closing = false;
+
+  async function roomFor(modelId: string): Promise<Room> {
+    await unloading.get(modelId);
+    let pending = rooms.get(modelId);
+    if (!pending) {
+      pending = Room.load(modelId, store, roomOptions, () => options.initialDoc(modelId));
+      rooms.set(modelId, pending);
+      pending.catch(() => rooms.delete(modelId));
+    }
+    const room = await pending;
+    clearTimeout(idleTimers.get(modelId));
+    idleTimers.delete(modelId);
+    return room;
+  }
+
+  function scheduleUnload(room: Room): void {
+    if (room.connectionCount > 0 || idleTimers.has(room.modelId)) return;
+    idleTimers.set(
+      room.modelId,
+      setTimeout(() => {
+        idleTimers.delete(room.modelId);
+        if (room.connectionCount > 0) return;
+        rooms.delete(room.modelId);
+        const done = room
+          .flush()
+          .then(() => room.destroy())
+          .finally(() => unloading.delete(room.modelId));
+        unloading.set(room.modelId, done);
+      }, idleUnloadMs),
+    );
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (closing) return reject(socket, 500, 'SHUTTING_DOWN', 'The server is shutting down.');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const modelId = decodeURIComponent(url.pathname.slice(options.path.length).replace(/^\/+/, ''));
+    if (!MODEL_ID.test(modelId)) return reject(socket, 400, 'BAD_ROOM', 'The room name is not a model id.');
+
+    let claims;
+    try {
+      claims = verifyTicket(url.searchParams.get('ticket'), options.secret, modelId);
+    } catch (error) {
+      if (error instanceof TicketError) return reject(socket, 401, error.code, error.message);
+      throw error;
+    }
+    // The ticket proves who; the access list decides, now, whether they may still come in.
+    const role = await options.access(modelId, claims.userId);
+    if (!role) return reject(socket, 403, 'NO_ACCESS', 'You do not have access to this model.');
+
+    const room = await roomFor(modelId);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      room.join(ws, { id: claims.userId, name: claims.name, color: colorFor(claims.userId), role });
+      ws.once('close', () => scheduleUnload(room));
+    });
+  }
+
+  return {
+    handleUpgrade(req, socket, head) {
+      socket.on('error', () => undefined);
+      upgrade(req, socket, head).catch((error: unknown) => {
+        log('upgrade failed', error);
+        if (socket.writable) reject(socket, 500, 'INTERNAL', 'The collaboration server failed to open this model.');
+      });
+    },
+
+    async disconnectUser(modelId, userId) {
+      const pending = rooms.get(modelId);
+      if (!pending) return 0;
+      return (await pending).disconnectUser(userId, CLOSE.ACCESS_REVOKED, 'access changed');
+    },
+
+    stats() {
+      return { rooms: rooms.size, connections: wss.clients.size };
+    },
+
+    async close() {
+      closing = true;
+      for (const timer of idleTimers.values()) clearTimeout(timer);
+      idleTimers.clear();
+      const loaded = await Promise.allSettled(rooms.values());
+      await Promise.all(
+        loaded.map(async (r) => {
+          if (r.status !== 'fulfilled') return;
+          r.value.closeAll(CLOSE.SHUTTING_DOWN, 'server shutting down');
+          await r.value.flush();
+          r.value.destroy();
+        }),
+      );
+      await Promise.all(unloading.values());
+      rooms.clear();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { ModelPlan } from '../../model/plan';
+import { generateModelCode } from './model-code';
+import { generateTrainCode, type TrainCodeOptions } from './train-code';
+
+export type PyTorchExportOptions = TrainCodeOptions;
+
+/** Python sources to save side by side: `model.py` (the nn.Module and weight loading) and `train.py`. */
+export interface PyTorchExport {
+  readonly 'model.py': string;
+  readonly 'train.py': string;
+}
+
+export function exportPyTorch(plan: ModelPlan, options: PyTorchExportOptions = {}): PyTorchExport {
+  return {
+    'model.py': generateModelCode(plan, options.className ? { className: options.className } : {}),
+    'train.py': generateTrainCode(plan, options),
+  };
+}

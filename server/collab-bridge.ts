@@ -1,0 +1,16 @@
+import type { CollabServer } from '../collab/server/collab-server';
+
+/**
+ * The collaboration server runs in the HTTP server process, outside Next's bundles; routers reach it
+ * through this process-wide slot (e.g. to disconnect a user whose access was revoked). With several
+ * web processes this becomes a message to the process that owns the room (see README, scale-out).
+ */
+const slot = globalThis as unknown as { __cyxwizCollab?: Pick<CollabServer, 'disconnectUser'> };
+
+export function registerCollabServer(server: Pick<CollabServer, 'disconnectUser'> | undefined): void {
+  slot.__cyxwizCollab = server;
+}
+
+export async function disconnectFromModel(modelId: string, userId: string): Promise<number> {
+  return (await slot.__cyxwizCollab?.disconnectUser(modelId, userId)) ?? 0;
+}

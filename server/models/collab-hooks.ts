@@ -1,0 +1,22 @@
+import { ObjectId, type Db } from 'mongodb';
+import type * as Y from 'yjs';
+import { createDocFromGraph, docToSnapshot } from '../../collab/doc';
+import { collections } from '../db/collections';
+
+/** A never-opened model's document, built from the JSON graph stored with it. */
+export async function initialModelDoc(db: Db, modelId: string): Promise<Y.Doc | null> {
+  if (!ObjectId.isValid(modelId)) return null;
+  const model = await collections(db).models.findOne({ _id: new ObjectId(modelId) });
+  if (!model) return null;
+  return createDocFromGraph(model.graph, { layout: model.layout, meta: { name: model.name, description: model.description ?? '' } });
+}
+
+/** Keeps the model record's derived graph and layout in step with its live document. */
+export async function saveModelSnapshot(db: Db, modelId: string, doc: Y.Doc): Promise<void> {
+  if (!ObjectId.isValid(modelId)) return;
+  const snapshot = docToSnapshot(doc);
+  await collections(db).models.updateOne(
+    { _id: new ObjectId(modelId) },
+    { $set: { graph: snapshot.graph, layout: snapshot.layout, updatedAt: new Date() } },
+  );
+}
