@@ -56,6 +56,8 @@ export interface ModelDoc {
   /** Canvas positions (and labels) by node id, derived alongside the graph. */
   layout: Record<string, { x: number; y: number; label?: string }>;
   collaborators: { userId: ObjectId; role: 'editor' | 'viewer' }[];
+  /** Bumped by every change of the access list: the guard for its read-modify-write updates. */
+  rev?: number;
   createdAt: Date;
   updatedAt: Date;
 }

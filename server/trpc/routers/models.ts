@@ -4,6 +4,7 @@ import { disconnectFromModel } from '../../collab-bridge';
 import { collections } from '../../db/collections';
 import { AppError } from '../../errors/app-error';
 import { requireModel } from '../../models/access';
+import { updateCollaborators } from '../../models/collaborators';
 import { router, signedInProcedure } from '../init';
 
 const modelId = z.string().trim().min(1, 'Choose a model.').max(64);
@@ -63,22 +64,16 @@ export const modelsRouter = router({
       const person = await collections(ctx.db).users.findOne(who.includes('@') ? { email: who } : { username: input.who });
       if (!person) throw new AppError('NOT_FOUND', 'USER_NOT_FOUND', `Nobody with the ${who.includes('@') ? 'email' : 'username'} "${input.who}" has an account.`, 'who');
       if (person._id.equals(model.ownerId)) throw new AppError('BAD_REQUEST', 'ALREADY_OWNER', 'That is the owner of this model.', 'who');
-      const existing = model.collaborators.find((c) => c.userId.equals(person._id));
-      const c = collections(ctx.db);
-      if (existing) {
-        await c.models.updateOne({ _id: model._id, 'collaborators.userId': person._id }, { $set: { 'collaborators.$.role': input.role } });
-        // A changed role takes effect on the next connection, so close the current ones.
-        if (existing.role !== input.role) await disconnectFromModel(input.id, person._id.toHexString());
-      } else {
-        if (model.collaborators.length >= MAX_COLLABORATORS) {
+      let previous: 'editor' | 'viewer' | undefined;
+      await updateCollaborators(ctx.db, model._id, (current) => {
+        previous = current.find((c) => c.userId.equals(person._id))?.role;
+        if (!previous && current.length >= MAX_COLLABORATORS) {
           throw new AppError('BAD_REQUEST', 'TOO_MANY_COLLABORATORS', `A model can be shared with at most ${MAX_COLLABORATORS} people.`);
         }
-        // The condition makes a concurrent duplicate share a no-op instead of a second entry.
-        await c.models.updateOne(
-          { _id: model._id, 'collaborators.userId': { $ne: person._id } },
-          { $push: { collaborators: { userId: person._id, role: input.role } } },
-        );
-      }
+        return [...current.filter((c) => !c.userId.equals(person._id)), { userId: person._id, role: input.role }];
+      });
+      // A changed role takes effect on the next connection, so close the current ones.
+      if (previous && previous !== input.role) await disconnectFromModel(input.id, person._id.toHexString());
       return { userId: person._id.toHexString(), role: input.role };
     }),
 
@@ -89,8 +84,12 @@ export const modelsRouter = router({
     if (!ObjectId.isValid(input.userId)) throw new AppError('NOT_FOUND', 'COLLABORATOR_NOT_FOUND', 'That person is not a collaborator.', 'userId');
     const userId = new ObjectId(input.userId);
     if (model.ownerId.equals(userId)) throw new AppError('BAD_REQUEST', 'CANNOT_REMOVE_OWNER', 'The owner cannot be removed.', 'userId');
-    const result = await collections(ctx.db).models.updateOne({ _id: model._id }, { $pull: { collaborators: { userId } } });
-    if (result.modifiedCount === 0) throw new AppError('NOT_FOUND', 'COLLABORATOR_NOT_FOUND', 'That person is not a collaborator.', 'userId');
+    await updateCollaborators(ctx.db, model._id, (current) => {
+      if (!current.some((c) => c.userId.equals(userId))) {
+        throw new AppError('NOT_FOUND', 'COLLABORATOR_NOT_FOUND', 'That person is not a collaborator.', 'userId');
+      }
+      return current.filter((c) => !c.userId.equals(userId));
+    });
     const disconnected = await disconnectFromModel(input.id, input.userId);
     return { removed: true as const, disconnected };
   }),

@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Db } from 'mongodb';
+import { ObjectId } from 'mongodb';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { modelRole } from '../../server/models/access';
+import { initialModelDoc, saveModelSnapshot } from '../../server/models/collab-hooks';
+import { createCollabServer, type CollabServer, type CollabServerOptions } from './collab-server';
+import { signTicket, TICKET_TTL_MS, type RoomRole } from './ticket';
+
+export const TEST_SECRET = 'test-secret-for-collab';
+
+/** The real collab server on a real HTTP port, wired to the real database as `npm start` wires it. */
+export async function startCollabForTest(db: Db, overrides: Partial<CollabServerOptions> = {}) {
+  const collab: CollabServer = createCollabServer({
+    db,
+    secret: TEST_SECRET,
+    access: (modelId, userId) => modelRole(db, modelId, userId),
+    initialDoc: (modelId) => initialModelDoc(db, modelId),
+    onChanged: (modelId, doc) => saveModelSnapshot(db, modelId, doc),
+    path: '/collab',
+    changedDebounceMs: 50,
+    ...overrides,
+  });
+  const server: Server = createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    collab,
+    port,
+    url: `ws://127.0.0.1:${port}/collab`,
+    async close() {
+      await collab.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export async function insertModel(db: Db, ownerId: ObjectId, collaborators: { userId: ObjectId; role: 'editor' | 'viewer' }[] = []) {
+  const _id = new ObjectId();
+  const now = new Date();
+  await db.collection('models').insertOne({ _id, ownerId, name: 'Test model', graph: { nodes: [], edges: [] }, layout: {}, collaborators, createdAt: now, updatedAt: now });
+  return _id.toHexString();
+}
+
+export function ticketFor(modelId: string, userId: ObjectId, role: RoomRole, name = 'tester', exp = Date.now() + TICKET_TTL_MS) {
+  return signTicket({ modelId, userId: userId.toHexString(), name, role, exp }, TEST_SECRET);
+}
+
+/** A y-websocket client, as the browser uses it, in Node. */
+export function connectClient(url: string, modelId: string, ticket: string, doc = new Y.Doc()) {
+  const provider = new WebsocketProvider(url, modelId, doc, {
+    params: { ticket },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 200,
+  });
+  return { doc, provider };
+}
+
+export function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = () => {
+      if (check()) return resolve();
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 10);
+    };
+    tick();
+  });
+}
+
+/** Tries a raw WebSocket upgrade and reports the HTTP status and body the server refused it with. */
+export function rawUpgrade(url: string): Promise<{ opened: boolean; status?: number; body?: string }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    ws.on('open', () => {
+      ws.close();
+      resolve({ opened: true });
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ opened: false, status: res.statusCode, body }));
+    });
+    ws.on('error', () => undefined);
+  });
+}
