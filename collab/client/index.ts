@@ -45,3 +45,4 @@ export { PresenceStore, presenceStoreFor } from './presence-store';
 export { CanvasSession, type CanvasSessionOptions } from './canvas-session';
 export { connectCollab, COLLAB_PATH, type ConnectOptions } from './connect';
 // Hooks live in ./hooks (import '@/collab/client/hooks') so non-React code can use this index.
+export { RoomConnection, type RoomConnectionOptions, type RoomStatus } from './room-connection';

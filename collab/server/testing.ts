@@ -13,7 +13,7 @@ import { signTicket, TICKET_TTL_MS, type RoomRole } from './ticket';
 export const TEST_SECRET = 'test-secret-for-collab';
 
 /** The real collab server on a real HTTP port, wired to the real database as `npm start` wires it. */
-export async function startCollabForTest(db: Db, overrides: Partial<CollabServerOptions> = {}) {
+export async function startCollabForTest(db: Db, overrides: Partial<CollabServerOptions> = {}, port = 0) {
   const collab: CollabServer = createCollabServer({
     db,
     secret: TEST_SECRET,
@@ -26,12 +26,12 @@ export async function startCollabForTest(db: Db, overrides: Partial<CollabServer
   });
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
     collab,
-    port,
-    url: `ws://127.0.0.1:${port}/collab`,
+    port: bound,
+    url: `ws://127.0.0.1:${bound}/collab`,
     async close() {
       await collab.close();
       server.closeAllConnections();

@@ -32,6 +32,15 @@ export const modelsRouter = router({
     }));
   }),
 
+  create: signedInProcedure
+    .input(z.object({ name: z.string().trim().min(1, 'Give the model a name.').max(100, 'Model names are at most 100 characters.') }))
+    .mutation(async ({ ctx, input }) => {
+      const now = new Date();
+      const _id = new ObjectId();
+      await collections(ctx.db).models.insertOne({ _id, ownerId: ctx.caller.user._id, name: input.name, graph: { nodes: [], edges: [] }, layout: {}, collaborators: [], rev: 0, createdAt: now, updatedAt: now });
+      return { id: _id.toHexString() };
+    }),
+
   get: signedInProcedure.input(z.object({ id: modelId })).query(async ({ ctx, input }) => {
     const { model, role } = await requireModel(ctx.db, input.id, ctx.caller.user._id, 'viewer');
     return { id: model._id.toHexString(), name: model.name, description: model.description ?? '', role, graph: model.graph, updatedAt: model.updatedAt };
