@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { expect, request, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { MongoClient, type ObjectId } from 'mongodb';
+import { curl, runtime, signIn } from './helpers';
 
 /**
  * The first journey of a new person: sign up, sign in, API keys used from outside the browser,
@@ -11,17 +10,6 @@ const stamp = Date.now().toString(36);
 const person = { email: `ada-${stamp}@example.com`, username: `ada_${stamp}`, password: 'analytical-engine-1843' };
 const DEMO_USER_EMAIL = 'user@demo.cyxwiz.dev';
 
-function runtime(): { url: string; mongoUri: string } {
-  return JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'runtime.json'), 'utf8')) as { url: string; mongoUri: string };
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/signin');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 async function signUp(page: Page, values: { email: string; username: string; password: string; confirm?: string }) {
   await page.goto('/signup');
   await page.getByLabel('Email').fill(values.email);
@@ -29,11 +17,6 @@ async function signUp(page: Page, values: { email: string; username: string; pas
   await page.getByLabel('Password', { exact: true }).fill(values.password);
   await page.getByLabel('Confirm password').fill(values.confirm ?? values.password);
   await page.getByRole('button', { name: 'Create account' }).click();
-}
-
-/** A client with no cookies: what `curl` would be. */
-async function curl() {
-  return request.newContext({ baseURL: runtime().url.replace('127.0.0.1', 'localhost') });
 }
 
 test.describe.configure({ mode: 'serial' });

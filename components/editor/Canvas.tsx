@@ -72,6 +72,7 @@ export function Canvas({ session, awareness, readOnly }: { session: CanvasSessio
           edgesReconnectable={false}
           deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
           fitView
+          fitViewOptions={{ maxZoom: 1 }}
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={16} />

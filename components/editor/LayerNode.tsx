@@ -25,12 +25,12 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
       data-peer-selected={peers.length > 0 ? peers.join(' ') : undefined}
     >
       {inputs.map((port, i) => (
-        <Handle key={port.name} type="target" position={Position.Top} id={port.name} style={{ left: `${portOffsets(inputs.length)[i]}%` }} title={port.name} />
+        <Handle key={port.name} type="target" position={Position.Left} id={port.name} style={{ top: `${portOffsets(inputs.length)[i]}%` }} title={port.name} />
       ))}
       <div className="layer-node-title">{data.label ?? spec?.label ?? data.layerType}</div>
       <div className="layer-node-type">{spec ? data.layerType : `Unknown layer "${data.layerType}"`}</div>
       {outputs.map((port, i) => (
-        <Handle key={port.name} type="source" position={Position.Bottom} id={port.name} style={{ left: `${portOffsets(outputs.length)[i]}%` }} title={port.name} />
+        <Handle key={port.name} type="source" position={Position.Right} id={port.name} style={{ top: `${portOffsets(outputs.length)[i]}%` }} title={port.name} />
       ))}
     </div>
   );

@@ -81,6 +81,13 @@ function useRoom(modelId: string) {
   return { room, status, detail, role };
 }
 
+/** The first spot near `wanted` that no other node occupies, so new layers never hide each other. */
+function freeSpot(wanted: { x: number; y: number }, taken: { x: number; y: number }[]): { x: number; y: number } {
+  const spot = { x: Math.round(wanted.x), y: Math.round(wanted.y) };
+  for (let i = 0; i < 50 && taken.some((p) => Math.abs(p.x - spot.x) < 150 && Math.abs(p.y - spot.y) < 60); i++) spot.y += 70;
+  return spot;
+}
+
 function EditorBody({ room, readOnly }: { room: Room; readOnly: boolean }) {
   const flow = useReactFlow();
   const add = (type: string) => {
@@ -89,8 +96,7 @@ function EditorBody({ room, readOnly }: { room: Room; readOnly: boolean }) {
     const parsed = parseLayerParams(spec, {});
     const canvas = document.querySelector('.canvas')?.getBoundingClientRect();
     const center = canvas ? flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 }) : { x: 0, y: 0 };
-    const jitter = () => Math.round((Math.random() - 0.5) * 40);
-    addNode(room.doc, { id: newId('n'), type, position: { x: center.x + jitter(), y: center.y + jitter() }, params: parsed.ok ? parsed.params : {} }, room.session.origin);
+    addNode(room.doc, { id: newId('n'), type, position: freeSpot(center, flow.getNodes().map((n) => n.position)), params: parsed.ok ? parsed.params : {} }, room.session.origin);
   };
   return (
     <div className="editor-body">

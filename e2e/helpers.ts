@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, request, type Browser, type Page } from '@playwright/test';
+
+export function runtime(): { url: string; mongoUri: string } {
+  return JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'runtime.json'), 'utf8')) as { url: string; mongoUri: string };
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A client with no cookies: what `curl` would be. */
+export async function curl() {
+  return request.newContext({ baseURL: runtime().url });
+}
+
+export interface Person {
+  email: string;
+  username: string;
+  password: string;
+}
+
+/** Creates an account through the public API (the sign-up form has its own tests) and signs in a new browser context. */
+export async function personInNewContext(browser: Browser, label: string): Promise<{ page: Page; person: Person }> {
+  const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+  const person = { email: `${label}-${stamp}@example.com`, username: `${label}_${stamp}`, password: `${label}-password-1` };
+  const client = await curl();
+  const res = await client.post('/api/trpc/account.signUp', { data: person });
+  expect(res.status()).toBe(200);
+  await client.dispose();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page, person.email, person.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return { page, person };
+}
