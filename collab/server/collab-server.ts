@@ -22,6 +22,7 @@ export interface CollabServerOptions {
   path: string;
   idleUnloadMs?: number;
   compactEvery?: number;
+  writeBatchMs?: number;
   maxMessageBytes?: number;
   messageRate?: number;
   messageBurst?: number;
@@ -51,6 +52,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
   const store = new YjsStore(options.db);
   const roomOptions = {
     compactEvery: options.compactEvery ?? 200,
+    writeBatchMs: options.writeBatchMs ?? 50,
     messageRate: options.messageRate ?? 200,
     messageBurst: options.messageBurst ?? 400,
     changedDebounceMs: options.changedDebounceMs ?? 1000,

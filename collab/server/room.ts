@@ -22,8 +22,10 @@ export const CLOSE = {
 } as const;
 
 export interface RoomOptions {
-  /** Compact the update log into a snapshot after this many updates. */
+  /** Compact the update log into a snapshot after this many appended batches. */
   compactEvery: number;
+  /** Updates arriving within this window are merged into one database write. */
+  writeBatchMs: number;
   /** Messages per second per connection (sustained) and burst. */
   messageRate: number;
   messageBurst: number;
@@ -53,6 +55,8 @@ export class Room {
   private sinceCompact = 0;
   private writes: Promise<void> = Promise.resolve();
   private changedTimer: NodeJS.Timeout | null = null;
+  private pending: Uint8Array[] = [];
+  private pendingTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly modelId: string,
@@ -190,24 +194,34 @@ export class Room {
   }
 
   private send(conn: Connection, message: Uint8Array): void {
-    if (conn.ws.readyState !== conn.ws.OPEN) return;
-    conn.ws.send(message, (error) => {
-      if (error) this.leave(conn);
-    });
+    // A failed send surfaces as the socket's 'error'/'close', which call leave().
+    if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(message);
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === 'load') return;
-    const seq = ++this.seq;
-    this.writes = this.writes.then(() => this.store.append(this.modelId, seq, update)).catch((e: unknown) => this.options.log(`persisting update ${seq} of ${this.modelId} failed`, e));
+    this.pending.push(update);
+    this.pendingTimer ??= setTimeout(() => this.writePending(), this.options.writeBatchMs);
     const message = encoding.createEncoder();
     encoding.writeVarUint(message, MESSAGE_SYNC);
     syncProtocol.writeUpdate(message, update);
     const bytes = encoding.toUint8Array(message);
     for (const conn of this.conns.values()) if (conn !== origin) this.send(conn, bytes);
-    if (++this.sinceCompact >= this.options.compactEvery) void this.compact();
     this.scheduleChanged();
   };
+
+  /** One append for everything that arrived in the last batch window: a drag is dozens of updates. */
+  private writePending(): Promise<void> {
+    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer = null;
+    if (this.pending.length === 0) return this.writes;
+    const update = this.pending.length === 1 ? this.pending[0]! : Y.mergeUpdates(this.pending);
+    this.pending = [];
+    const seq = ++this.seq;
+    this.writes = this.writes.then(() => this.store.append(this.modelId, seq, update)).catch((e: unknown) => this.options.log(`persisting update ${seq} of ${this.modelId} failed`, e));
+    if (++this.sinceCompact >= this.options.compactEvery) void this.compact();
+    return this.writes;
+  }
 
   private onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
     const changed = [...added, ...updated, ...removed];
@@ -216,6 +230,10 @@ export class Room {
   };
 
   private compact(): Promise<void> {
+    // Everything in the document is in the snapshot, so pending updates need no separate append.
+    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer = null;
+    this.pending = [];
     // Captured now: the state below contains every update up to this sequence number.
     const seqThrough = this.seq;
     const state = Y.encodeStateAsUpdate(this.doc);

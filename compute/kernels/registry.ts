@@ -1,4 +1,12 @@
 import { activationBackward, activationForward } from './activation';
+import { activationOutputGrad } from './activation-output-grad';
+import { batchNormRunningStats, batchNormTrainStats } from './batchnorm-running';
+import { concatBackward, concatForward } from './concat';
+import { copy } from './copy';
+import { dropoutRandomMask } from './dropout-random';
+import { sgdNesterovUpdate } from './sgd-nesterov';
+import { softmaxBackward } from './softmax-backward';
+import { trainingMetrics } from './training-metrics';
 import { batchNormGradSums, batchNormInputGrad, batchNormNormalize, batchNormStats } from './batchnorm';
 import { accumulate, add, biasAdd, dropoutMask } from './elementwise';
 import { col2im, im2col } from './im2col';
@@ -86,6 +94,17 @@ export const ALL_KERNELS: readonly AnyKernelDef[] = [
   sgdUpdate,
   adamUpdate,
   adamWUpdate,
+  // Added for the training engine.
+  copy,
+  activationOutputGrad,
+  softmaxBackward,
+  concatForward,
+  concatBackward,
+  batchNormTrainStats,
+  batchNormRunningStats,
+  dropoutRandomMask,
+  sgdNesterovUpdate,
+  trainingMetrics,
 ];
 
 export function createDefaultRegistry(): KernelRegistry {
