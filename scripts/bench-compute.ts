@@ -12,8 +12,9 @@
  * run stays well under a minute on two CPU cores.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../compute/data/csv';
 import { applyNormalizer, fitNormalizer } from '../compute/data/normalize';
 import { splitDataset } from '../compute/data/split';
@@ -27,6 +28,13 @@ import { matmulBlocked } from '../compute/kernels/matmul-blocked';
 import type { MatmulParams } from '../compute/kernels/matmul-params';
 import { matmulTiled } from '../compute/kernels/matmul-tiled';
 import type { KernelDef } from '../compute/kernels/types';
+import { VALIDATION_TARGET_GRAPHS_PER_SECOND, validationThroughput } from './lib/validate-throughput';
+
+/** The project's own Python with numpy (made by `bash scripts/setup.sh bench`), else the system one. */
+function pythonWithNumpy(): string {
+  const local = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.tools', 'py', 'bin', 'python3');
+  return existsSync(local) ? local : 'python3';
+}
 
 const quick = process.argv.includes('--quick');
 const SIZES = [256, 512, 1024];
@@ -177,7 +185,7 @@ for n in ${JSON.stringify(sizes)}:
 print(json.dumps(out))
 `;
   try {
-    const parsed = JSON.parse(execFileSync('python3', ['-c', program], { encoding: 'utf8', timeout: 120_000 }).trim()) as Record<string, unknown>;
+    const parsed = JSON.parse(execFileSync(pythonWithNumpy(), ['-c', program], { encoding: 'utf8', timeout: 120_000 }).trim()) as Record<string, unknown>;
     if (typeof parsed['error'] === 'string') return { results: null, note: parsed['error'] };
     const results: Record<string, number> = {};
     for (const n of sizes) results[String(n)] = round(Number(parsed[String(n)]));
@@ -214,6 +222,9 @@ async function main(): Promise<void> {
     }
   }
 
+  const validation = validationThroughput(quick ? 500 : 2_000);
+  for (const v of validation) console.log(`validation + shape inference, 50-node ${v.graph}: ${v.graphsPerSecond} graphs/s`);
+
   const numpy = numpyGflops(SIZES);
   console.log(numpy.results ? `numpy: ${JSON.stringify(numpy.results)} (${numpy.note})` : `numpy: null (${numpy.note}; install numpy to compare)`);
 
@@ -236,6 +247,8 @@ async function main(): Promise<void> {
       [...new Set(results.map((r) => r.variant))].map((v) => [v, Object.fromEntries(results.filter((r) => r.variant === v).map((r) => [String(r.n), r.gflops]))]),
     ),
     skipped,
+    validationGraphsPerSecond: Object.fromEntries(validation.map((v) => [v.graph, v.graphsPerSecond])),
+    validationTarget: VALIDATION_TARGET_GRAPHS_PER_SECOND,
     numpyGflops: numpy.results,
     numpyNote: numpy.note,
     ratioToNumpy: numpy.results ? ratio : null,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever `npm start` / `npm test` need and is missing, then returns quickly when all is there.
-# Usage: bash scripts/setup.sh start|test
+# Usage: bash scripts/setup.sh start|test|bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-start}"
@@ -40,7 +40,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# 3. The embedded database: mongod when on PATH, else FerretDB built from the Go module proxy.
+# 3. Benchmarks compare against numpy's BLAS: a project-local Python with numpy from PyPI.
+if [ "$mode" = bench ] && [ ! -x .tools/py/bin/python3 ]; then
+  log "installing numpy into .tools/py (for the BLAS comparison)"
+  python3 -m venv .tools/py && .tools/py/bin/pip install --quiet numpy
+fi
+
+# 4. The embedded database: mongod when on PATH, else FerretDB built from the Go module proxy.
 if [ -z "${MONGODB_URI:-}" ] && ! command -v mongod >/dev/null && [ ! -x .tools/bin/ferretdb ]; then
   command -v go >/dev/null || { log "Go is needed to build the embedded database (FerretDB). Install Go, or set MONGODB_URI."; exit 1; }
   log "building FerretDB $FERRETDB_VERSION (once; about a minute)"
