@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { addEdge, addNode, docToGraph, listNodes, moveNode } from '../doc';
 import { updateCollaborators } from '../../server/models/collaborators';
 import { useTestDatabase } from '../../server/testing/test-db';
+import { YjsStore } from './persistence';
 import { connectClient, insertModel, rawUpgrade, startCollabForTest, ticketFor, TEST_SECRET, waitFor } from './testing';
 import { signTicket } from './ticket';
 
@@ -183,5 +184,37 @@ describe('collab server: persistence', () => {
     a.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
     for (let i = 0; i < 20; i++) addNode(a.doc, { id: `f${i}`, type: 'ReLU', position: { x: i, y: 0 } });
     await waitFor(() => closes.includes(4429), 5000, 'rate-limit close');
+  });
+
+  it('unloads an idle room from memory after persisting it', async () => {
+    const s = await server({ idleUnloadMs: 100 });
+    const modelId = await insertModel(db, owner);
+    const a = connectClient(s.url, modelId, ticketFor(modelId, owner, 'owner'));
+    await waitFor(() => a.provider.synced, 5000, 'sync');
+    addNode(a.doc, { id: 'kept', type: 'ReLU', position: { x: 1, y: 1 } });
+    await waitFor(() => s.collab.stats().rooms === 1, 5000, 'room loaded');
+    await new Promise((r) => setTimeout(r, 100));
+    a.provider.destroy();
+    await waitFor(() => s.collab.stats().rooms === 0, 5000, 'room unloaded');
+    const stored = await new YjsStore(db).load(modelId);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    expect(listNodes(doc).map((n) => n.id)).toEqual(['kept']);
+    const record = await db.collection('models').findOne({ _id: new ObjectId(modelId) });
+    expect((record?.graph as { nodes: { id: string }[] }).nodes.map((n) => n.id)).toEqual(['kept']);
+  });
+
+  it('syncs a large document to a newcomer', async () => {
+    const s = await server();
+    const modelId = await insertModel(db, owner);
+    const a = client(s.url, modelId, ticketFor(modelId, owner, 'owner'));
+    await waitFor(() => a.provider.synced, 5000, 'sync');
+    a.doc.transact(() => {
+      for (let i = 0; i < 3000; i++) addNode(a.doc, { id: `n${i}`, type: 'Dense', position: { x: i, y: i }, params: { units: 64, useBias: true, init: 'he', note: 'x'.repeat(200) } });
+    });
+    expect(Y.encodeStateAsUpdate(a.doc).byteLength).toBeGreaterThan(500_000);
+    const b = client(s.url, modelId, ticketFor(modelId, owner, 'owner'));
+    await waitFor(() => b.provider.synced && listNodes(b.doc).length === 3000, 20_000, 'large sync');
   });
 });
