@@ -138,6 +138,10 @@ test('a non-admin gets 403 from admin procedures and malformed input gets 400 wi
   expect(body.error.data.fieldErrors.email).toEqual(['Enter a valid email address.']);
   expect(body.error.data.fieldErrors.username).toEqual(['Username must be at least 3 characters.']);
   expect(JSON.stringify(body)).not.toContain('stack');
+
+  const huge = await client.post('/api/trpc/account.signUp', { data: { email: 'x@example.com', username: 'x'.repeat(2 * 1024 * 1024), password: 'long-enough-pass-1' } });
+  expect(huge.status()).toBe(413);
+  expect((await huge.json()).error.data.appCode).toBe('PAYLOAD_TOO_LARGE');
   await client.dispose();
 });
 
