@@ -9,10 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { bootstrapDatabase, type ReadyDatabase } from '../server/db/bootstrap';
 import { startAppServer, COLLAB_PATH, type AppServer } from '../server/http/app-server';
 import { pruneExpiredHits } from '../server/auth/rate-limit';
-import { createCollabServer, type CollabServer } from '../collab/server/collab-server';
+import type { CollabServer } from '../collab/server/collab-server';
 import { registerCollabServer } from '../server/collab-bridge';
-import { modelRole } from '../server/models/access';
-import { initialModelDoc, saveModelSnapshot } from '../server/models/collab-hooks';
+import { createModelCollabServer } from '../server/models/collab-server';
 import { DEMO_ADMIN, DEMO_USER, seedDemo } from '../server/seed';
 import { ensureAuthSecret } from './lib/auth-secret';
 import { ensureNextBuild } from './lib/next-build';
@@ -70,14 +69,7 @@ async function main() {
   const seed = !flags['no-seed'] && process.env.SEED_DEMO !== '0';
   if (seed) await seedDemo(database.db);
 
-  collab = createCollabServer({
-    db,
-    secret: process.env.AUTH_SECRET,
-    access: (modelId, userId) => modelRole(db, modelId, userId),
-    initialDoc: (modelId) => initialModelDoc(db, modelId),
-    onChanged: (modelId, doc) => saveModelSnapshot(db, modelId, doc),
-    path: COLLAB_PATH,
-  });
+  collab = createModelCollabServer(db, process.env.AUTH_SECRET);
   registerCollabServer(collab);
   app = await startAppServer({
     dir: root,

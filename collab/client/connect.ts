@@ -1,8 +1,8 @@
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { COLLAB_PATH } from '../path';
 
-/** The path the app server upgrades to the collaboration socket (server/http/app-server.ts). */
-export const COLLAB_PATH = '/collab';
+export { COLLAB_PATH };
 
 export interface ConnectOptions {
   /** Origin of the web app, e.g. window.location.origin; http(s) becomes ws(s). */

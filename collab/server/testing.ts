@@ -5,25 +5,15 @@ import { ObjectId } from 'mongodb';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { modelRole } from '../../server/models/access';
-import { initialModelDoc, saveModelSnapshot } from '../../server/models/collab-hooks';
-import { createCollabServer, type CollabServer, type CollabServerOptions } from './collab-server';
+import { createModelCollabServer } from '../../server/models/collab-server';
+import type { CollabServer, CollabServerOptions } from './collab-server';
 import { signTicket, TICKET_TTL_MS, type RoomRole } from './ticket';
 
 export const TEST_SECRET = 'test-secret-for-collab';
 
 /** The real collab server on a real HTTP port, wired to the real database as `npm start` wires it. */
 export async function startCollabForTest(db: Db, overrides: Partial<CollabServerOptions> = {}, port = 0) {
-  const collab: CollabServer = createCollabServer({
-    db,
-    secret: TEST_SECRET,
-    access: (modelId, userId) => modelRole(db, modelId, userId),
-    initialDoc: (modelId) => initialModelDoc(db, modelId),
-    onChanged: (modelId, doc) => saveModelSnapshot(db, modelId, doc),
-    path: '/collab',
-    changedDebounceMs: 50,
-    ...overrides,
-  });
+  const collab: CollabServer = createModelCollabServer(db, TEST_SECRET, { changedDebounceMs: 50, ...overrides });
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -10,12 +10,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ObjectId } from 'mongodb';
 import * as Y from 'yjs';
-import { createCollabServer } from '../../collab/server/collab-server';
 import { YjsStore } from '../../collab/server/persistence';
 import { signTicket } from '../../collab/server/ticket';
 import { bootstrapDatabase } from '../../server/db/bootstrap';
-import { modelRole } from '../../server/models/access';
-import { initialModelDoc, saveModelSnapshot } from '../../server/models/collab-hooks';
+import { createModelCollabServer } from '../../server/models/collab-server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECRET = 'bench-secret';
@@ -27,17 +25,8 @@ async function main() {
   const database = await bootstrapDatabase({ root, dataDir, uri: process.env.MONGODB_URI || undefined });
   const db = database.db;
   const owner = new ObjectId();
-  const collab = createCollabServer({
-    db,
-    secret: SECRET,
-    access: (modelId, userId) => modelRole(db, modelId, userId),
-    initialDoc: (modelId) => initialModelDoc(db, modelId),
-    onChanged: (modelId, doc) => saveModelSnapshot(db, modelId, doc),
-    path: '/collab',
-    // A bench client sends far more than a person would.
-    messageRate: 10_000,
-    messageBurst: 10_000,
-  });
+  // A bench client sends far more than a person would.
+  const collab = createModelCollabServer(db, SECRET, { messageRate: 10_000, messageBurst: 10_000 });
   const http = createServer((_req, res) => res.writeHead(404).end());
   http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

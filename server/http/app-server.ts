@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import next from 'next';
 
-/** Where the collaboration socket upgrades; the collab server (collab/) attaches here. */
-export const COLLAB_PATH = '/collab';
+import { COLLAB_PATH } from '../../collab/path';
+
+export { COLLAB_PATH };
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 

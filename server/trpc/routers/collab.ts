@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { signTicket, TICKET_TTL_MS } from '../../../collab/server/ticket';
+import { COLLAB_PATH } from '../../../collab/path';
 import { requireModel } from '../../models/access';
 import { router, sessionProcedure } from '../init';
-
-export const COLLAB_SOCKET_PATH = '/collab';
 
 export const collabRouter = router({
   /**
@@ -19,6 +18,6 @@ export const collabRouter = router({
       { modelId: model._id.toHexString(), userId: ctx.caller.user._id.toHexString(), name: ctx.caller.user.username ?? ctx.caller.user.email, role, exp: expiresAt },
       secret,
     );
-    return { ticket, role, path: COLLAB_SOCKET_PATH, expiresAt };
+    return { ticket, role, path: COLLAB_PATH, expiresAt };
   }),
 });

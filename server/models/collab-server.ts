@@ -1,0 +1,18 @@
+import type { Db } from 'mongodb';
+import { createCollabServer, type CollabServer, type CollabServerOptions } from '../../collab/server/collab-server';
+import { COLLAB_PATH } from '../../collab/path';
+import { modelRole } from './access';
+import { initialModelDoc, saveModelSnapshot } from './collab-hooks';
+
+/** The collaboration server wired to models: access from their lists, documents from their records. */
+export function createModelCollabServer(db: Db, secret: string, overrides: Partial<CollabServerOptions> = {}): CollabServer {
+  return createCollabServer({
+    db,
+    secret,
+    access: (modelId, userId) => modelRole(db, modelId, userId),
+    initialDoc: (modelId) => initialModelDoc(db, modelId),
+    onChanged: (modelId, doc) => saveModelSnapshot(db, modelId, doc),
+    path: COLLAB_PATH,
+    ...overrides,
+  });
+}
