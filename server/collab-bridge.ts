@@ -5,12 +5,17 @@ import type { CollabServer } from '../collab/server/collab-server';
  * through this process-wide slot (e.g. to disconnect a user whose access was revoked). With several
  * web processes this becomes a message to the process that owns the room (see README, scale-out).
  */
-const slot = globalThis as unknown as { __cyxwizCollab?: Pick<CollabServer, 'disconnectUser'> };
+const slot = globalThis as unknown as { __cyxwizCollab?: Pick<CollabServer, 'disconnectUser' | 'closeRoom'> };
 
-export function registerCollabServer(server: Pick<CollabServer, 'disconnectUser'> | undefined): void {
+export function registerCollabServer(server: Pick<CollabServer, 'disconnectUser' | 'closeRoom'> | undefined): void {
   slot.__cyxwizCollab = server;
 }
 
 export async function disconnectFromModel(modelId: string, userId: string): Promise<number> {
   return (await slot.__cyxwizCollab?.disconnectUser(modelId, userId)) ?? 0;
+}
+
+/** Closes everyone's sockets in a model's room (the model is gone); returns how many were closed. */
+export async function closeModelRoom(modelId: string): Promise<number> {
+  return (await slot.__cyxwizCollab?.closeRoom(modelId)) ?? 0;
 }

@@ -34,6 +34,8 @@ export interface CollabServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes a user's sockets in one model's room; returns how many were closed. */
   disconnectUser(modelId: string, userId: string): Promise<number>;
+  /** Closes every socket in a model's room and unloads it, pending writes flushed (e.g. the model was deleted). */
+  closeRoom(modelId: string): Promise<number>;
   stats(): { rooms: number; connections: number };
   /** Persists and unloads every room; for shutdown. */
   close(): Promise<void>;
@@ -66,6 +68,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
   const unloading = new Map<string, Promise<void>>();
   const idleTimers = new Map<string, NodeJS.Timeout>();
   let closing = false;
+  // Rooms closed for good: their sockets' late 'close' events must not schedule another unload.
+  const closedRooms = new WeakSet<Room>();
 
   async function roomFor(modelId: string): Promise<Room> {
     await unloading.get(modelId);
@@ -82,7 +86,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
   }
 
   function scheduleUnload(room: Room): void {
-    if (room.connectionCount > 0 || idleTimers.has(room.modelId)) return;
+    if (room.connectionCount > 0 || idleTimers.has(room.modelId) || closedRooms.has(room)) return;
     idleTimers.set(
       room.modelId,
       setTimeout(() => {
@@ -135,6 +139,24 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       const pending = rooms.get(modelId);
       if (!pending) return 0;
       return (await pending).disconnectUser(userId, CLOSE.ACCESS_REVOKED, 'access changed');
+    },
+
+    async closeRoom(modelId) {
+      // An unload under way is still writing; let it finish so the caller's cleanup comes last.
+      await unloading.get(modelId);
+      const pending = rooms.get(modelId);
+      if (!pending) return 0;
+      rooms.delete(modelId);
+      clearTimeout(idleTimers.get(modelId));
+      idleTimers.delete(modelId);
+      const room = await pending;
+      closedRooms.add(room);
+      const closed = room.connectionCount;
+      room.closeAll(CLOSE.ACCESS_REVOKED, 'model deleted');
+      // Flushed before the caller removes the stored updates, so no late write brings them back.
+      await room.flush();
+      room.destroy();
+      return closed;
     },
 
     stats() {

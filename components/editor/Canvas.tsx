@@ -2,28 +2,57 @@
 
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef, type PointerEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type DragEvent, type PointerEvent } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
-import { CursorThrottle, parseClipboard, type CanvasSession } from '@/collab/client';
+import { CursorThrottle, type CanvasSession } from '@/collab/client';
 import { useCollabGraph, usePresence } from '@/collab/client/hooks';
+import type { XY } from '@/collab/doc';
+import { decorateEdges, SHAPED_EDGE_TYPE } from './decorate-edges';
+import { CanvasEmptyState } from './CanvasEmptyState';
+import { isLayerDrag, LAYER_DRAG_TYPE } from './layer-drag';
 import { LayerNode } from './LayerNode';
 import { PeerSelectionContext, peerSelectionMap } from './peer-selection';
+import type { ProblemIndex } from './problem-index';
 import { RemoteCursors } from './RemoteCursors';
+import { ShapedEdge } from './ShapedEdge';
+import { ProblemIndexContext } from './validation-context';
 
 const NODE_TYPES = { layer: LayerNode };
+const EDGE_TYPES = { [SHAPED_EDGE_TYPE]: ShapedEdge };
 
-function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
+interface CanvasProps {
+  session: CanvasSession;
+  awareness: Awareness;
+  readOnly: boolean;
+  index: ProblemIndex;
+  /** True until the room has sent the document for the first time. */
+  loading: boolean;
+  /** A layer dragged from the palette was dropped at this flow position. */
+  onDropLayer: (type: string, at: XY) => void;
 }
 
-/** The shared canvas: the document drawn by React Flow, other people's cursors and selections on top. */
-export function Canvas({ session, awareness, readOnly }: { session: CanvasSession; awareness: Awareness; readOnly: boolean }) {
+/**
+ * The shared canvas: the document drawn by React Flow, other people's cursors and selections on
+ * top. React Flow mounts once the document has arrived, so that a model opening with layers is
+ * fitted to the view while a blank one is not re-fitted (and shifted) when its first layer lands.
+ */
+export function Canvas(props: CanvasProps) {
+  if (props.loading) {
+    return (
+      <div className="canvas" data-testid="canvas">
+        <CanvasEmptyState loading readOnly={props.readOnly} />
+      </div>
+    );
+  }
+  return <FlowCanvas {...props} />;
+}
+
+function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: CanvasProps) {
   const { nodes, edges } = useCollabGraph(session.doc, session.local);
+  const [fitOnMount] = useState(() => nodes.length > 0);
   const peers = usePresence(awareness);
   const flow = useReactFlow();
   const cursor = useMemo(() => new CursorThrottle(awareness), [awareness]);
-  const wrapper = useRef<HTMLDivElement>(null);
   useEffect(() => () => cursor.dispose(), [cursor]);
 
   // Viewers still select and measure locally; nothing they do reaches the document.
@@ -34,53 +63,57 @@ export function Canvas({ session, awareness, readOnly }: { session: CanvasSessio
 
   const onPointerMove = (event: PointerEvent) => cursor.move(flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (isTyping(event.target) || !wrapper.current?.contains(document.activeElement ?? null)) return;
-      const mod = event.ctrlKey || event.metaKey;
-      if (!mod || readOnly) return;
-      const key = event.key.toLowerCase();
-      if (key === 'z' && !event.shiftKey) session.undo.undo();
-      else if ((key === 'z' && event.shiftKey) || key === 'y') session.undo.redo();
-      else if (key === 'c') {
-        const text = session.copyText();
-        if (text) void navigator.clipboard?.writeText(text).catch(() => undefined);
-        sessionStorage.setItem('cyxwiz-clipboard', text ?? '');
-      } else if (key === 'v') {
-        const payload = parseClipboard(sessionStorage.getItem('cyxwiz-clipboard') ?? '');
-        if (payload) session.paste(payload);
-      } else return;
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [session, readOnly]);
+  const onDragOver = (event: DragEvent) => {
+    if (readOnly || !isLayerDrag(event)) return;
+    event.preventDefault(); // allows the drop
+    event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(LAYER_DRAG_TYPE);
+    if (readOnly || !type) return;
+    event.preventDefault();
+    onDropLayer(type, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  };
 
+  const shapedEdges = useMemo(() => decorateEdges(edges, index), [edges, index]);
   const peerSelection = useMemo(() => peerSelectionMap(peers), [peers]);
   return (
-    <PeerSelectionContext.Provider value={peerSelection}>
-      <div className="canvas" ref={wrapper} onPointerMove={onPointerMove} onPointerLeave={() => cursor.move(null)} tabIndex={-1}>
-        <ReactFlow
-          nodes={nodes as never}
-          edges={edges as never}
-          nodeTypes={NODE_TYPES}
-          onNodesChange={onNodesChange}
-          onEdgesChange={readOnly ? undefined : session.onEdgesChange}
-          onConnect={readOnly ? undefined : session.onConnect}
-          nodesDraggable={!readOnly}
-          nodesConnectable={!readOnly}
-          edgesReconnectable={false}
-          deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-          fitView
-          fitViewOptions={{ maxZoom: 1 }}
-          proOptions={{ hideAttribution: true }}
+    <ProblemIndexContext.Provider value={index}>
+      <PeerSelectionContext.Provider value={peerSelection}>
+        <div
+          className="canvas"
+          onPointerMove={onPointerMove}
+          onPointerLeave={() => cursor.move(null)}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          tabIndex={-1}
+          data-testid="canvas"
         >
-          <Background gap={16} />
-          <Controls showInteractive={false} />
-          <MiniMap pannable zoomable />
-          <RemoteCursors peers={peers} />
-        </ReactFlow>
-      </div>
-    </PeerSelectionContext.Provider>
+          <ReactFlow
+            nodes={nodes as never}
+            edges={shapedEdges as never}
+            nodeTypes={NODE_TYPES}
+            edgeTypes={EDGE_TYPES}
+            onNodesChange={onNodesChange}
+            onEdgesChange={readOnly ? undefined : session.onEdgesChange}
+            onConnect={readOnly ? undefined : session.onConnect}
+            nodesDraggable={!readOnly}
+            nodesConnectable={!readOnly}
+            edgesReconnectable={false}
+            deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+            fitView={fitOnMount}
+            fitViewOptions={{ maxZoom: 1 }}
+            proOptions={{ hideAttribution: true }}
+            aria-label="Model canvas"
+          >
+            <Background gap={16} />
+            <Controls showInteractive={false} />
+            <MiniMap pannable zoomable ariaLabel="Mini map of the model" />
+            <RemoteCursors peers={peers} />
+          </ReactFlow>
+          {nodes.length === 0 ? <CanvasEmptyState loading={false} readOnly={readOnly} /> : null}
+        </div>
+      </PeerSelectionContext.Provider>
+    </ProblemIndexContext.Provider>
   );
 }

@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const LINKS = [
   { href: '/dashboard', label: 'Dashboard' },
   { href: '/models', label: 'Models' },
+  { href: '/datasets', label: 'Datasets' },
   { href: '/jobs', label: 'Jobs' },
   { href: '/machines', label: 'Machines' },
   { href: '/wallet', label: 'Wallet' },

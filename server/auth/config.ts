@@ -13,7 +13,7 @@ declare module 'next-auth' {
 export const SIGN_IN_PATH = '/signin';
 
 /** Pages that need a signed-in user; the proxy sends everyone else to sign in. */
-export const PROTECTED_PREFIXES = ['/dashboard', '/models', '/jobs', '/machines', '/wallet', '/admin', '/profile'];
+export const PROTECTED_PREFIXES = ['/dashboard', '/models', '/datasets', '/jobs', '/machines', '/wallet', '/admin', '/profile'];
 
 export function isProtectedPath(pathname: string): boolean {
   return PROTECTED_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));

@@ -58,6 +58,55 @@ export interface ModelDoc {
   collaborators: { userId: ObjectId; role: 'editor' | 'viewer' }[];
   /** Bumped by every change of the access list: the guard for its read-modify-write updates. */
   rev?: number;
+  /** The dataset it trains on: a datasets _id as hex, or a built-in id such as 'builtin:spirals'. */
+  datasetId?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One stored file of a dataset, in the GridFS bucket 'datasets'. */
+export interface DatasetFileRef {
+  fileId: ObjectId;
+  filename: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface DatasetColumnStats {
+  name: string;
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** Always 0 today: the parsers refuse empty cells, so a stored dataset has none. */
+  missing: number;
+  /** Distinct values, counted only for columns of small whole numbers (else null). */
+  distinct: number | null;
+}
+
+export interface DatasetDoc {
+  _id: ObjectId;
+  ownerId: ObjectId;
+  name: string;
+  kind: 'csv' | 'idx';
+  /** Total stored bytes (data file plus IDX labels file). */
+  bytes: number;
+  /** SHA-256 (hex) of the data file, as uploaded. */
+  sha256: string;
+  files: { data: DatasetFileRef; labels?: DatasetFileRef };
+  rows: number;
+  /** Columns as a table shows them: features plus the label column. */
+  columns: number;
+  columnNames: string[];
+  featureShape: number[];
+  /** 0-based index into columnNames; null when the dataset has no labels. */
+  labelColumn: number | null;
+  numClasses: number | null;
+  classNames: string[];
+  /** Fraction of rows held out for validation. */
+  validationSplit: number;
+  /** Rows wrapped in objects: FerretDB v1 cannot store nested arrays. */
+  preview: { rows: { cells: (number | string)[] }[]; stats: DatasetColumnStats[] };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -69,6 +118,7 @@ export function collections(db: Db) {
     rateLimits: db.collection<RateLimitDoc>('rateLimits'),
     audit: db.collection<AuditDoc>('audit'),
     models: db.collection<ModelDoc>('models'),
+    datasets: db.collection<DatasetDoc>('datasets'),
     jobs: db.collection('jobs'),
     machines: db.collection('machines'),
     ledger: db.collection('ledger'),

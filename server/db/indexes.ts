@@ -1,8 +1,10 @@
 import type { Db } from 'mongodb';
+import { ensureRunIndexes } from '../runs/collection';
 
 /** Creates every index the app relies on; safe to run at each start. */
 export async function ensureIndexes(db: Db): Promise<void> {
   await Promise.all([
+    ensureRunIndexes(db),
     db.collection('users').createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
     db.collection('users').createIndex({ username: 1 }, { unique: true, sparse: true, name: 'username_unique' }),
     db.collection('accounts').createIndex({ provider: 1, providerAccountId: 1 }, { unique: true, name: 'provider_account' }),
@@ -15,6 +17,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('models').createIndex({ ownerId: 1, updatedAt: -1 }, { name: 'owner_updated' }),
     db.collection('models').createIndex({ 'collaborators.userId': 1 }, { name: 'collaborator' }),
     db.collection('yjsUpdates').createIndex({ modelId: 1, seq: 1 }, { name: 'model_seq' }),
+    db.collection('datasets').createIndex({ ownerId: 1, createdAt: -1 }, { name: 'owner_created' }),
+    db.collection('models').createIndex({ datasetId: 1 }, { name: 'dataset', sparse: true }),
     db.collection('jobs').createIndex({ ownerId: 1, createdAt: -1 }, { name: 'owner_created' }),
     db.collection('machines').createIndex({ ownerId: 1 }, { name: 'owner' }),
   ]);

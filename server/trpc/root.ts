@@ -4,9 +4,11 @@ import { adminRouter } from './routers/admin';
 import { apiKeysRouter } from './routers/api-keys';
 import { collabRouter } from './routers/collab';
 import { dashboardRouter } from './routers/dashboard';
+import { datasetsRouter } from './routers/datasets';
 import { healthRouter } from './routers/health';
 import { modelsRouter } from './routers/models';
 import { runnerRouter } from './routers/runner';
+import { runsRouter } from './routers/runs';
 
 export const appRouter = router({
   health: healthRouter,
@@ -14,9 +16,11 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   dashboard: dashboardRouter,
   models: modelsRouter,
+  datasets: datasetsRouter,
   collab: collabRouter,
   admin: adminRouter,
   runner: runnerRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

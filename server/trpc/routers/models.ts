@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { disconnectFromModel } from '../../collab-bridge';
 import { collections } from '../../db/collections';
 import { AppError } from '../../errors/app-error';
-import { requireModel } from '../../models/access';
+import { requireModel, roleIn } from '../../models/access';
 import { updateCollaborators } from '../../models/collaborators';
+import { deleteModel, duplicateModel, insertModel, renameModel } from '../../models/lifecycle';
+import { findTemplate, layoutFor, MODEL_TEMPLATES, TEMPLATE_IDS } from '../../models/templates';
 import { router, signedInProcedure } from '../init';
 
 const modelId = z.string().trim().min(1, 'Choose a model.').max(64);
+const modelName = z.string().trim().min(1, 'Give the model a name.').max(100, 'Model names are at most 100 characters.');
 const MAX_COLLABORATORS = 50;
 
 export const modelsRouter = router({
@@ -27,23 +30,56 @@ export const modelsRouter = router({
       name: d.name,
       owner: ownerName.get(d.ownerId.toHexString()) ?? 'unknown',
       mine: d.ownerId.equals(userId),
+      role: roleIn(d, userId) ?? 'viewer',
       collaborators: d.collaborators.length,
       updatedAt: d.updatedAt,
     }));
   }),
 
+  /** The starter graphs a new model can begin from. */
+  templates: signedInProcedure.query(() => MODEL_TEMPLATES.map(({ id, name, description }) => ({ id, name, description }))),
+
+  /** A blank model, or one starting from a template. */
   create: signedInProcedure
-    .input(z.object({ name: z.string().trim().min(1, 'Give the model a name.').max(100, 'Model names are at most 100 characters.') }))
+    .input(z.object({ name: modelName, template: z.enum(TEMPLATE_IDS, { error: 'Choose one of the templates.' }).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const now = new Date();
-      const _id = new ObjectId();
-      await collections(ctx.db).models.insertOne({ _id, ownerId: ctx.caller.user._id, name: input.name, graph: { nodes: [], edges: [] }, layout: {}, collaborators: [], rev: 0, createdAt: now, updatedAt: now });
+      const graph = input.template ? findTemplate(input.template).build() : { nodes: [], edges: [] };
+      const _id = await insertModel(ctx.db, { ownerId: ctx.caller.user._id, name: input.name, graph, layout: layoutFor(graph) });
       return { id: _id.toHexString() };
     }),
 
+  /** Owner or editor. The record's name is what lists and the editor header show. */
+  rename: signedInProcedure.input(z.object({ id: modelId, name: modelName })).mutation(async ({ ctx, input }) => {
+    const { model } = await requireModel(ctx.db, input.id, ctx.caller.user._id, 'editor');
+    await renameModel(ctx.db, model._id, input.name);
+    return { id: input.id, name: input.name };
+  }),
+
+  /** Anyone who can see a model may copy it; the copy is theirs alone. */
+  duplicate: signedInProcedure.input(z.object({ id: modelId })).mutation(async ({ ctx, input }) => {
+    const { model } = await requireModel(ctx.db, input.id, ctx.caller.user._id, 'viewer');
+    const _id = await duplicateModel(ctx.db, model, ctx.caller.user._id);
+    return { id: _id.toHexString() };
+  }),
+
+  /** Owner only: removes the record and its collaborative document, and closes every open socket. */
+  delete: signedInProcedure.input(z.object({ id: modelId })).mutation(async ({ ctx, input }) => {
+    const { model } = await requireModel(ctx.db, input.id, ctx.caller.user._id, 'owner');
+    const { disconnected } = await deleteModel(ctx.db, model._id);
+    return { deleted: true as const, disconnected };
+  }),
+
   get: signedInProcedure.input(z.object({ id: modelId })).query(async ({ ctx, input }) => {
     const { model, role } = await requireModel(ctx.db, input.id, ctx.caller.user._id, 'viewer');
-    return { id: model._id.toHexString(), name: model.name, description: model.description ?? '', role, graph: model.graph, updatedAt: model.updatedAt };
+    return {
+      id: model._id.toHexString(),
+      name: model.name,
+      description: model.description ?? '',
+      role,
+      graph: model.graph,
+      datasetId: model.datasetId ?? null,
+      updatedAt: model.updatedAt,
+    };
   }),
 
   collaborators: signedInProcedure.input(z.object({ id: modelId })).query(async ({ ctx, input }) => {

@@ -1,0 +1,73 @@
+'use client';
+
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { messageOf, useTRPC } from '../trpc/client';
+import { LineChart, type ChartSeries } from './LineChart';
+
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2'];
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+/** Saved runs of the model; tick some to overlay their validation curves on one chart. */
+export function RunsPanel({ modelId }: { modelId: string }) {
+  const trpc = useTRPC();
+  const list = useQuery(trpc.runs.list.queryOptions({ modelId }));
+  const [selected, setSelected] = useState<string[]>([]);
+  const details = useQueries({ queries: selected.map((id) => trpc.runs.get.queryOptions({ id })) });
+
+  if (list.isPending) return <p className="muted">Loading saved runs…</p>;
+  if (list.isError) return <p className="form-error">{messageOf(list.error)}</p>;
+  if (list.data.length === 0) return <p className="muted">No saved runs yet. Train, then “Save run”.</p>;
+
+  const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id].slice(-COLORS.length)));
+  const loaded = details.flatMap((q) => (q.data ? [q.data] : []));
+  const series = (key: 'valAccuracy' | 'valLoss'): ChartSeries[] =>
+    loaded.map((run) => ({
+      name: run.name,
+      color: COLORS[selected.indexOf(run.id) % COLORS.length]!,
+      points: run.metrics.epochs.flatMap((e) => (e[key] === null ? [] : [[e.epoch + 1, e[key]] as const])),
+    }));
+
+  return (
+    <section className="saved-runs" aria-label="Saved runs">
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">compare</th>
+            <th scope="col">run</th>
+            <th scope="col">by</th>
+            <th scope="col">data</th>
+            <th scope="col">val acc</th>
+            <th scope="col">weights</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.data.map((r) => (
+            <tr key={r.id} data-testid="saved-run">
+              <td>
+                <input type="checkbox" aria-label={`Compare ${r.name}`} checked={selected.includes(r.id)} onChange={() => toggle(r.id)} />
+              </td>
+              <td title={new Date(r.createdAt).toLocaleString()}>
+                {r.name} <span className="muted">({r.status}, {r.epochs} epochs)</span>
+              </td>
+              <td>{r.by}</td>
+              <td>{r.dataset}</td>
+              <td>{pct(r.finalAccuracy)}</td>
+              <td>
+                <a href={`/api/runs/${r.id}/weights`} download title={`sha256 ${r.weights.sha256}`}>
+                  .safetensors
+                </a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {loaded.length > 0 ? (
+        <div className="chart-row">
+          <LineChart title="Validation accuracy by run" description={`Validation accuracy per epoch for ${loaded.map((r) => r.name).join(', ')}`} xLabel="epoch" series={series('valAccuracy')} yDomain={[0, 1]} formatY={(y) => `${Math.round(y * 100)}%`} testId="compare-accuracy" />
+          <LineChart title="Validation loss by run" description={`Validation loss per epoch for ${loaded.map((r) => r.name).join(', ')}`} xLabel="epoch" series={series('valLoss')} testId="compare-loss" />
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+'use client';
+
+import { useId } from 'react';
+import { FIELD_BOUNDS, type ConfigForm } from './config-form';
+
+export interface DatasetOption {
+  readonly id: string;
+  readonly label: string;
+  /** Why it cannot be chosen, when it cannot. */
+  readonly disabled?: string | undefined;
+}
+
+interface TrainingFormProps {
+  readonly form: ConfigForm;
+  readonly onChange: (form: ConfigForm) => void;
+  readonly datasets: readonly DatasetOption[];
+  readonly datasetId: string;
+  readonly onDataset: (id: string) => void;
+  readonly onFile: (file: File | null) => void;
+  readonly error: { field: string; message: string } | null;
+  readonly disabled: boolean;
+}
+
+/** Dataset and training settings; bounds come from compute's schemas (config-form.ts). */
+export function TrainingForm({ form, onChange, datasets, datasetId, onDataset, onFile, error, disabled }: TrainingFormProps) {
+  const id = useId();
+  const set = <K extends keyof ConfigForm>(key: K, value: ConfigForm[K]) => onChange({ ...form, [key]: value });
+  const field = (key: keyof ConfigForm, label: string, extra: { min?: number | undefined; max?: number | undefined; step?: string } = {}) => (
+    <label className="field-inline">
+      <span>{label}</span>
+      <input
+        type="number"
+        inputMode="decimal"
+        value={form[key]}
+        min={extra.min}
+        max={extra.max}
+        step={extra.step ?? 'any'}
+        disabled={disabled}
+        aria-invalid={error?.field === key || undefined}
+        aria-describedby={error?.field === key ? `${id}-error` : undefined}
+        onChange={(e) => set(key, e.target.value as never)}
+      />
+    </label>
+  );
+  return (
+    <fieldset className="training-form" disabled={disabled}>
+      <legend className="visually-hidden">Training settings</legend>
+      <label className="field-inline wide">
+        <span>Dataset</span>
+        <select value={datasetId} onChange={(e) => onDataset(e.target.value)}>
+          {datasets.map((d) => (
+            <option key={d.id} value={d.id} disabled={Boolean(d.disabled)} title={d.disabled}>
+              {d.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {datasetId === 'file' ? (
+        <label className="field-inline wide">
+          <span>CSV file (label in the last column)</span>
+          <input type="file" accept=".csv,text/csv" onChange={(e) => onFile(e.target.files?.[0] ?? null)} />
+        </label>
+      ) : null}
+      {field('epochs', 'Epochs', { ...FIELD_BOUNDS.epochs, step: '1' })}
+      {field('batchSize', 'Batch size', { ...FIELD_BOUNDS.batchSize, step: '1' })}
+      {field('validationFraction', 'Validation fraction', FIELD_BOUNDS.validationFraction)}
+      <label className="field-inline">
+        <span>Optimizer</span>
+        <select value={form.optimizer} onChange={(e) => set('optimizer', e.target.value as ConfigForm['optimizer'])}>
+          <option value="adam">Adam</option>
+          <option value="adamw">AdamW</option>
+          <option value="sgd">SGD</option>
+        </select>
+      </label>
+      {field('lr', 'Learning rate', { min: 0, max: 10 })}
+      {form.optimizer === 'sgd' ? field('momentum', 'Momentum', { min: 0, max: 0.999 }) : null}
+      {field('weightDecay', 'Weight decay', { min: 0, max: 1 })}
+      <label className="field-inline">
+        <span>LR schedule</span>
+        <select value={form.schedule} onChange={(e) => set('schedule', e.target.value as ConfigForm['schedule'])}>
+          <option value="constant">Constant</option>
+          <option value="step">Step decay</option>
+          <option value="cosine">Cosine (over the run)</option>
+        </select>
+      </label>
+      {form.schedule === 'step' ? (
+        <>
+          {field('stepSize', 'Every (steps)', { min: 1, step: '1' })}
+          {field('gamma', 'Multiply by', { min: 0, max: 1 })}
+        </>
+      ) : null}
+      {form.schedule === 'cosine' ? field('minLr', 'Final LR', { min: 0 }) : null}
+      {field('seed', 'Seed', { ...FIELD_BOUNDS.seed, step: '1' })}
+      {error ? (
+        <p className="form-error" id={`${id}-error`} role="alert">
+          {error.message}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,287 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { buildModelPlan } from '@/compute/model';
+import { messageOf, useTRPC } from '../trpc/client';
+import { DEFAULT_FORM, parseForm, type ConfigForm } from './config-form';
+import { EvaluationView } from './EvaluationView';
+import { ExportBox } from './ExportBox';
+import { graphStoreFor } from './graph-store';
+import { LiveCharts } from './LiveCharts';
+import { PeerRuns } from './PeerRuns';
+import { SYNTHETIC_LABELS } from './prepare-data';
+import { formatDuration, ProgressBar } from './ProgressBar';
+import type { Backend, DataSpec, EvaluationReport } from './protocol';
+import { publishTraining } from './room-training';
+import { RunsPanel } from './RunsPanel';
+import { TrainingForm, type DatasetOption } from './TrainingForm';
+import type { LocalRun } from './trainer-client';
+import { useTrainerClient, useTrainerSnapshot } from './use-trainer';
+
+/** Parameters above which the CPU fallback is not offered: it would take minutes per epoch. */
+const CPU_PARAM_LIMIT = 250_000;
+const ACTIVE = new Set(['preparing', 'starting', 'running', 'paused', 'stopping']);
+
+interface TrainingPanelProps {
+  readonly modelId: string;
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness | null;
+  /** Viewers watch (peer runs, saved runs) but do not save runs. */
+  readonly readOnly: boolean;
+}
+
+function parameterCount(graph: Parameters<typeof buildModelPlan>[0]): number | null {
+  try {
+    return buildModelPlan(graph).params.reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1), 0);
+  } catch {
+    return null;
+  }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function progressDetail(run: LocalRun): string {
+  const batch = typeof run.config.batchSize === 'number' ? run.config.batchSize : 32;
+  const remaining = Math.max(0, run.totalSteps - run.step);
+  const eta = run.samplesPerSecond && run.status === 'running' ? formatDuration((remaining * batch * 1000) / run.samplesPerSecond) : '—';
+  const epoch = Math.min(run.epoch + 1, Math.max(1, run.epochs));
+  const speed = run.samplesPerSecond ? ` · ${Math.round(run.samplesPerSecond)} samples/s` : '';
+  return `Epoch ${epoch}/${run.epochs} · step ${run.step}/${run.totalSteps} · ETA ${eta}${speed}`;
+}
+
+/** Train in this tab: settings, live charts, controls, evaluation, export, saved runs, and the room's other runs. */
+export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPanelProps) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const client = useTrainerClient();
+  const { probe, run } = useTrainerSnapshot(client);
+  const store = graphStoreFor(doc);
+  const { graph, validation } = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const datasets = useQuery(trpc.datasets.list.queryOptions());
+  const [form, setForm] = useState<ConfigForm>(DEFAULT_FORM);
+  const [datasetId, setDatasetId] = useState('builtin:spirals');
+  const [file, setFile] = useState<File | null>(null);
+  const [formError, setFormError] = useState<{ field: string; message: string } | null>(null);
+  const [refusal, setRefusal] = useState<string[] | null>(null);
+  const [evaluation, setEvaluation] = useState<{ runId: string; report: EvaluationReport } | null>(null);
+  const [evaluating, setEvaluating] = useState(false);
+  const [evalError, setEvalError] = useState<string | null>(null);
+  const [runName, setRunName] = useState('');
+  const [showRuns, setShowRuns] = useState(false);
+  const save = useMutation(
+    trpc.runs.save.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey({ modelId }) }) }),
+  );
+
+  // Publishing to awareness is a subscription to an external system; no React state involved.
+  useEffect(() => (client && awareness ? publishTraining(client, awareness) : undefined), [client, awareness]);
+
+  const uploaded = datasets.data?.mine ?? [];
+  const options: DatasetOption[] = [
+    { id: 'builtin:spirals', label: SYNTHETIC_LABELS.spirals },
+    { id: 'builtin:blobs', label: SYNTHETIC_LABELS.blobs },
+    ...uploaded.map((d) => ({ id: `ds:${d.id}`, label: `${d.name} (${d.rows} rows)`, disabled: d.kind !== 'csv' ? 'IDX datasets train on the network for now' : undefined })),
+    { id: 'file', label: 'A CSV file from this computer…' },
+  ];
+
+  const params = validation.ok ? parameterCount(graph) : null;
+  const gpuOk = probe?.ok === true;
+  const cpuAllowed = params !== null && params <= CPU_PARAM_LIMIT;
+  const active = run !== null && ACTIVE.has(run.status);
+  const finished = run !== null && (run.status === 'completed' || run.status === 'stopped');
+
+  const dataSpec = async (): Promise<{ spec: DataSpec; label: string; rows: number | null }> => {
+    if (datasetId === 'builtin:spirals' || datasetId === 'builtin:blobs') {
+      const name = datasetId === 'builtin:spirals' ? 'spirals' : 'blobs';
+      return { spec: { kind: 'synthetic', name, seed: 1 }, label: SYNTHETIC_LABELS[name], rows: 600 };
+    }
+    if (datasetId === 'file') {
+      if (!file) throw new Error('Choose a CSV file first.');
+      return { spec: { kind: 'csv', label: file.name, bytes: await file.arrayBuffer(), labelColumn: null }, label: file.name, rows: null };
+    }
+    const id = datasetId.slice(3);
+    const meta = uploaded.find((d) => d.id === id);
+    const res = await fetch(`/api/datasets/${encodeURIComponent(id)}`);
+    if (!res.ok) throw new Error(`Could not load the dataset (${res.status}).`);
+    return { spec: { kind: 'csv', label: meta?.name ?? id, bytes: await res.arrayBuffer(), labelColumn: meta?.labelColumn ?? null }, label: meta?.name ?? id, rows: meta?.rows ?? null };
+  };
+
+  const start = async (backend: Backend) => {
+    setFormError(null);
+    setEvalError(null);
+    if (!validation.ok) {
+      // Refused before anything starts: the graph's own problems are the reason.
+      setRefusal(validation.problems.slice(0, 3).map((p) => p.message));
+      return;
+    }
+    setRefusal(null);
+    if (!client) return;
+    try {
+      const data = await dataSpec();
+      const parsed = parseForm(form, data.rows);
+      if (!parsed.ok) {
+        setFormError({ field: parsed.field, message: parsed.message });
+        return;
+      }
+      setEvaluation(null);
+      setRunName('');
+      save.reset();
+      client.start(graph, data.spec, data.label, parsed.config, backend);
+    } catch (e) {
+      setFormError({ field: 'form', message: messageOf(e) });
+    }
+  };
+
+  const evaluate = async () => {
+    if (!client || !run) return;
+    setEvaluating(true);
+    setEvalError(null);
+    try {
+      setEvaluation({ runId: run.runId, report: await client.evaluate() });
+    } catch (e) {
+      setEvalError(messageOf(e));
+    } finally {
+      setEvaluating(false);
+    }
+  };
+
+  const saveRun = async () => {
+    if (!client || !run || !run.outcome) return;
+    const { files } = await client.export('safetensors');
+    const weights = new Uint8Array(files[0]!.bytes);
+    const lr = (run.config.optimizer as { lr?: number } | undefined)?.lr;
+    save.mutate({
+      modelId,
+      clientRunId: run.runId,
+      name: runName.trim() || `${run.datasetLabel.split(' (')[0]} · ${(run.config.optimizer as { type?: string } | undefined)?.type ?? 'adam'} ${lr ?? ''}`.trim(),
+      config: run.config as Record<string, unknown>,
+      dataset: run.datasetLabel,
+      device: run.backend === 'webgpu' && probe?.ok ? `webgpu ${probe.adapter.vendor} ${probe.adapter.architecture}`.trim() : 'cpu',
+      status: run.outcome.status,
+      epochs: run.epochPoints.map((e) => ({ ...e })),
+      batches: run.batchPoints.map((b) => ({ ...b })),
+      finalAccuracy: run.outcome.validationAccuracy,
+      finalLoss: run.outcome.validationLoss,
+      steps: run.outcome.steps,
+      wallTimeMs: Math.round(run.outcome.wallTimeMs),
+      weightsBase64: toBase64(weights),
+    });
+  };
+
+  return (
+    <section className="training-panel side-section" aria-labelledby="training-heading">
+      <h2 id="training-heading">Train in this tab</h2>
+      <p className="adapter" data-testid="adapter">
+        {probe === null
+          ? 'Looking for a WebGPU adapter…'
+          : probe.ok
+            ? `WebGPU: ${[probe.adapter.vendor, probe.adapter.architecture, probe.adapter.description].filter(Boolean).join(' · ') || 'unnamed adapter'}${probe.adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}`
+            : `No WebGPU: ${probe.reason}`}
+      </p>
+
+      <TrainingForm
+        form={form}
+        onChange={setForm}
+        datasets={options}
+        datasetId={datasetId}
+        onDataset={setDatasetId}
+        onFile={setFile}
+        error={formError}
+        disabled={active}
+      />
+
+      {refusal ? (
+        <div className="form-error" role="alert" data-testid="training-refused">
+          <p>This graph cannot be trained yet:</p>
+          <ul>
+            {refusal.map((m, i) => (
+              <li key={i}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <div className="button-row">
+        {gpuOk || probe === null ? (
+          <button type="button" className="button" disabled={!client || active || probe === null} onClick={() => void start('webgpu')}>
+            Train on WebGPU
+          </button>
+        ) : null}
+        {probe !== null && !probe.ok ? (
+          <button type="button" className="button" disabled={!client || active || (validation.ok && !cpuAllowed)} onClick={() => void start('cpu')} title={cpuAllowed ? undefined : `The CPU path is for models up to ${CPU_PARAM_LIMIT.toLocaleString()} parameters`}>
+            Train on CPU
+          </button>
+        ) : null}
+        <button type="button" className="button secondary" disabled={!active || run?.status !== 'running'} onClick={() => client?.pause()}>
+          Pause
+        </button>
+        <button type="button" className="button secondary" disabled={run?.status !== 'paused'} onClick={() => client?.resume()}>
+          Resume
+        </button>
+        <button type="button" className="button secondary" disabled={!active || run?.status === 'stopping'} onClick={() => client?.stop()}>
+          Stop
+        </button>
+      </div>
+      {probe !== null && !probe.ok && validation.ok && !cpuAllowed ? (
+        <p className="muted">This model has {params?.toLocaleString()} parameters; the CPU path is offered up to {CPU_PARAM_LIMIT.toLocaleString()}.</p>
+      ) : null}
+
+      {run ? (
+        <div className="local-run" data-testid="local-run" data-status={run.status}>
+          <p>
+            <strong>{run.status}</strong> · {run.datasetLabel} on {run.backend === 'webgpu' ? 'WebGPU' : 'CPU'}
+            {run.summary ? ` · ${run.summary.trainSize} training / ${run.summary.validationSize} validation examples` : ''}
+          </p>
+          <ProgressBar label="Training progress" step={run.step} totalSteps={run.totalSteps} detail={progressDetail(run)} />
+          <p className="metrics" data-testid="run-metrics">
+            loss {run.loss?.toFixed(4) ?? '—'} · accuracy {run.accuracy === null ? '—' : `${(run.accuracy * 100).toFixed(1)}%`} · validation accuracy{' '}
+            <span data-testid="val-accuracy">{run.valAccuracy === null ? '—' : `${(run.valAccuracy * 100).toFixed(1)}%`}</span>
+          </p>
+          {run.error ? (
+            <p className="form-error" role="alert">
+              Training failed: {run.error}
+            </p>
+          ) : null}
+          <LiveCharts run={run} />
+          {finished && client ? (
+            <>
+              <div className="button-row">
+                <button type="button" className="button secondary" disabled={evaluating} onClick={() => void evaluate()}>
+                  {evaluating ? 'Evaluating…' : 'Evaluate'}
+                </button>
+              </div>
+              {evalError ? <p className="form-error" role="alert">{evalError}</p> : null}
+              {evaluation && evaluation.runId === run.runId ? <EvaluationView report={evaluation.report} /> : null}
+              <ExportBox client={client} disabled={false} />
+              {!readOnly ? (
+                <div className="save-run">
+                  <label>
+                    Run name <input value={runName} onChange={(e) => setRunName(e.target.value)} maxLength={100} placeholder="optional" />
+                  </label>
+                  <button type="button" className="button" disabled={save.isPending || save.isSuccess} onClick={() => void saveRun().catch((e: unknown) => setEvalError(messageOf(e)))}>
+                    {save.isSuccess ? 'Saved' : save.isPending ? 'Saving…' : 'Save run'}
+                  </button>
+                  {save.isError ? <p className="form-error" role="alert">{messageOf(save.error)}</p> : null}
+                </div>
+              ) : null}
+            </>
+          ) : null}
+        </div>
+      ) : null}
+
+      <PeerRuns awareness={awareness} />
+
+      {/* The list loads when opened, so it is fresh when someone looks at it. */}
+      <details className="saved-runs-box" onToggle={(e) => setShowRuns(e.currentTarget.open)}>
+        <summary>Saved runs</summary>
+        {showRuns ? <RunsPanel modelId={modelId} /> : null}
+      </details>
+    </section>
+  );
+}

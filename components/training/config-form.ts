@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { TrainConfigSchema, type TrainConfigInput } from '@/compute/train';
+
+/** The panel's form state: strings, as the inputs hold them, turned into a TrainConfig on submit. */
+export interface ConfigForm {
+  epochs: string;
+  batchSize: string;
+  validationFraction: string;
+  optimizer: 'sgd' | 'adam' | 'adamw';
+  lr: string;
+  momentum: string;
+  weightDecay: string;
+  schedule: 'constant' | 'step' | 'cosine';
+  stepSize: string;
+  gamma: string;
+  minLr: string;
+  seed: string;
+}
+
+export const DEFAULT_FORM: ConfigForm = {
+  epochs: '10',
+  batchSize: '32',
+  validationFraction: '0.2',
+  optimizer: 'adam',
+  lr: '0.01',
+  momentum: '0.9',
+  weightDecay: '0',
+  schedule: 'constant',
+  stepSize: '200',
+  gamma: '0.5',
+  minLr: '0.0005',
+  seed: '1',
+};
+
+/** Bounds straight from compute's schemas, so the inputs' min/max never drift from validation. */
+function bounds(schema: z.ZodType): { min?: number; max?: number } {
+  const json = z.toJSONSchema(schema, { io: 'input' }) as { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };
+  return { min: json.minimum ?? json.exclusiveMinimum, max: json.maximum ?? json.exclusiveMaximum };
+}
+
+export const FIELD_BOUNDS = {
+  epochs: bounds(TrainConfigSchema.shape.epochs),
+  batchSize: bounds(TrainConfigSchema.shape.batchSize),
+  validationFraction: { min: 0.05, max: 0.5 },
+  seed: bounds(TrainConfigSchema.shape.seed),
+};
+
+export type FormResult = { ok: true; config: TrainConfigInput } | { ok: false; field: keyof ConfigForm | 'form'; message: string };
+
+const FIELD_OF: Record<string, keyof ConfigForm> = {
+  epochs: 'epochs', batchSize: 'batchSize', validationFraction: 'validationFraction', seed: 'seed',
+  'optimizer.lr': 'lr', 'optimizer.momentum': 'momentum', 'optimizer.weightDecay': 'weightDecay',
+  'schedule.stepSize': 'stepSize', 'schedule.gamma': 'gamma', 'schedule.minLr': 'minLr', 'schedule.totalSteps': 'epochs',
+};
+
+/**
+ * Parses the form with compute/train's TrainConfigSchema (the same schema the engine uses), so a
+ * bad value is reported against its field with the schema's bound. The cosine schedule anneals over
+ * the whole run, so its totalSteps comes from epochs x steps per epoch.
+ */
+export function parseForm(form: ConfigForm, trainSize: number | null): FormResult {
+  const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
+  const fraction = num(form.validationFraction);
+  if (!(fraction >= 0.05 && fraction <= 0.5)) return { ok: false, field: 'validationFraction', message: 'Hold out between 0.05 and 0.5 for validation.' };
+  const epochs = num(form.epochs);
+  const batchSize = num(form.batchSize);
+  const stepsPerEpoch = trainSize ? Math.max(1, Math.floor((trainSize * (1 - fraction)) / Math.max(1, batchSize))) : 100;
+  const optimizer =
+    form.optimizer === 'sgd'
+      ? { type: 'sgd' as const, lr: num(form.lr), momentum: num(form.momentum), weightDecay: num(form.weightDecay) }
+      : { type: form.optimizer, lr: num(form.lr), weightDecay: num(form.weightDecay) };
+  const schedule =
+    form.schedule === 'step'
+      ? { type: 'step' as const, stepSize: num(form.stepSize), gamma: num(form.gamma) }
+      : form.schedule === 'cosine'
+        ? { type: 'cosine' as const, totalSteps: Math.max(1, Math.round(epochs * stepsPerEpoch)) || 1, minLr: num(form.minLr) }
+        : { type: 'constant' as const };
+  const input = { epochs, batchSize, validationFraction: fraction, optimizer, schedule, seed: num(form.seed), metricsEvery: 5 };
+  const parsed = TrainConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.join('.');
+    const field = FIELD_OF[path] ?? 'form';
+    const message = issue.code === 'invalid_type' ? 'Enter a number.' : issue.message;
+    return { ok: false, field, message: `${path}: ${message}` };
+  }
+  return { ok: true, config: input };
+}

@@ -1,0 +1,104 @@
+/**
+ * Messages between the training panel (main thread) and train.worker.ts. Everything here is
+ * structured-cloneable: graphs and configs as plain JSON, bytes as ArrayBuffers (transferred).
+ */
+import type { Graph } from '@/compute/graph';
+import type { TrainConfigInput, TrainingEvent } from '@/compute/train';
+
+export type SyntheticName = 'spirals' | 'blobs';
+
+/** Where the examples come from: a built-in generator, or CSV bytes (an upload or a saved dataset). */
+export type DataSpec =
+  | { readonly kind: 'synthetic'; readonly name: SyntheticName; readonly seed: number }
+  | { readonly kind: 'csv'; readonly label: string; readonly bytes: ArrayBuffer; readonly labelColumn: number | null };
+
+export type Backend = 'webgpu' | 'cpu';
+
+export interface AdapterInfo {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  readonly isFallbackAdapter: boolean;
+}
+
+/** What the worker learned about WebGPU: an adapter, or the reason there is none. */
+export type GpuProbe = { readonly ok: true; readonly adapter: AdapterInfo } | { readonly ok: false; readonly reason: string };
+
+export interface DataSummary {
+  readonly label: string;
+  readonly trainSize: number;
+  readonly validationSize: number;
+  readonly featureShape: readonly number[];
+  readonly numClasses: number;
+  readonly classNames: readonly string[];
+}
+
+export interface SamplePrediction {
+  readonly features: number[];
+  readonly predicted: number;
+  readonly actual: number;
+  /** Softmax probability of the predicted class. */
+  readonly confidence: number;
+}
+
+export interface EvaluationReport {
+  readonly samples: number;
+  readonly loss: number;
+  readonly accuracy: number | null;
+  readonly confusion: number[][] | null;
+  readonly perClassAccuracy: (number | null)[] | null;
+  readonly classNames: readonly string[];
+  readonly predictions: SamplePrediction[];
+}
+
+export type ExportFormat = 'onnx' | 'pytorch' | 'safetensors';
+
+export interface ExportedFile {
+  readonly name: string;
+  readonly mime: string;
+  readonly bytes: ArrayBuffer;
+}
+
+/** For checking the ONNX file in the page: validation rows and what our own CPU forward pass made of them. */
+export interface OnnxCheckData {
+  readonly inputName: string;
+  readonly inputShape: readonly number[];
+  readonly batch: number;
+  readonly features: Float32Array;
+  readonly expected: Float32Array;
+}
+
+export type ToWorker =
+  | { readonly type: 'probe' }
+  | {
+      readonly type: 'start';
+      readonly runId: string;
+      readonly graph: Graph;
+      readonly data: DataSpec;
+      readonly config: TrainConfigInput;
+      readonly backend: Backend;
+    }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  | { readonly type: 'stop' }
+  | { readonly type: 'evaluate'; readonly requestId: number }
+  | { readonly type: 'export'; readonly requestId: number; readonly format: ExportFormat };
+
+export interface RunOutcome {
+  readonly status: 'completed' | 'stopped';
+  readonly steps: number;
+  readonly wallTimeMs: number;
+  readonly validationAccuracy: number | null;
+  readonly validationLoss: number | null;
+}
+
+export type FromWorker =
+  | { readonly type: 'probe'; readonly probe: GpuProbe }
+  | { readonly type: 'data'; readonly runId: string; readonly summary: DataSummary; readonly totalSteps: number }
+  | { readonly type: 'progress'; readonly runId: string; readonly event: TrainingEvent }
+  | { readonly type: 'done'; readonly runId: string; readonly outcome: RunOutcome }
+  | { readonly type: 'failed'; readonly runId: string; readonly message: string }
+  | { readonly type: 'evaluation'; readonly requestId: number; readonly report: EvaluationReport }
+  | { readonly type: 'exported'; readonly requestId: number; readonly files: ExportedFile[]; readonly check?: OnnxCheckData }
+  | { readonly type: 'request-failed'; readonly requestId: number; readonly message: string };

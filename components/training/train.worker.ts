@@ -1,0 +1,203 @@
+/// <reference lib="webworker" />
+/**
+ * Trains in a dedicated Web Worker so the page stays responsive: WebGPU (navigator.gpu exists in
+ * workers in Chromium) through compute/train, or compute/model's CPU trainer when there is no
+ * adapter. One run at a time; a new start disposes the previous run.
+ */
+import type { Dataset } from '@/compute/data';
+import { getBatch } from '@/compute/data';
+import { exportOnnx, exportPyTorch, saveWeights } from '@/compute/export';
+import { buildModelPlan, feedFromBatch, forward, type ModelPlan, type ParameterSet } from '@/compute/model';
+import { parseTrainConfig, train, type TrainConfig } from '@/compute/train';
+import { trainOnCpu, type RunHandle } from './cpu-run';
+import { prepareData, type PreparedData } from './prepare-data';
+import type { AdapterInfo, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, SamplePrediction, ToWorker } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+interface Current {
+  readonly runId: string;
+  readonly handle: RunHandle;
+  readonly plan: ModelPlan;
+  readonly data: PreparedData;
+  readonly config: TrainConfig;
+}
+
+let current: Current | null = null;
+let devicePromise: Promise<{ device: GPUDevice; adapter: AdapterInfo }> | null = null;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One device for the worker's lifetime: pipelines compiled for one run are reused by the next. */
+function gpuDevice(): Promise<{ device: GPUDevice; adapter: AdapterInfo }> {
+  devicePromise ??= (async () => {
+    if (!('gpu' in navigator) || !navigator.gpu) throw new Error('This browser has no WebGPU (navigator.gpu is missing in workers).');
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) throw new Error('WebGPU is present but no adapter is available (blocklisted GPU, or GPU access is disabled).');
+    const info = adapter.info;
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        // Ask for what the adapter offers: larger layers need more than the 128 MiB default binding.
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+      },
+    });
+    device.lost.then(() => (devicePromise = null)).catch(() => undefined);
+    return {
+      device,
+      adapter: {
+        vendor: info.vendor,
+        architecture: info.architecture,
+        device: info.device,
+        description: info.description,
+        isFallbackAdapter: (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false,
+      },
+    };
+  })();
+  devicePromise.catch(() => (devicePromise = null));
+  return devicePromise;
+}
+
+async function probe(): Promise<GpuProbe> {
+  try {
+    return { ok: true, adapter: (await gpuDevice()).adapter };
+  } catch (error) {
+    return { ok: false, reason: errorText(error) };
+  }
+}
+
+async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  current?.handle.dispose();
+  current = null;
+  const { runId } = message;
+  try {
+    const config = parseTrainConfig(message.config);
+    const plan = buildModelPlan(message.graph);
+    const data = prepareData(message.data, config.validationFraction, config.seed);
+    const batchSize = Math.min(config.batchSize, data.train.size);
+    post({ type: 'data', runId, summary: data.summary, totalSteps: config.epochs * Math.floor(data.train.size / batchSize) });
+    const sets = { train: data.train, validation: data.validation };
+    const onProgress = (event: Parameters<NonNullable<Parameters<typeof train>[3]['onProgress']>>[0]) => post({ type: 'progress', runId, event });
+    let handle: RunHandle;
+    if (message.backend === 'webgpu') {
+      const { device } = await gpuDevice();
+      handle = train(plan, sets, config, { device, onProgress });
+    } else {
+      handle = trainOnCpu(plan, sets, config, onProgress);
+    }
+    current = { runId, handle, plan, data, config };
+    const result = await handle.done;
+    post({
+      type: 'done', runId,
+      outcome: { status: result.status, steps: result.steps, wallTimeMs: result.wallTimeMs, validationAccuracy: result.validation?.accuracy ?? null, validationLoss: result.validation?.loss ?? null },
+    });
+  } catch (error) {
+    post({ type: 'failed', runId, message: errorText(error) });
+  }
+}
+
+function outputWidth(plan: ModelPlan): number {
+  return plan.outputs[0]!.shape.reduce((a, b) => a * b, 1);
+}
+
+/** Inference on the CPU executor with the run's current weights: our reference forward pass. */
+function cpuForward(plan: ModelPlan, params: ParameterSet, dataset: Dataset, count: number): { features: Float32Array; logits: Float32Array } {
+  const batch = getBatch(dataset, 0, Math.min(count, dataset.size));
+  const out = forward(plan, params, { batch: batch.size, inputs: feedFromBatch(plan, batch).inputs }, { training: false });
+  const logits = out.values.get(plan.outputs[0]!.source)!;
+  return { features: Float32Array.from(batch.features), logits: Float32Array.from(logits) };
+}
+
+function samplePredictions(plan: ModelPlan, params: ParameterSet, dataset: Dataset, count: number): SamplePrediction[] {
+  if (dataset.task !== 'classification') return [];
+  const { features, logits } = cpuForward(plan, params, dataset, count);
+  const width = outputWidth(plan);
+  const perRow = features.length / Math.max(1, logits.length / width);
+  const out: SamplePrediction[] = [];
+  for (let r = 0; r < logits.length / width; r++) {
+    const row = logits.subarray(r * width, (r + 1) * width);
+    let best = 0;
+    for (let c = 1; c < width; c++) if (row[c]! > row[best]!) best = c;
+    let sum = 0;
+    for (let c = 0; c < width; c++) sum += Math.exp(row[c]! - row[best]!);
+    out.push({ features: Array.from(features.subarray(r * perRow, (r + 1) * perRow)), predicted: best, actual: dataset.labels[r]!, confidence: 1 / sum });
+  }
+  return out;
+}
+
+async function evaluateNow(requestId: number): Promise<void> {
+  const run = current;
+  if (!run) throw new Error('Train a model first.');
+  const [evaluation, params] = await Promise.all([run.handle.evaluate(run.data.validation), run.handle.getWeights()]);
+  const report: EvaluationReport = {
+    samples: evaluation.samples,
+    loss: evaluation.loss,
+    accuracy: evaluation.accuracy ?? null,
+    confusion: evaluation.confusion ?? null,
+    perClassAccuracy: evaluation.perClassAccuracy ?? null,
+    classNames: run.data.summary.classNames,
+    predictions: samplePredictions(run.plan, params, run.data.validation, 12),
+  };
+  post({ type: 'evaluation', requestId, report });
+}
+
+const encoder = new TextEncoder();
+
+function bufferOf(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+async function exportNow(requestId: number, format: ExportFormat): Promise<void> {
+  const run = current;
+  if (!run) throw new Error('Train a model first.');
+  const params = await run.handle.getWeights();
+  const files: ExportedFile[] = [];
+  let check: OnnxCheckData | undefined;
+  if (format === 'onnx') {
+    files.push({ name: 'model.onnx', mime: 'application/octet-stream', bytes: bufferOf(exportOnnx(run.plan, params, { softmax: false })) });
+    const input = run.plan.inputs[0]!;
+    const { features, logits } = cpuForward(run.plan, params, run.data.validation, 64);
+    check = { inputName: input.id, inputShape: input.outputShape!, batch: logits.length / outputWidth(run.plan), features, expected: logits };
+  } else if (format === 'pytorch') {
+    const code = exportPyTorch(run.plan, { optimizer: run.config.optimizer, schedule: run.config.schedule, epochs: run.config.epochs, batchSize: run.config.batchSize });
+    for (const [name, text] of Object.entries(code)) files.push({ name, mime: 'text/x-python', bytes: bufferOf(encoder.encode(text)) });
+  } else {
+    files.push({ name: 'weights.safetensors', mime: 'application/octet-stream', bytes: bufferOf(saveWeights(params, { model: 'cyxwiz' })) });
+  }
+  const transfer: Transferable[] = files.map((f) => f.bytes);
+  if (check) transfer.push(check.features.buffer, check.expected.buffer);
+  post({ type: 'exported', requestId, files, ...(check ? { check } : {}) }, transfer);
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'probe':
+      void probe().then((result) => post({ type: 'probe', probe: result }));
+      return;
+    case 'start':
+      void start(message);
+      return;
+    case 'pause':
+      current?.handle.pause();
+      return;
+    case 'resume':
+      current?.handle.resume();
+      return;
+    case 'stop':
+      current?.handle.stop();
+      return;
+    case 'evaluate':
+      evaluateNow(message.requestId).catch((error: unknown) => post({ type: 'request-failed', requestId: message.requestId, message: errorText(error) }));
+      return;
+    case 'export':
+      exportNow(message.requestId, message.format).catch((error: unknown) => post({ type: 'request-failed', requestId: message.requestId, message: errorText(error) }));
+      return;
+  }
+};

@@ -1,0 +1,35 @@
+import type { DatasetError } from '../../compute/data';
+import { AppError } from '../errors/app-error';
+
+export interface CellLocation {
+  row?: number;
+  column?: number;
+  columnName?: string;
+}
+
+/**
+ * A refused dataset: an AppError (so tRPC maps it to 400 with a field error) that also carries the
+ * row and column to look at, and the HTTP status the upload route answers with.
+ */
+export class DatasetRejected extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly location: CellLocation = {},
+    readonly status: 400 | 413 = 400,
+    field = 'file',
+  ) {
+    super('BAD_REQUEST', code, message, field);
+    this.name = 'DatasetRejected';
+  }
+}
+
+/** compute/data's parse error, worded for a person and keeping its location. */
+export function rejectionFrom(error: DatasetError, field = 'file'): DatasetRejected {
+  const location: CellLocation = {
+    ...(error.row === undefined ? {} : { row: error.row }),
+    ...(error.column === undefined ? {} : { column: error.column }),
+    ...(error.columnName === undefined ? {} : { columnName: error.columnName }),
+  };
+  return new DatasetRejected(error.code, `${error.message}.`.replace(/\.\.$/, '.'), location, 400, field);
+}

@@ -1,0 +1,72 @@
+import { DatasetRejected } from '../dataset-rejected';
+import { formatBytes } from '../limits';
+import type { UploadedFile } from '../upload';
+
+/** Room for multipart boundaries and part headers on top of the file bytes. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+export interface UploadBody {
+  name?: string;
+  data: UploadedFile;
+  labels?: UploadedFile;
+}
+
+/**
+ * Reads an upload: multipart/form-data with `file` (and for IDX an optional `labels` file and a
+ * `name`), or the raw file as the body with `?filename=` (and `?name=`). The body is read with a
+ * cap, so an oversize upload is refused without buffering all of it.
+ */
+export async function readUpload(request: Request, maxBytes: number): Promise<UploadBody> {
+  const tooLarge = () => new DatasetRejected('DATASET_TOO_LARGE', `The upload is larger than ${formatBytes(maxBytes)}, the most a dataset can be.`, {}, 413);
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  const contentType = request.headers.get('content-type') ?? '';
+  const multipart = contentType.startsWith('multipart/form-data');
+  const cap = maxBytes + (multipart ? MULTIPART_OVERHEAD : 0);
+  if (Number.isFinite(declared) && declared > cap) throw tooLarge();
+  const body = await readCapped(request, cap, tooLarge);
+  const url = new URL(request.url);
+
+  if (!multipart) {
+    const filename = url.searchParams.get('filename') ?? 'dataset.csv';
+    return { name: url.searchParams.get('name') ?? undefined, data: { filename, bytes: body } };
+  }
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new DatasetRejected('BAD_UPLOAD', 'The upload could not be read as a form; send the file as the "file" field.');
+  }
+  const file = form.get('file');
+  if (!(file instanceof File)) throw new DatasetRejected('NO_FILE', 'Choose a CSV or IDX file to upload.');
+  const labels = form.get('labels');
+  const name = form.get('name');
+  return {
+    ...(typeof name === 'string' && name.trim() ? { name } : {}),
+    data: { filename: file.name || 'dataset', bytes: new Uint8Array(await file.arrayBuffer()) },
+    ...(labels instanceof File && labels.size > 0 ? { labels: { filename: labels.name || 'labels', bytes: new Uint8Array(await labels.arrayBuffer()) } } : {}),
+  };
+}
+
+async function readCapped(request: Request, cap: number, tooLarge: () => Error): Promise<Uint8Array<ArrayBuffer>> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

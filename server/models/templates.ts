@@ -1,0 +1,35 @@
+import { autoLayout } from '../../collab/doc';
+import { cnnClassifier, mlpClassifier, residualMlp } from '../../compute/graph/examples';
+import type { Graph } from '../../compute/graph';
+import type { ModelDoc } from '../db/collections';
+
+export const TEMPLATE_IDS = ['mlp', 'cnn', 'residual'] as const;
+export type TemplateId = (typeof TEMPLATE_IDS)[number];
+
+interface Template {
+  id: TemplateId;
+  name: string;
+  description: string;
+  build(): Graph;
+}
+
+/**
+ * Starter graphs sized for the 8x8 digits data (64 features, 10 classes), the dataset people are
+ * most likely to try first; a new Input shape and a new units count adapt them to anything else.
+ */
+export const MODEL_TEMPLATES: readonly Template[] = [
+  { id: 'mlp', name: 'MLP classifier', description: 'Input [64] → Dense 64 → Dense 32 → 10 classes', build: () => mlpClassifier(64, [64, 32], 10) },
+  { id: 'cnn', name: 'Small CNN', description: 'Input [8, 8, 1] → two Conv2D + MaxPool blocks → Dense → 10 classes', build: () => cnnClassifier([8, 8, 1], 10) },
+  { id: 'residual', name: 'Residual block', description: 'Input [64] → Dense → two residual blocks (Dense, BatchNorm, ReLU, Dropout, Add) → 10 classes', build: () => residualMlp(2, 64, 64, 10) },
+];
+
+export function findTemplate(id: TemplateId): Template {
+  const template = MODEL_TEMPLATES.find((t) => t.id === id);
+  if (!template) throw new Error(`Unknown model template ${id}`);
+  return template;
+}
+
+/** Canvas positions for a graph that has none: one column per depth. */
+export function layoutFor(graph: Graph): ModelDoc['layout'] {
+  return Object.fromEntries([...autoLayout(graph)].map(([id, xy]) => [id, { x: xy.x, y: xy.y }]));
+}

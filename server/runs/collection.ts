@@ -1,0 +1,37 @@
+import type { Db, ObjectId } from 'mongodb';
+import type { BatchPoint, EpochPoint } from './schema';
+
+export interface RunDoc {
+  _id: ObjectId;
+  modelId: ObjectId;
+  userId: ObjectId;
+  clientRunId: string;
+  name: string;
+  config: Record<string, unknown>;
+  dataset: string;
+  device: string;
+  status: 'completed' | 'stopped';
+  metrics: { epochs: EpochPoint[]; batches: BatchPoint[] };
+  finalAccuracy: number | null;
+  finalLoss: number | null;
+  steps: number;
+  wallTimeMs: number;
+  /** The .safetensors file in the GridFS bucket 'artifacts'. */
+  weights: { fileId: ObjectId; sha256: string; bytes: number };
+  createdAt: Date;
+}
+
+export const ARTIFACTS_BUCKET = 'artifacts';
+
+export function runsCollection(db: Db) {
+  return db.collection<RunDoc>('runs');
+}
+
+/** The runs indexes; server/db/indexes.ts creates them at start-up with the rest. */
+export async function ensureRunIndexes(db: Db): Promise<void> {
+  await Promise.all([
+    runsCollection(db).createIndex({ modelId: 1, createdAt: -1 }, { name: 'model_created' }),
+    // The idempotency key: a retried save finds the first one instead of storing a twin.
+    runsCollection(db).createIndex({ modelId: 1, clientRunId: 1 }, { unique: true, name: 'model_client_run' }),
+  ]);
+}

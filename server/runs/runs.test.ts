@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { ObjectId, type Db } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mlpClassifier } from '../../compute/graph';
+import { buildModelPlan, initParameters } from '../../compute/model';
+import { loadWeights, saveWeights } from '../../compute/export';
+import { signUp, type PublicUser } from '../auth/users';
+import { useTestDatabase } from '../testing/test-db';
+import { createContext } from '../trpc/context';
+import { createCaller } from '../trpc/root';
+import type { SaveRunInput } from './schema';
+
+let db: Db;
+let owner: PublicUser;
+let editor: PublicUser;
+let viewer: PublicUser;
+let stranger: PublicUser;
+let modelId: string;
+const weights = saveWeights(initParameters(buildModelPlan(mlpClassifier(4, [3], 2)), { seed: 1 }));
+
+const as = async (user: PublicUser) => createCaller(await createContext({ db, headers: new Headers(), sessionUserId: user.id }));
+
+function runInput(overrides: Partial<SaveRunInput> = {}): SaveRunInput {
+  return {
+    modelId,
+    clientRunId: `run-${new ObjectId().toHexString()}`,
+    name: 'Adam 1e-3',
+    config: { epochs: 2, batchSize: 16, optimizer: { type: 'adam', lr: 0.001 } },
+    dataset: 'Blobs (synthetic)',
+    device: 'swiftshader',
+    status: 'completed',
+    epochs: [
+      { epoch: 0, step: 10, loss: 0.9, accuracy: 0.6, valLoss: 0.8, valAccuracy: 0.65, timeMs: 120 },
+      { epoch: 1, step: 20, loss: 0.5, accuracy: 0.8, valLoss: 0.45, valAccuracy: 0.85, timeMs: 110 },
+    ],
+    batches: [
+      { step: 5, loss: 1.1, accuracy: 0.5 },
+      { step: 15, loss: 0.6, accuracy: null },
+    ],
+    finalAccuracy: 0.85,
+    finalLoss: 0.45,
+    steps: 20,
+    wallTimeMs: 300,
+    weightsBase64: Buffer.from(weights).toString('base64'),
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  ({ db } = await useTestDatabase('runs'));
+  owner = await signUp(db, { email: 'owner@example.com', username: 'owner', password: 'owner-password-1' });
+  editor = await signUp(db, { email: 'editor@example.com', username: 'editor', password: 'editor-password-1' });
+  viewer = await signUp(db, { email: 'viewer@example.com', username: 'viewer', password: 'viewer-password-1' });
+  stranger = await signUp(db, { email: 'stranger@example.com', username: 'stranger', password: 'stranger-password-1' });
+  const now = new Date();
+  const _id = new ObjectId();
+  await db.collection('models').insertOne({
+    _id, ownerId: new ObjectId(owner.id), name: 'Runs model', graph: { nodes: [], edges: [] }, layout: {},
+    collaborators: [{ userId: new ObjectId(editor.id), role: 'editor' }, { userId: new ObjectId(viewer.id), role: 'viewer' }],
+    rev: 0, createdAt: now, updatedAt: now,
+  });
+  modelId = _id.toHexString();
+});
+
+describe('saving training runs', () => {
+  it('stores metrics and weights (GridFS, with sha256) and reads them back intact', async () => {
+    const saved = await (await as(editor)).runs.save(runInput({ name: 'first' }));
+    expect(saved.created).toBe(true);
+    const run = await (await as(viewer)).runs.get({ id: saved.id });
+    expect(run).toMatchObject({ name: 'first', by: 'editor', dataset: 'Blobs (synthetic)', status: 'completed', finalAccuracy: 0.85, steps: 20, epochs: 2 });
+    expect(run.metrics.epochs[1]).toEqual({ epoch: 1, step: 20, loss: 0.5, accuracy: 0.8, valLoss: 0.45, valAccuracy: 0.85, timeMs: 110 });
+    expect(run.metrics.batches).toHaveLength(2);
+    expect(run.weights.sha256).toBe(createHash('sha256').update(weights).digest('hex'));
+
+    const file = await (await as(viewer)).runs.weights({ id: saved.id });
+    const bytes = new Uint8Array(Buffer.from(file.base64, 'base64'));
+    expect(bytes).toEqual(weights);
+    expect(loadWeights(bytes).get('dense1.weight')?.shape).toEqual([4, 3]);
+    const gridfs = await db.collection('artifacts.files').findOne({ _id: (await db.collection('runs').findOne({ _id: new ObjectId(saved.id) }))!.weights.fileId });
+    expect(gridfs?.metadata).toMatchObject({ kind: 'weights', sha256: run.weights.sha256 });
+  });
+
+  it('treats a retried save (same clientRunId) as the same run, leaving no orphan weights', async () => {
+    const input = runInput({ name: 'retried' });
+    const first = await (await as(owner)).runs.save(input);
+    const filesBefore = await db.collection('artifacts.files').countDocuments();
+    const second = await (await as(owner)).runs.save(input);
+    expect(second).toEqual({ id: first.id, created: false });
+    expect(await db.collection('artifacts.files').countDocuments()).toBe(filesBefore);
+    expect(await db.collection('runs').countDocuments({ clientRunId: input.clientRunId })).toBe(1);
+  });
+
+  it('lets only editors and the owner save, and hides the model from strangers', async () => {
+    await expect((await as(viewer)).runs.save(runInput())).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Viewers cannot change this model.' });
+    await expect((await as(stranger)).runs.save(runInput())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect((await as(stranger)).runs.list({ modelId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const someRun = (await (await as(owner)).runs.list({ modelId }))[0]!;
+    await expect((await as(stranger)).runs.get({ id: someRun.id })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No such training run') });
+    await expect((await as(stranger)).runs.weights({ id: someRun.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect((await as(owner)).runs.get({ id: 'not-an-id' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('rejects bad input with field-level reasons and writes nothing', async () => {
+    const runsBefore = await db.collection('runs').countDocuments();
+    const filesBefore = await db.collection('artifacts.files').countDocuments();
+    await expect((await as(owner)).runs.save(runInput({ weightsBase64: Buffer.from('not safetensors at all').toString('base64') }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('not a valid safetensors file'),
+    });
+    await expect((await as(owner)).runs.save(runInput({ finalAccuracy: Number.NaN }))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect((await as(owner)).runs.save(runInput({ clientRunId: 'bad id!' }))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await db.collection('runs').countDocuments()).toBe(runsBefore);
+    expect(await db.collection('artifacts.files').countDocuments()).toBe(filesBefore);
+  });
+
+  it('lists a model’s runs newest first without the batch samples, for viewers too', async () => {
+    await (await as(owner)).runs.save(runInput({ name: 'newest', finalAccuracy: 0.9 }));
+    const list = await (await as(viewer)).runs.list({ modelId });
+    expect(list[0]).toMatchObject({ name: 'newest', by: 'owner', finalAccuracy: 0.9, epochs: 2, weights: { bytes: weights.byteLength } });
+    expect(list.map((r) => r.name)).toEqual(['newest', 'retried', 'first']);
+    expect(list[0]).not.toHaveProperty('metrics');
+  });
+});

@@ -1,0 +1,148 @@
+import { MongoServerError, ObjectId, type Db } from 'mongodb';
+import { readSafetensors } from '../../compute/export';
+import { collections } from '../db/collections';
+import { AppError } from '../errors/app-error';
+import { requireModel } from '../models/access';
+import { deleteArtifact, putArtifact, readArtifact } from './artifacts';
+import { runsCollection, type RunDoc } from './collection';
+import { MAX_WEIGHT_BYTES, type SaveRunInput } from './schema';
+
+/** A run as listed: everything except the metric history. */
+export interface RunSummary {
+  id: string;
+  modelId: string;
+  name: string;
+  by: string;
+  dataset: string;
+  device: string;
+  status: 'completed' | 'stopped';
+  config: Record<string, unknown>;
+  finalAccuracy: number | null;
+  finalLoss: number | null;
+  epochs: number;
+  steps: number;
+  wallTimeMs: number;
+  weights: { sha256: string; bytes: number };
+  createdAt: Date;
+}
+
+export interface RunDetail extends RunSummary {
+  metrics: RunDoc['metrics'];
+}
+
+const notFound = () => new AppError('NOT_FOUND', 'RUN_NOT_FOUND', 'No such training run, or its model is not shared with you.');
+
+function decodeWeights(base64: string): Uint8Array {
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  if (bytes.byteLength > MAX_WEIGHT_BYTES) throw new AppError('BAD_REQUEST', 'WEIGHTS_TOO_LARGE', `Weights are limited to ${MAX_WEIGHT_BYTES / (1024 * 1024)} MB.`, 'weightsBase64');
+  try {
+    readSafetensors(bytes);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', 'BAD_WEIGHTS', `The weights are not a valid safetensors file: ${error instanceof Error ? error.message : String(error)}`, 'weightsBase64');
+  }
+  return bytes;
+}
+
+/**
+ * Stores a finished (or stopped) run: the weights go to GridFS first, then one insert makes the run
+ * visible, so a failure part-way leaves no run pointing at missing weights. A repeated save with the
+ * same clientRunId returns the first run and drops the duplicate upload.
+ */
+export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Promise<{ id: string; created: boolean }> {
+  const { model } = await requireModel(db, input.modelId, userId, 'editor');
+  const runs = runsCollection(db);
+  const existing = await runs.findOne({ modelId: model._id, clientRunId: input.clientRunId }, { projection: { _id: 1 } });
+  if (existing) return { id: existing._id.toHexString(), created: false };
+
+  const weights = decodeWeights(input.weightsBase64);
+  const _id = new ObjectId();
+  const artifact = await putArtifact(db, `${_id.toHexString()}.safetensors`, weights, { kind: 'weights', runId: _id, modelId: model._id });
+  const doc: RunDoc = {
+    _id,
+    modelId: model._id,
+    userId,
+    clientRunId: input.clientRunId,
+    name: input.name,
+    config: input.config,
+    dataset: input.dataset,
+    device: input.device,
+    status: input.status,
+    metrics: { epochs: input.epochs, batches: input.batches },
+    finalAccuracy: input.finalAccuracy,
+    finalLoss: input.finalLoss,
+    steps: input.steps,
+    wallTimeMs: input.wallTimeMs,
+    weights: artifact,
+    createdAt: new Date(),
+  };
+  try {
+    await runs.insertOne(doc);
+    return { id: _id.toHexString(), created: true };
+  } catch (error) {
+    await deleteArtifact(db, artifact.fileId);
+    if (error instanceof MongoServerError && error.code === 11000) {
+      const first = await runs.findOne({ modelId: model._id, clientRunId: input.clientRunId }, { projection: { _id: 1 } });
+      if (first) return { id: first._id.toHexString(), created: false };
+    }
+    throw error;
+  }
+}
+
+async function names(db: Db, ids: ObjectId[]): Promise<Map<string, string>> {
+  const users = await collections(db).users.find({ _id: { $in: ids } }, { projection: { username: 1, email: 1 } }).toArray();
+  return new Map(users.map((u) => [u._id.toHexString(), u.username ?? u.email]));
+}
+
+function summarize(doc: RunDoc, by: Map<string, string>): RunSummary {
+  return {
+    id: doc._id.toHexString(),
+    modelId: doc.modelId.toHexString(),
+    name: doc.name,
+    by: by.get(doc.userId.toHexString()) ?? 'unknown',
+    dataset: doc.dataset,
+    device: doc.device,
+    status: doc.status,
+    config: doc.config,
+    finalAccuracy: doc.finalAccuracy,
+    finalLoss: doc.finalLoss,
+    epochs: doc.metrics.epochs.length,
+    steps: doc.steps,
+    wallTimeMs: doc.wallTimeMs,
+    weights: { sha256: doc.weights.sha256, bytes: doc.weights.bytes },
+    createdAt: doc.createdAt,
+  };
+}
+
+/** The model's runs, newest first; anyone who can see the model can see them. */
+export async function listRuns(db: Db, userId: ObjectId, modelId: string, limit = 100): Promise<RunSummary[]> {
+  const { model } = await requireModel(db, modelId, userId, 'viewer');
+  // The batch samples are the bulk of a run; the list needs only the epoch count.
+  const docs = await runsCollection(db).find({ modelId: model._id }, { projection: { 'metrics.batches': 0 } }).sort({ createdAt: -1 }).limit(limit).toArray();
+  const by = await names(db, [...new Set(docs.map((d) => d.userId.toHexString()))].map((id) => new ObjectId(id)));
+  return docs.map((d) => summarize({ ...d, metrics: { epochs: d.metrics?.epochs ?? [], batches: [] } }, by));
+}
+
+async function findRun(db: Db, userId: ObjectId, runId: string): Promise<RunDoc> {
+  if (!ObjectId.isValid(runId)) throw notFound();
+  const doc = await runsCollection(db).findOne({ _id: new ObjectId(runId) });
+  if (!doc) throw notFound();
+  try {
+    await requireModel(db, doc.modelId.toHexString(), userId, 'viewer');
+  } catch (error) {
+    // Same answer as a missing run, so run ids cannot be probed.
+    if (error instanceof AppError && error.kind === 'NOT_FOUND') throw notFound();
+    throw error;
+  }
+  return doc;
+}
+
+export async function getRun(db: Db, userId: ObjectId, runId: string): Promise<RunDetail> {
+  const doc = await findRun(db, userId, runId);
+  return { ...summarize(doc, await names(db, [doc.userId])), metrics: doc.metrics };
+}
+
+/** The run's weights file, checked against its SHA-256. */
+export async function runWeights(db: Db, userId: ObjectId, runId: string): Promise<{ name: string; sha256: string; data: Uint8Array }> {
+  const doc = await findRun(db, userId, runId);
+  return { name: doc.name, sha256: doc.weights.sha256, data: await readArtifact(db, doc.weights.fileId, doc.weights.sha256) };
+}

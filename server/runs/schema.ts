@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * What the browser sends when it saves a run. Metrics are compact on purpose: one point per epoch
+ * plus a sample of batch points (the panel keeps at most a few hundred), so a run document stays
+ * far below MongoDB's 16 MB limit however long the training was.
+ */
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const maybe = finite.nullable();
+
+export const EpochPointSchema = z.object({
+  epoch: z.number().int().min(0),
+  step: z.number().int().min(0),
+  loss: maybe,
+  accuracy: maybe,
+  valLoss: maybe,
+  valAccuracy: maybe,
+  timeMs: z.number().min(0),
+});
+
+export const BatchPointSchema = z.object({
+  step: z.number().int().min(0),
+  loss: maybe,
+  accuracy: maybe,
+});
+
+export const MAX_EPOCH_POINTS = 10_000;
+export const MAX_BATCH_POINTS = 2_000;
+/** Weights travel base64-encoded in JSON; this bounds the decoded size. */
+export const MAX_WEIGHT_BYTES = 32 * 1024 * 1024;
+
+export const SaveRunInputSchema = z.object({
+  modelId: z.string().trim().min(1, 'Choose a model.').max(64),
+  /** Chosen by the browser once per run, so saving twice (a retry) stores one run. */
+  clientRunId: z.string().trim().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, - and _ only.'),
+  name: z.string().trim().min(1, 'Give the run a name.').max(100),
+  /** The training config as compute/train parsed it (epochs, batch size, optimizer, schedule, ...). */
+  config: z.record(z.string(), z.unknown()).refine((c) => JSON.stringify(c).length <= 10_000, 'The config is too large.'),
+  dataset: z.string().trim().min(1).max(200),
+  device: z.string().trim().max(200).default(''),
+  status: z.enum(['completed', 'stopped']),
+  epochs: z.array(EpochPointSchema).max(MAX_EPOCH_POINTS),
+  batches: z.array(BatchPointSchema).max(MAX_BATCH_POINTS),
+  finalAccuracy: maybe,
+  finalLoss: maybe,
+  steps: z.number().int().min(0),
+  wallTimeMs: z.number().min(0),
+  weightsBase64: z
+    .string()
+    .min(1, 'The weights are missing.')
+    .max(Math.ceil(MAX_WEIGHT_BYTES / 3) * 4, `Weights are limited to ${MAX_WEIGHT_BYTES / (1024 * 1024)} MB.`)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The weights must be base64.'),
+});
+
+export type SaveRunInput = z.infer<typeof SaveRunInputSchema>;
+export type EpochPoint = z.infer<typeof EpochPointSchema>;
+export type BatchPoint = z.infer<typeof BatchPointSchema>;

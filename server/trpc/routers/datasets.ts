@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { collections } from '../../db/collections';
+import { AppError } from '../../errors/app-error';
+import { requireOwnDataset, requireReadableDataset } from '../../datasets/access';
+import { BUILTIN_DATASETS, builtinSummary, findBuiltin } from '../../datasets/builtins';
+import { deleteDataset } from '../../datasets/delete';
+import { updateDatasetSettings } from '../../datasets/settings';
+import { datasetSummary } from '../../datasets/summary';
+import { previewFromStored } from '../../datasets/table-view';
+import { requireModel } from '../../models/access';
+import { router, signedInProcedure } from '../init';
+
+const datasetId = z.string().trim().min(1, 'Choose a dataset.').max(64);
+
+/** Uploads go through POST /api/datasets (a file body); everything else is here. */
+export const datasetsRouter = router({
+  /** My datasets, newest first, and the built-in synthetic ones. */
+  list: signedInProcedure.query(async ({ ctx }) => {
+    const docs = await collections(ctx.db)
+      .datasets.find({ ownerId: ctx.caller.user._id }, { projection: { preview: 0 } })
+      .sort({ createdAt: -1 })
+      .limit(200)
+      .toArray();
+    return {
+      mine: docs.map(datasetSummary),
+      builtin: BUILTIN_DATASETS.map((b) => {
+        const { preview: _preview, ...summary } = builtinSummary(b);
+        return summary;
+      }),
+    };
+  }),
+
+  /** One dataset with its first rows and per-column statistics. */
+  get: signedInProcedure.input(z.object({ id: datasetId })).query(async ({ ctx, input }) => {
+    const builtin = findBuiltin(input.id);
+    if (builtin) return { builtin: true as const, ...builtinSummary(builtin) };
+    const dataset = await requireReadableDataset(ctx.db, input.id, ctx.caller.user._id);
+    return { builtin: false as const, mine: dataset.ownerId.equals(ctx.caller.user._id), ...datasetSummary(dataset), preview: previewFromStored(dataset.preview) };
+  }),
+
+  /** The owner renames it, picks the label column (0-based) or sets the validation split. */
+  update: signedInProcedure
+    .input(
+      z.object({
+        id: datasetId,
+        name: z.string().trim().min(1, 'Give the dataset a name.').max(100, 'Dataset names are at most 100 characters.').optional(),
+        labelColumn: z.number({ error: 'Choose the label column.' }).int().min(0, 'Choose the label column.').optional(),
+        validationSplit: z
+          .number({ error: 'The validation split is a fraction such as 0.2.' })
+          .min(0.05, 'Hold out at least 5% for validation.')
+          .max(0.5, 'Hold out at most 50% for validation.')
+          .optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const dataset = await requireOwnDataset(ctx.db, input.id, ctx.caller.user._id);
+      const { id: _id, ...settings } = input;
+      return datasetSummary(await updateDatasetSettings(ctx.db, dataset, settings));
+    }),
+
+  /** The owner deletes it: its files go, and models that used it no longer point at it. */
+  delete: signedInProcedure.input(z.object({ id: datasetId })).mutation(async ({ ctx, input }) => {
+    const dataset = await requireOwnDataset(ctx.db, input.id, ctx.caller.user._id);
+    await deleteDataset(ctx.db, dataset);
+    return { deleted: true as const };
+  }),
+
+  /** Sets (or, with null, clears) the dataset a model trains on: your own datasets, on models you can edit. */
+  attach: signedInProcedure
+    .input(z.object({ modelId: z.string().trim().min(1, 'Choose a model.').max(64), datasetId: datasetId.nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const { model } = await requireModel(ctx.db, input.modelId, ctx.caller.user._id, 'editor');
+      if (input.datasetId !== null && !findBuiltin(input.datasetId)) await requireOwnDataset(ctx.db, input.datasetId, ctx.caller.user._id);
+      const update = input.datasetId === null ? { $unset: { datasetId: '' as const } } : { $set: { datasetId: input.datasetId } };
+      const result = await collections(ctx.db).models.updateOne({ _id: model._id }, update);
+      if (result.matchedCount !== 1) throw new AppError('NOT_FOUND', 'MODEL_NOT_FOUND', 'No such model, or it is not shared with you.');
+      return { modelId: input.modelId, datasetId: input.datasetId };
+    }),
+});
