@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { personInNewContext } from './helpers';
 
@@ -218,4 +219,35 @@ test('undo reverts a parameter change, redo restores it', async () => {
   await expect(units).toHaveValue('12');
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(units).toHaveValue('10');
+});
+
+test('the hand-built MLP trains in the tab on the uploaded digits.csv and exports a checked ONNX model', async () => {
+  test.setTimeout(150_000);
+  // Upload the dataset in another tab, as a person would, then come back to the editor.
+  const datasets = await page.context().newPage();
+  await datasets.goto('/datasets');
+  await datasets.getByLabel('Dataset file').setInputFiles(fileURLToPath(new URL('../../shared/datasets/digits.csv', import.meta.url)));
+  await expect(datasets.getByRole('region', { name: 'digits' }).getByTestId('dataset-rows')).toHaveText('1,797', { timeout: 20_000 });
+  await datasets.close();
+
+  await page.reload();
+  await expect(page.getByTestId('room-status')).toHaveText('Live');
+  await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
+  await page.getByLabel('Dataset').selectOption({ label: 'digits (1797 rows)' });
+  await page.getByLabel('Epochs').fill('15');
+  await page.getByLabel('Batch size').fill('32');
+  await page.getByLabel('Learning rate').fill('0.01');
+  await page.getByRole('button', { name: 'Train on WebGPU' }).click();
+
+  await expect(page.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+  const accuracy = Number((await page.getByTestId('val-accuracy').textContent())!.replace('%', ''));
+  expect(accuracy).toBeGreaterThanOrEqual(90);
+  await expect(page.getByRole('img', { name: /^Loss/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Accuracy/ })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Evaluate' }).click();
+  await expect(page.getByTestId('evaluation').getByRole('table', { name: /Confusion matrix/ }).getByRole('row')).toHaveCount(11);
+
+  await page.getByRole('button', { name: 'Export ONNX' }).click();
+  await expect(page.getByTestId('onnx-check')).toContainText('onnxruntime-web check passed', { timeout: 30_000 });
 });
