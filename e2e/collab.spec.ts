@@ -62,8 +62,8 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test('A adds and wires layers, and B sees them', async () => {
-  await a.getByRole('button', { name: 'Input', exact: true }).click();
-  await a.getByRole('button', { name: 'Dense', exact: true }).click();
+  await a.getByRole('button', { name: 'Input', exact: true }).dblclick();
+  await a.getByRole('button', { name: 'Dense', exact: true }).dblclick();
   await expect(node(a, 'Input')).toBeVisible();
   await expect(node(a, 'Dense')).toBeVisible();
   await wire(a, node(a, 'Input'), node(a, 'Dense'));
@@ -118,10 +118,10 @@ test('a viewer sees everything live but cannot change anything', async () => {
 test('A goes offline, keeps editing, comes back, and A and B converge', async () => {
   await a.context().setOffline(true);
   await expect(a.getByTestId('room-status')).toContainText('Offline');
-  await a.getByRole('button', { name: 'ReLU', exact: true }).click();
+  await a.getByRole('button', { name: 'ReLU', exact: true }).dblclick();
   await expect(node(a, 'ReLU')).toBeVisible();
   // Meanwhile B keeps working online.
-  await b.getByRole('button', { name: 'Tanh', exact: true }).click();
+  await b.getByRole('button', { name: 'Tanh', exact: true }).dblclick();
   await expect(node(b, 'Tanh')).toBeVisible();
   await b.waitForTimeout(500);
   await expect(node(b, 'ReLU')).toHaveCount(0);

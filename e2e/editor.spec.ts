@@ -71,6 +71,9 @@ test('a blank model explains how to start and lists what is missing', async () =
   await expect(problems().locator('[data-code="NO_LOSS"]')).toBeVisible();
   await expect(page.getByTestId('problem-count')).toHaveText('2');
   await expect(page.getByText('Select a layer to see and edit its parameters.')).toBeVisible();
+  // A single click on the palette does not drop a layer (double-click, Enter or drag does).
+  await palette().getByRole('button', { name: 'Dense', exact: true }).click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
 });
 
 test('layers dragged from the palette land where they are dropped', async () => {

@@ -54,7 +54,7 @@ export function Palette({ onAdd, disabled }: PaletteProps) {
           }}
         />
         <p id={hintId} className="hint palette-hint">
-          {disabled ? 'Viewers cannot add layers' : next ? `Enter adds ${next.label}` : 'Drag a layer onto the canvas, or click it'}
+          {disabled ? 'Viewers cannot add layers' : next ? `Enter adds ${next.label}` : 'Drag a layer onto the canvas, or double-click it'}
         </p>
       </div>
       {groups.length === 0 ? <p className="muted palette-empty">No layer matches “{query}”.</p> : null}
@@ -72,7 +72,12 @@ export function Palette({ onAdd, disabled }: PaletteProps) {
                   title={spec.description}
                   data-layer-type={spec.type}
                   onDragStart={(e) => startLayerDrag(e, spec.type)}
-                  onClick={() => onAdd(spec.type)}
+                  // Keyboard activation (Enter / Space) arrives as a click with detail 0; with the mouse a
+                  // double-click adds, so a stray single click never drops a layer.
+                  onClick={(e) => {
+                    if (e.detail === 0) onAdd(spec.type);
+                  }}
+                  onDoubleClick={() => onAdd(spec.type)}
                 >
                   {spec.label}
                 </button>
