@@ -195,7 +195,7 @@ describe('collab server: persistence', () => {
     await waitFor(() => s.collab.stats().rooms === 1, 5000, 'room loaded');
     await new Promise((r) => setTimeout(r, 100));
     a.provider.destroy();
-    await waitFor(() => s.collab.stats().rooms === 0, 5000, 'room unloaded');
+    await waitFor(() => s.collab.stats().rooms === 0 && s.collab.stats().unloading === 0, 5000, 'room unloaded and written out');
     const stored = await new YjsStore(db).load(modelId);
     const doc = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);

@@ -36,7 +36,8 @@ export interface CollabServer {
   disconnectUser(modelId: string, userId: string): Promise<number>;
   /** Closes every socket in a model's room and unloads it, pending writes flushed (e.g. the model was deleted). */
   closeRoom(modelId: string): Promise<number>;
-  stats(): { rooms: number; connections: number };
+  /** Rooms in memory, open sockets, and rooms still being written out after going idle. */
+  stats(): { rooms: number; connections: number; unloading: number };
   /** Persists and unloads every room; for shutdown. */
   close(): Promise<void>;
 }
@@ -160,7 +161,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     },
 
     stats() {
-      return { rooms: rooms.size, connections: wss.clients.size };
+      return { rooms: rooms.size, connections: wss.clients.size, unloading: unloading.size };
     },
 
     async close() {
