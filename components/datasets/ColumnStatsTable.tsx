@@ -1,14 +1,8 @@
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@/server/trpc/root';
 import { formatStat } from './format';
 
-interface ColumnStats {
-  name: string;
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  missing: number;
-  distinct: number | null;
-}
+type ColumnStats = inferRouterOutputs<AppRouter>['datasets']['get']['preview']['stats'][number];
 
 const MAX_ROWS = 100;
 
