@@ -7,13 +7,8 @@ export function chromiumPath(): string {
   return path;
 }
 
-/** WebGPU on SwiftShader in headless Chromium, and no calls home (see DESIGN.md). */
-export const WEBGPU_CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** Headless Chromium that makes no calls home (see DESIGN.md). Without the flags below it has no WebGPU adapter. */
+export const BASE_CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** WebGPU on SwiftShader. */
+export const WEBGPU_CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', ...BASE_CHROMIUM_ARGS];
