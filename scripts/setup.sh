@@ -13,12 +13,12 @@ as_root() {
     log "need root to run: $*"; exit 1; fi
 }
 
-# 1. Debian packages. Chromium (browser tests) and libvulkan1 (Dawn finds SwiftShader's Vulkan ICD,
-#    which ships inside the chromium package, through the Vulkan loader).
-debs=(libvulkan1)
-[ "$mode" = test ] && debs+=(chromium)
+# 1. Debian packages, for tests and benchmarks only: chromium (browser tests, and its SwiftShader Vulkan
+#    ICD) and libvulkan1 (the loader through which Dawn in Node finds that ICD). `npm start` needs neither.
+debs=()
+[ "$mode" != start ] && debs+=(chromium libvulkan1)
 missing=()
-for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in "${debs[@]+"${debs[@]}"}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     log "installing Debian packages: ${missing[*]}"
