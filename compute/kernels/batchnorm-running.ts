@@ -1,4 +1,5 @@
 import { DEFAULT_BATCHNORM_EPS } from '../cpu/batchnorm';
+import { channelStatsWgsl } from './batchnorm';
 import { itemKernelWgsl, itemWorkgroups, itemWorkgroupSize } from './elementwise-scaffold';
 import { f32Literal, input, output, requirePositiveInt, type KernelDef } from './types';
 
@@ -40,14 +41,7 @@ export const batchNormTrainStats: KernelDef<BatchNormTrainStatsParams> = {
       {
         bindings: batchNormTrainStats.bindings(p),
         items: p.channels,
-        body: `  var s = 0.0;
-  for (var r = 0u; r < ${p.rows}u; r = r + 1u) { s = s + x[r * ${p.channels}u + i]; }
-  let m = s / ${f32Literal(p.rows)};
-  var q = 0.0;
-  for (var r = 0u; r < ${p.rows}u; r = r + 1u) { let d = x[r * ${p.channels}u + i] - m; q = q + d * d; }
-  let variance = q / ${f32Literal(p.rows)};
-  mean[i] = m;
-  invStd[i] = inverseSqrt(variance + ${f32Literal(p.eps ?? DEFAULT_BATCHNORM_EPS)});
+        body: `${channelStatsWgsl(p.rows, p.channels, p.eps)}
   let keep = ${f32Literal(p.momentum)};
   runningMean[i] = keep * runningMean[i] + (1.0 - keep) * m;
   runningVar[i] = keep * runningVar[i] + (1.0 - keep) * variance * ${f32Literal(p.rows > 1 ? p.rows / (p.rows - 1) : 1)};`,

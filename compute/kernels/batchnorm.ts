@@ -19,6 +19,21 @@ const validate = (p: BatchNormParams) => {
   requirePositiveInt('channels', p.channels);
 };
 
+/**
+ * WGSL for invocation `i`'s channel: its batch mean `m`, biased `variance` and `invStd[i]`. Shared by
+ * the plain statistics kernel and the one that also folds into the running statistics.
+ */
+export function channelStatsWgsl(rows: number, channels: number, eps: number | undefined): string {
+  return `  var s = 0.0;
+  for (var r = 0u; r < ${rows}u; r = r + 1u) { s = s + x[r * ${channels}u + i]; }
+  let m = s / ${f32Literal(rows)};
+  var q = 0.0;
+  for (var r = 0u; r < ${rows}u; r = r + 1u) { let d = x[r * ${channels}u + i] - m; q = q + d * d; }
+  let variance = q / ${f32Literal(rows)};
+  mean[i] = m;
+  invStd[i] = inverseSqrt(variance + ${f32Literal(eps ?? DEFAULT_BATCHNORM_EPS)});`;
+}
+
 const common = {
   variant: 'portable' as const,
   validate,
@@ -37,13 +52,7 @@ export const batchNormStats: KernelDef<BatchNormParams> = {
       {
         bindings: batchNormStats.bindings(p),
         items: p.channels,
-        body: `  var s = 0.0;
-  for (var r = 0u; r < ${p.rows}u; r = r + 1u) { s = s + x[r * ${p.channels}u + i]; }
-  let m = s / ${f32Literal(p.rows)};
-  var q = 0.0;
-  for (var r = 0u; r < ${p.rows}u; r = r + 1u) { let d = x[r * ${p.channels}u + i] - m; q = q + d * d; }
-  mean[i] = m;
-  invStd[i] = inverseSqrt(q / ${f32Literal(p.rows)} + ${f32Literal(p.eps ?? DEFAULT_BATCHNORM_EPS)});`,
+        body: channelStatsWgsl(p.rows, p.channels, p.eps),
       },
       caps,
     ),
