@@ -21,35 +21,49 @@ export function sgdUniforms(o: { lr: number; momentum?: number; weightDecay?: nu
   return new Float32Array([o.lr, o.momentum ?? 0, o.weightDecay ?? 0, 0]);
 }
 
-export const sgdUpdate: KernelDef<OptimizerParams> = {
+/**
+ * An SGD kernel: both flavours share bindings and the uniform layout (sgdUniforms) and differ only
+ * in how the velocity becomes a step. `body` reads param[i], grad[i], velocity[i] and `hyper`.
+ */
+export function sgdKernel(spec: { name: string; op: string; summary: string; body: string }): KernelDef<OptimizerParams> {
+  const def: KernelDef<OptimizerParams> = {
+    name: spec.name,
+    op: spec.op,
+    variant: 'portable',
+    summary: spec.summary,
+    bindings: () => [
+      output('param', 'parameters, updated in place'),
+      input('grad', 'gradient'),
+      output('velocity', 'momentum buffer, updated in place'),
+      uniform('hyper', 'SgdHyper { lr, momentum, weightDecay }'),
+    ],
+    validate,
+    workgroupSize: (_p, caps) => itemWorkgroupSize(caps),
+    workgroups: (p, caps) => itemWorkgroups(p.count, caps),
+    wgsl: (p, caps) =>
+      itemKernelWgsl(
+        {
+          bindings: def.bindings(p),
+          types: { hyper: 'SgdHyper' },
+          prelude: 'struct SgdHyper { lr: f32, momentum: f32, weightDecay: f32, pad: f32 }',
+          items: p.count,
+          body: spec.body,
+        },
+        caps,
+      ),
+  };
+  return def;
+}
+
+export const sgdUpdate = sgdKernel({
   name: 'optimizer.sgd-momentum',
   op: 'sgd',
-  variant: 'portable',
   summary: 'SGD with momentum and L2 weight decay: v = μv + g + λp; p -= lr·v',
-  bindings: () => [
-    output('param', 'parameters, updated in place'),
-    input('grad', 'gradient'),
-    output('velocity', 'momentum buffer, updated in place'),
-    uniform('hyper', 'SgdHyper { lr, momentum, weightDecay }'),
-  ],
-  validate,
-  workgroupSize: (_p, caps) => itemWorkgroupSize(caps),
-  workgroups: (p, caps) => itemWorkgroups(p.count, caps),
-  wgsl: (p, caps) =>
-    itemKernelWgsl(
-      {
-        bindings: sgdUpdate.bindings(p),
-        types: { hyper: 'SgdHyper' },
-        prelude: 'struct SgdHyper { lr: f32, momentum: f32, weightDecay: f32, pad: f32 }',
-        items: p.count,
-        body: `  let pv = param[i];
+  body: `  let pv = param[i];
   let v = hyper.momentum * velocity[i] + grad[i] + hyper.weightDecay * pv;
   velocity[i] = v;
   param[i] = pv - hyper.lr * v;`,
-      },
-      caps,
-    ),
-};
+});
 
 /**
  * Uniform layout for Adam/AdamW, as 8 f32: lr, beta1, beta2, eps, weightDecay, 1−beta1^t, 1−beta2^t,
