@@ -9,11 +9,15 @@ export interface UserDoc {
   email: string;
   name?: string | null;
   username?: string;
+  /** username.toLowerCase(), unique: usernames differing only in case are the same name. */
+  usernameLower?: string;
   image?: string | null;
   emailVerified?: Date | null;
   passwordHash?: string;
   role?: Role;
   createdAt?: Date;
+  /** Bumped by sign-out and password change; a session is valid only at the version it was minted with. */
+  sessionVersion?: number;
 }
 
 export interface ApiKeyDoc {

@@ -7,6 +7,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     ensureRunIndexes(db),
     db.collection('users').createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
     db.collection('users').createIndex({ username: 1 }, { unique: true, sparse: true, name: 'username_unique' }),
+    db.collection('users').createIndex({ usernameLower: 1 }, { unique: true, sparse: true, name: 'username_lower_unique' }),
     db.collection('accounts').createIndex({ provider: 1, providerAccountId: 1 }, { unique: true, name: 'provider_account' }),
     db.collection('accounts').createIndex({ userId: 1 }, { name: 'user' }),
     db.collection('apiKeys').createIndex({ hash: 1 }, { unique: true, name: 'hash_unique' }),
