@@ -1,5 +1,6 @@
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { CLOSE } from '../close-codes';
 import { COLLAB_PATH } from './connect';
 
 export type RoomStatus = 'connecting' | 'connected' | 'offline' | 'denied';
@@ -18,8 +19,20 @@ export interface RoomConnectionOptions {
   readonly maxDelayMs?: number;
 }
 
-/** The server's close code when access was revoked or the role changed. */
-const CLOSE_ACCESS_CHANGED = 4403;
+/**
+ * Closes after which reconnecting cannot help: this tab's document holds a change the server
+ * refuses, and every reconnect would send it again. Only reloading (dropping the change) can.
+ */
+const REFUSED_CHANGE: Record<number, string> = {
+  [CLOSE.DOCUMENT_TOO_LARGE]: 'This model has reached its size limit, so your last change was not saved. Reload the page to keep editing.',
+  [CLOSE.MESSAGE_TOO_BIG]: 'Your last change is too large to send, so it was not saved. Reload the page to keep editing.',
+};
+
+/** Closes for sending too fast: worth retrying, but only after the longest backoff. */
+const SLOW_DOWN: Record<number, string> = {
+  [CLOSE.TOO_MUCH_DATA]: 'This tab sent too much data too quickly; reconnecting shortly.',
+  [CLOSE.RATE_LIMITED]: 'This tab sent too many changes too quickly; reconnecting shortly.',
+};
 
 /**
  * Keeps one model's room connected: every (re)connect fetches a fresh ticket, retries back off
@@ -101,10 +114,23 @@ export class RoomConnection {
     // Stop y-websocket's own immediate retry: ours fetches a new ticket and adds jitter. (Not
     // disconnect(): this runs inside the provider's close handler, which would call us again.)
     this.provider.shouldConnect = false;
-    if (code === CLOSE_ACCESS_CHANGED) {
+    if (code === CLOSE.ACCESS_REVOKED) {
       // The role may have changed rather than been revoked: ask for a new ticket, which decides.
       this.attempts = 0;
       this.schedule(0);
+      return;
+    }
+    const refused = REFUSED_CHANGE[code];
+    if (refused) {
+      // Final; disconnect() is not called for the reason above, and shouldConnect is already off.
+      this.clearTimer();
+      this.setStatus('denied', refused);
+      return;
+    }
+    const slowDown = SLOW_DOWN[code];
+    if (slowDown) {
+      this.setStatus('offline', slowDown);
+      this.schedule(this.cooldownDelay());
       return;
     }
     this.retry();
@@ -113,6 +139,13 @@ export class RoomConnection {
   private retry(): void {
     this.setStatus('offline');
     this.schedule(this.nextDelay());
+  }
+
+  /** The longest backoff, half of it jittered: a client that flooded comes back slowly. */
+  private cooldownDelay(): number {
+    const max = this.options.maxDelayMs ?? 10_000;
+    this.attempts++;
+    return Math.round(max / 2 + ((this.options.random ?? Math.random)() * max) / 2);
   }
 
   private nextDelay(): number {

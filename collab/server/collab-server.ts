@@ -3,12 +3,17 @@ import type { Duplex } from 'node:stream';
 import type { Db } from 'mongodb';
 import { WebSocketServer } from 'ws';
 import type * as Y from 'yjs';
+import { CLOSE } from '../close-codes';
 import { colorFor } from './awareness-guard';
+import { checkLimits, COLLAB_LIMITS, type CollabLimits } from './limits';
 import { YjsStore } from './persistence';
-import { CLOSE, Room } from './room';
+import { Room } from './room';
 import { TicketError, verifyTicket, type RoomRole } from './ticket';
+import { TicketUses } from './ticket-uses';
+import { UserQuota } from './user-quota';
 
-export interface CollabServerOptions {
+/** Limits default to COLLAB_LIMITS (collab/server/limits.ts). */
+export interface CollabServerOptions extends Partial<CollabLimits> {
   db: Db;
   /** The app secret; tickets are signed with a key derived from it. */
   secret: string;
@@ -23,7 +28,6 @@ export interface CollabServerOptions {
   idleUnloadMs?: number;
   compactEvery?: number;
   writeBatchMs?: number;
-  maxMessageBytes?: number;
   messageRate?: number;
   messageBurst?: number;
   changedDebounceMs?: number;
@@ -46,25 +50,37 @@ const MODEL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function reject(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ code, message });
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[status] ?? 'Error';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error' }[status] ?? 'Error';
+  // Destroyed once the answer is out: a client that never closes its end must not hold the socket
+  // (nor the slot it took in its user's socket count).
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
 }
 
 export function createCollabServer(options: CollabServerOptions): CollabServer {
   const log = options.log ?? ((m: string, e?: unknown) => console.error(`[collab] ${m}`, e ?? ''));
   const store = new YjsStore(options.db);
+  const limits: CollabLimits = { ...COLLAB_LIMITS };
+  for (const key of Object.keys(COLLAB_LIMITS) as (keyof CollabLimits)[]) limits[key] = options[key] ?? COLLAB_LIMITS[key];
+  checkLimits(limits);
   const roomOptions = {
     compactEvery: options.compactEvery ?? 200,
     writeBatchMs: options.writeBatchMs ?? 50,
     messageRate: options.messageRate ?? 200,
     messageBurst: options.messageBurst ?? 400,
+    connectionBytesPerSecond: limits.connectionBytesPerSecond,
+    connectionBytesBurst: limits.connectionBytesBurst,
+    maxDocumentBytes: limits.maxDocumentBytes,
+    maxAppendBytes: limits.maxAppendBytes,
     changedDebounceMs: options.changedDebounceMs ?? 1000,
     onChanged: options.onChanged,
     log,
   };
   const idleUnloadMs = options.idleUnloadMs ?? 30_000;
-  // Client messages are bounded; a large document still syncs because the server's replies are not.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? 16 * 1024 * 1024 });
+  // Client messages are bounded (ws closes with 1009 above it); a large document still syncs to a
+  // newcomer because the server's replies are not.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
+  const users = new UserQuota({ maxSockets: limits.maxSocketsPerUser, bytesPerSecond: limits.userBytesPerSecond, bytesBurst: limits.userBytesBurst });
+  const ticketUses = new TicketUses(limits.maxSocketsPerTicket);
   const rooms = new Map<string, Promise<Room>>();
   const unloading = new Map<string, Promise<void>>();
   const idleTimers = new Map<string, NodeJS.Timeout>();
@@ -109,20 +125,34 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     const modelId = decodeURIComponent(url.pathname.slice(options.path.length).replace(/^\/+/, ''));
     if (!MODEL_ID.test(modelId)) return reject(socket, 400, 'BAD_ROOM', 'The room name is not a model id.');
 
+    const ticket = url.searchParams.get('ticket');
     let claims;
     try {
-      claims = verifyTicket(url.searchParams.get('ticket'), options.secret, modelId);
+      claims = verifyTicket(ticket, options.secret, modelId);
     } catch (error) {
       if (error instanceof TicketError) return reject(socket, 401, error.code, error.message);
       throw error;
     }
+    if (!ticketUses.take(ticket!, claims.exp)) {
+      return reject(socket, 429, 'TICKET_USED_UP', `This collaboration ticket has already opened ${limits.maxSocketsPerTicket} connections; ask for a new one.`);
+    }
+    // Reserved before anything is awaited, so simultaneous upgrades cannot all slip under the cap;
+    // released when the raw socket closes, whichever way this upgrade ends.
+    if (socket.destroyed) return;
+    const userBytes = users.acquire(claims.userId);
+    if (!userBytes) {
+      return reject(socket, 429, 'TOO_MANY_SOCKETS', `You already have ${limits.maxSocketsPerUser} collaboration connections open; close some tabs and try again.`);
+    }
+    const userId = claims.userId;
+    socket.once('close', () => users.release(userId));
+
     // The ticket proves who; the access list decides, now, whether they may still come in.
     const role = await options.access(modelId, claims.userId);
     if (!role) return reject(socket, 403, 'NO_ACCESS', 'You do not have access to this model.');
 
     const room = await roomFor(modelId);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      room.join(ws, { id: claims.userId, name: claims.name, color: colorFor(claims.userId), role });
+      room.join(ws, { id: claims.userId, name: claims.name, color: colorFor(claims.userId), role }, userBytes);
       ws.once('close', () => scheduleUnload(room));
     });
   }
@@ -179,6 +209,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       );
       await Promise.all(unloading.values());
       rooms.clear();
+      users.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

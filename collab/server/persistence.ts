@@ -1,4 +1,5 @@
 import { Binary, type Db } from 'mongodb';
+import { MAX_STORED_BINARY_BYTES } from './limits';
 
 interface UpdateDoc {
   _id: string;
@@ -50,6 +51,7 @@ export class YjsStore {
   }
 
   async append(modelId: string, seq: number, update: Uint8Array): Promise<void> {
+    assertStorable(update, `update ${seq} of ${modelId}`);
     // _id makes a replayed append idempotent instead of a duplicate.
     await this.updates.updateOne(
       { _id: `${modelId}:${seq}` },
@@ -59,6 +61,7 @@ export class YjsStore {
   }
 
   async compact(modelId: string, state: Uint8Array, seqThrough: number): Promise<void> {
+    assertStorable(state, `the snapshot of ${modelId}`);
     await this.snapshots.updateOne(
       { _id: modelId },
       { $set: { state: new Binary(state), seqThrough, updatedAt: new Date() } },
@@ -74,5 +77,12 @@ export class YjsStore {
   async remove(modelId: string): Promise<void> {
     await this.snapshots.deleteOne({ _id: modelId });
     await this.updates.deleteMany({ modelId });
+  }
+}
+
+/** Refused here with a clear message rather than by the database with a BSON size error. */
+function assertStorable(bytes: Uint8Array, what: string): void {
+  if (bytes.byteLength > MAX_STORED_BINARY_BYTES) {
+    throw new Error(`${what} is ${bytes.byteLength} bytes, over the ${MAX_STORED_BINARY_BYTES} a stored document may hold`);
   }
 }

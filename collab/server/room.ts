@@ -4,22 +4,19 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
+import { CLOSE } from '../close-codes';
 import { guardAwarenessUpdate, type PresenceIdentity } from './awareness-guard';
+import { DocumentSize } from './document-size';
 import type { YjsStore } from './persistence';
 import { TokenBucket } from './rate-limiter';
+import { batchUpdates } from './update-batches';
 
 // The y-websocket wire protocol's top-level message types.
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
 const MESSAGE_QUERY_AWARENESS = 3;
 
-/** Close codes the client understands (4000-4999 are the application's). */
-export const CLOSE = {
-  RATE_LIMITED: 4429,
-  ACCESS_REVOKED: 4403,
-  BAD_MESSAGE: 4400,
-  SHUTTING_DOWN: 1001,
-} as const;
+export { CLOSE };
 
 export interface RoomOptions {
   /** Compact the update log into a snapshot after this many appended batches. */
@@ -29,6 +26,13 @@ export interface RoomOptions {
   /** Messages per second per connection (sustained) and burst. */
   messageRate: number;
   messageBurst: number;
+  /** Bytes per second per connection (sustained) and burst; the user's budget is passed to join(). */
+  connectionBytesPerSecond: number;
+  connectionBytesBurst: number;
+  /** The encoded document may not grow past this; an update that would push it past is refused. */
+  maxDocumentBytes: number;
+  /** No single append to the update log is larger than this. */
+  maxAppendBytes: number;
   /** Called (debounced) when the document changed, to refresh the model record's derived JSON. */
   onChanged(modelId: string, doc: Y.Doc): Promise<void>;
   changedDebounceMs: number;
@@ -41,6 +45,9 @@ interface Connection {
   readOnly: boolean;
   clientIds: Set<number>;
   bucket: TokenBucket;
+  bytes: TokenBucket;
+  /** Shared by all of this user's sockets, in every room. */
+  userBytes: TokenBucket;
 }
 
 /**
@@ -57,14 +64,17 @@ export class Room {
   private changedTimer: NodeJS.Timeout | null = null;
   private pending: Uint8Array[] = [];
   private pendingTimer: NodeJS.Timeout | null = null;
+  private readonly size: DocumentSize;
 
   private constructor(
     readonly modelId: string,
     private readonly store: YjsStore,
     private readonly options: RoomOptions,
     lastSeq: number,
+    storedBytes: number,
   ) {
     this.seq = lastSeq;
+    this.size = new DocumentSize(this.doc, options.maxDocumentBytes, storedBytes);
     // The server holds no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', this.onDocUpdate);
@@ -74,7 +84,9 @@ export class Room {
   /** Loads the room from its snapshot and update log; a model without either starts from `initial`. */
   static async load(modelId: string, store: YjsStore, options: RoomOptions, initial: () => Promise<Y.Doc | null>): Promise<Room> {
     const stored = await store.load(modelId);
-    const room = new Room(modelId, store, options, stored.lastSeq);
+    // What was stored, summed, is an upper bound on the document's size: no need to encode it now.
+    const storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.byteLength, 0);
+    const room = new Room(modelId, store, options, stored.lastSeq, storedBytes);
     if (stored.snapshot || stored.updates.length > 0) {
       Y.transact(room.doc, () => {
         if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot);
@@ -85,7 +97,9 @@ export class Room {
       if (seeded) {
         // Built once here and persisted at once: every client then shares this one history.
         Y.applyUpdate(room.doc, Y.encodeStateAsUpdate(seeded), 'load');
-        await store.compact(modelId, Y.encodeStateAsUpdate(room.doc), room.seq);
+        const state = Y.encodeStateAsUpdate(room.doc);
+        room.size.measured(state.byteLength);
+        await store.compact(modelId, state, room.seq);
       }
     }
     return room;
@@ -95,13 +109,15 @@ export class Room {
     return this.conns.size;
   }
 
-  join(ws: WebSocket, identity: PresenceIdentity): void {
+  join(ws: WebSocket, identity: PresenceIdentity, userBytes: TokenBucket): void {
     const conn: Connection = {
       ws,
       identity,
       readOnly: identity.role === 'viewer',
       clientIds: new Set(),
       bucket: new TokenBucket(this.options.messageRate, this.options.messageBurst),
+      bytes: new TokenBucket(this.options.connectionBytesPerSecond, this.options.connectionBytesBurst),
+      userBytes,
     };
     this.conns.set(ws, conn);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -152,17 +168,14 @@ export class Room {
 
   private onMessage(conn: Connection, data: Uint8Array): void {
     if (!conn.bucket.take()) return this.close(conn, CLOSE.RATE_LIMITED, 'too many messages');
+    // Only this socket is closed: the user's other sockets are closed when they, too, send over the budget.
+    if (!conn.bytes.take(data.byteLength)) return this.close(conn, CLOSE.TOO_MUCH_DATA, 'too much data: this connection sends faster than allowed');
+    if (!conn.userBytes.take(data.byteLength)) return this.close(conn, CLOSE.TOO_MUCH_DATA, 'too much data: your connections together send faster than allowed');
     try {
       const decoder = decoding.createDecoder(data);
       const type = decoding.readVarUint(decoder);
-      if (type === MESSAGE_SYNC) {
-        // Viewers may ask for the document (step 1) but whatever they send back is dropped.
-        if (conn.readOnly && decoding.peekVarUint(decoder) !== syncProtocol.messageYjsSyncStep1) return;
-        const reply = encoding.createEncoder();
-        encoding.writeVarUint(reply, MESSAGE_SYNC);
-        syncProtocol.readSyncMessage(decoder, reply, this.doc, conn);
-        if (encoding.length(reply) > 1) this.send(conn, encoding.toUint8Array(reply));
-      } else if (type === MESSAGE_AWARENESS) {
+      if (type === MESSAGE_SYNC) this.onSyncMessage(conn, decoder);
+      else if (type === MESSAGE_AWARENESS) {
         const guarded = guardAwarenessUpdate(decoding.readVarUint8Array(decoder), conn.identity, (id) => this.claim(conn, id));
         if (guarded) awarenessProtocol.applyAwarenessUpdate(this.awareness, guarded.update, conn);
       } else if (type === MESSAGE_QUERY_AWARENESS) {
@@ -172,6 +185,27 @@ export class Room {
       this.options.log(`bad message in room ${this.modelId}`, error);
       this.close(conn, CLOSE.BAD_MESSAGE, 'malformed message');
     }
+  }
+
+  private onSyncMessage(conn: Connection, decoder: decoding.Decoder): void {
+    const step = decoding.readVarUint(decoder);
+    if (step === syncProtocol.messageYjsSyncStep1) {
+      const reply = encoding.createEncoder();
+      encoding.writeVarUint(reply, MESSAGE_SYNC);
+      syncProtocol.readSyncStep1(decoder, reply, this.doc);
+      this.send(conn, encoding.toUint8Array(reply));
+      return;
+    }
+    if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) throw new Error(`unknown sync message type ${step}`);
+    // Viewers may ask for the document (step 1) but whatever they send back is dropped.
+    if (conn.readOnly) return;
+    const update = decoding.readVarUint8Array(decoder);
+    // Checked before applying: an applied Yjs update cannot be taken back.
+    if (!this.size.admit(update.byteLength)) {
+      this.options.log(`refused a ${update.byteLength}-byte update to ${this.modelId}: the document would pass ${this.size.maxBytes} bytes`);
+      return this.close(conn, CLOSE.DOCUMENT_TOO_LARGE, `document too large: a model may hold at most ${this.size.maxBytes} bytes`);
+    }
+    Y.applyUpdate(this.doc, update, conn);
   }
 
   /** A connection speaks for one awareness client id, and nobody else may use it. */
@@ -215,11 +249,16 @@ export class Room {
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
     this.pendingTimer = null;
     if (this.pending.length === 0) return this.writes;
-    const update = this.pending.length === 1 ? this.pending[0]! : Y.mergeUpdates(this.pending);
+    // Several appends when a burst is large; one update too big for any append goes into a snapshot.
+    const batches = batchUpdates(this.pending, this.options.maxAppendBytes);
+    if (!batches) return this.compact();
     this.pending = [];
-    const seq = ++this.seq;
-    this.writes = this.writes.then(() => this.store.append(this.modelId, seq, update)).catch((e: unknown) => this.options.log(`persisting update ${seq} of ${this.modelId} failed`, e));
-    if (++this.sinceCompact >= this.options.compactEvery) void this.compact();
+    for (const update of batches) {
+      const seq = ++this.seq;
+      this.writes = this.writes.then(() => this.store.append(this.modelId, seq, update)).catch((e: unknown) => this.options.log(`persisting update ${seq} of ${this.modelId} failed`, e));
+      this.sinceCompact++;
+    }
+    if (this.sinceCompact >= this.options.compactEvery) void this.compact();
     return this.writes;
   }
 
@@ -237,6 +276,7 @@ export class Room {
     // Captured now: the state below contains every update up to this sequence number.
     const seqThrough = this.seq;
     const state = Y.encodeStateAsUpdate(this.doc);
+    this.size.measured(state.byteLength);
     this.sinceCompact = 0;
     this.writes = this.writes.then(() => this.store.compact(this.modelId, state, seqThrough)).catch((e: unknown) => this.options.log(`compacting ${this.modelId} failed`, e));
     return this.writes;

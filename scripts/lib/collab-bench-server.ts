@@ -25,8 +25,8 @@ async function main() {
   const database = await bootstrapDatabase({ root, dataDir, uri: process.env.MONGODB_URI || undefined });
   const db = database.db;
   const owner = new ObjectId();
-  // A bench client sends far more than a person would.
-  const collab = createModelCollabServer(db, SECRET, { messageRate: 10_000, messageBurst: 10_000 });
+  // A bench client sends far more than a person would, and every client is one user on one ticket.
+  const collab = createModelCollabServer(db, SECRET, { messageRate: 10_000, messageBurst: 10_000, maxSocketsPerUser: 1_000, maxSocketsPerTicket: 1_000, userBytesPerSecond: 256 * 2 ** 20 });
   const http = createServer((_req, res) => res.writeHead(404).end());
   http.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
