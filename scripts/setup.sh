@@ -13,9 +13,11 @@ as_root() {
     log "need root to run: $*"; exit 1; fi
 }
 
-# 1. Debian packages, for tests and benchmarks only: chromium (browser tests, and its SwiftShader Vulkan
-#    ICD) and libvulkan1 (the loader through which Dawn in Node finds that ICD). `npm start` needs neither.
+# 1. Debian packages. postgresql: the embedded database (FerretDB) stores into a private cluster of it,
+#    unless MONGODB_URI is set or mongod is on PATH. For tests and benchmarks only: chromium (browser
+#    tests, and its SwiftShader Vulkan ICD) and libvulkan1 (the loader through which Dawn in Node finds it).
 debs=()
+if [ -z "${MONGODB_URI:-}" ] && ! command -v mongod >/dev/null; then debs+=(postgresql); fi
 [ "$mode" != start ] && debs+=(chromium libvulkan1)
 missing=()
 for p in "${debs[@]+"${debs[@]}"}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

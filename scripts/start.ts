@@ -56,7 +56,7 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  database = await bootstrapDatabase({ root, dataDir, uri: process.env.MONGODB_URI || undefined });
+  database = await bootstrapDatabase({ root, dataDir, uri: process.env.MONGODB_URI || undefined, log });
   log(`database: ${database.description}`);
   if (!flags.dev) ensureNextBuild(root, log);
   process.env.MONGODB_URI = database.uri;

@@ -3,6 +3,8 @@ import { createMongoClient, databaseNameFrom, redactUri } from './client';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
 import { ensureIndexes } from './indexes';
 
+const OPTIMIZE_EVERY_MS = 60_000;
+
 export class DatabaseUnavailableError extends Error {
   readonly code = 'DB_UNAVAILABLE';
 }
@@ -11,6 +13,8 @@ export interface ReadyDatabase {
   uri: string;
   db: Db;
   client: MongoClient;
+  /** Which engine serves, e.g. "FerretDB v1.24.0 on PostgreSQL 15.18" or "MongoDB". */
+  engine: string;
   description: string;
   /** Closes the client and, if we started it, stops the embedded server (which flushes its files). */
   stop(): Promise<void>;
@@ -20,11 +24,11 @@ export interface ReadyDatabase {
  * MONGODB_URI when set (and reachable), otherwise the embedded server under `dataDir`.
  * Indexes are created before anything else touches the database.
  */
-export async function bootstrapDatabase(opts: { root: string; dataDir: string; uri?: string }): Promise<ReadyDatabase> {
+export async function bootstrapDatabase(opts: { root: string; dataDir: string; uri?: string; log?: (message: string) => void }): Promise<ReadyDatabase> {
   let embedded: EmbeddedDatabase | null = null;
   let uri = opts.uri;
   if (!uri) {
-    embedded = await startEmbeddedDatabase({ root: opts.root, dataDir: opts.dataDir });
+    embedded = await startEmbeddedDatabase({ root: opts.root, dataDir: opts.dataDir, log: opts.log });
     uri = embedded.uri;
   }
   const client = createMongoClient(uri, embedded ? 10_000 : 5_000);
@@ -44,12 +48,20 @@ export async function bootstrapDatabase(opts: { root: string; dataDir: string; u
   }
   const db = client.db(databaseNameFrom(uri));
   await ensureIndexes(db);
+  await embedded?.optimizeIndexes();
+  // Collections that appear later (GridFS buckets, new features) get their companion indexes soon after.
+  const optimizer = embedded
+    ? setInterval(() => void embedded.optimizeIndexes().catch((e: unknown) => opts.log?.(`index upkeep failed: ${String(e)}`)), OPTIMIZE_EVERY_MS)
+    : null;
+  optimizer?.unref();
   return {
     uri,
     db,
     client,
-    description: embedded ? `embedded ${embedded.engine} at ${uri} (data in ${opts.dataDir})` : `MongoDB at ${redactUri(uri)}`,
+    engine: embedded ? embedded.description : 'MongoDB',
+    description: embedded ? `embedded ${embedded.description} at ${uri} (data in ${opts.dataDir})` : `MongoDB at ${redactUri(uri)}`,
     async stop() {
+      if (optimizer) clearInterval(optimizer);
       await client.close().catch(() => undefined);
       await embedded?.stop();
     },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,8 @@ export default async function setup(project: TestProject) {
   let uri = process.env.MONGODB_URI;
   if (!uri) {
     dir = mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-test-db-'));
-    embedded = await startEmbeddedDatabase({ root, dataDir: dir });
+    chmodSync(dir, 0o755); // mkdtemp makes it 0700, which the postgres user could not enter
+    embedded = await startEmbeddedDatabase({ root, dataDir: dir, durable: false });
     uri = embedded.uri;
   }
   project.provide('mongoUri', uri);
