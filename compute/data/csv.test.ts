@@ -100,6 +100,20 @@ describe('parseCsv options and formats', () => {
 });
 
 describe('parseCsv errors', () => {
+  it('CSV_TOO_MANY_COLUMNS at the first too-wide line, naming the cap and the count found', () => {
+    const wide = `${'1,'.repeat(9)}0\n`;
+    const error = failure(`1,2,0\n${wide}`, { limits: { maxColumns: 5 } });
+    expect(error).toMatchObject({ code: 'CSV_TOO_MANY_COLUMNS', row: 2, column: 6, message: 'Row 2 has 10 columns; a dataset can have at most 5' });
+    // Quoted delimiters are not columns.
+    expect(parseCsv('"a,b,c",label\n1,0\n2,1\n', { limits: { maxColumns: 2 } }).size).toBe(2);
+  });
+
+  it('CSV_TOO_MANY_CELLS counts every non-blank line', () => {
+    const error = failure('1,2,0\n\n3,4,1\n5,6,0\n', { limits: { maxCells: 8 } });
+    expect(error).toMatchObject({ code: 'CSV_TOO_MANY_CELLS', message: 'The file has 9 cells in 3 rows; a dataset can have at most 8 cells' });
+    expect(parseCsv('1,2,0\n\n3,4,1\n', { limits: { maxCells: 6 } }).size).toBe(2);
+  });
+
   it('EMPTY_FILE for an empty or whitespace-only file, or a header with no rows', () => {
     expect(failure('').code).toBe('EMPTY_FILE');
     expect(failure('\r\n  \n').code).toBe('EMPTY_FILE');

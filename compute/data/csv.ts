@@ -1,6 +1,6 @@
 import { cellLocation, describeCell } from './cell-location';
 import { encodeClassLabels } from './class-labels';
-import { csvLines, type CsvLine } from './csv-lines';
+import { csvLines, type CsvLimits, type CsvLine } from './csv-lines';
 import type { ClassificationDataset, Dataset, RegressionDataset } from './dataset';
 import { DatasetError } from './dataset-error';
 import { parseNumericCell } from './numeric-cell';
@@ -16,7 +16,11 @@ export interface CsvOptions {
   readonly numClasses?: number;
   /** Default ','. */
   readonly delimiter?: string;
+  /** Width and cell-count caps, checked before any cell is split (CSV_TOO_MANY_COLUMNS, CSV_TOO_MANY_CELLS). Default: none. */
+  readonly limits?: CsvLimits;
 }
+
+export type { CsvLimits };
 
 /**
  * Parses a CSV of numeric features and one label column into a Dataset. Takes text, not a path:
@@ -26,7 +30,7 @@ export interface CsvOptions {
 export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   const delimiter = options.delimiter ?? ',';
   if (delimiter === '') throw new DatasetError('INVALID_OPTION', 'delimiter must not be empty');
-  const lines = csvLines(text, delimiter);
+  const lines = csvLines(text, delimiter, options.limits);
   const first = lines[0];
   if (!first) throw new DatasetError('EMPTY_FILE', 'The file is empty');
 

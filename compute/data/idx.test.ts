@@ -60,6 +60,21 @@ describe('parseIdx', () => {
     expect(failure(() => parseIdx(idx(0x0c, [1], [0, 0, 0, 1, 9]))).code).toBe('IDX_SIZE_MISMATCH');
     expect(failure(() => parseIdx(Uint8Array.from([0, 0, 8, 2, 0, 0, 0, 1]))).code).toBe('IDX_SIZE_MISMATCH');
   });
+
+  it('IDX_BAD_DIMENSION for a zero dimension, before the body is sized: 0×30,000,000 fits in 12 bytes', () => {
+    const wide = failure(() => parseIdx(idx(0x08, [0, 30_000_000], [])));
+    expect(wide).toMatchObject({ code: 'IDX_BAD_DIMENSION', message: 'Dimension 1 of the IDX header (0×30000000) is 0; every dimension must be at least 1' });
+    expect(failure(() => parseIdx(idx(0x08, [4_294_967_295, 0], []))).code).toBe('IDX_BAD_DIMENSION');
+  });
+
+  it('IDX_TOO_LARGE when a dimension, an example or the whole file is over the caller’s limits', () => {
+    const limits = { maxDimension: 1000, maxExampleValues: 16, maxValues: 64 };
+    expect(failure(() => parseIdx(idx(0x08, [1001, 1], []), limits)).message).toBe('Dimension 1 of the IDX header (1001×1) is 1,001; each dimension can be at most 1,000');
+    expect(failure(() => parseIdx(idx(0x08, [1, 5, 4], []), limits)).message).toBe('Each example in this IDX file (1×5×4) has 20 values; at most 16 are allowed');
+    expect(failure(() => parseIdx(idx(0x08, [5, 4, 4], []), limits)).message).toBe('The IDX header declares 5×4×4 = 80 values; at most 64 are allowed');
+    expect(failure(() => parseIdx(idx(0x08, [4_294_967_295, 4_294_967_295, 4_294_967_295], []), { maxValues: 64 })).code).toBe('IDX_TOO_LARGE');
+    expect(parseIdx(idx(0x08, [4, 4, 4], new Array<number>(64).fill(1)), limits).dims).toEqual([4, 4, 4]);
+  });
 });
 
 describe('idxToDataset', () => {

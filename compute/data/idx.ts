@@ -19,12 +19,24 @@ const DTYPES: Record<number, { dtype: IdxDtype; bytes: number }> = {
   0x0e: { dtype: 'float64', bytes: 8 },
 };
 
+/** Caps a caller (the upload server) puts on what a header may declare; without them only the file's length bounds it. */
+export interface IdxLimits {
+  /** The most any one dimension may be. */
+  readonly maxDimension?: number;
+  /** The most values per example: the product of every dimension after the first. */
+  readonly maxExampleValues?: number;
+  /** The most values in the file: the product of all dimensions. */
+  readonly maxValues?: number;
+}
+
 /**
  * Parses the IDX format used by MNIST: two zero bytes, a dtype code, the number of dimensions,
  * big-endian 32-bit sizes, then big-endian values. Byte data is returned as a view of the input
  * (MNIST's images are 47 MB); wider types are converted to the platform's byte order.
+ * Every dimension is checked, and the declared size must equal the file's, before anything is
+ * allocated: a 12-byte header can declare billions of values.
  */
-export function parseIdx(input: ArrayBuffer | ArrayBufferView): IdxArray {
+export function parseIdx(input: ArrayBuffer | ArrayBufferView, limits: IdxLimits = {}): IdxArray {
   const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     throw new DatasetError('BAD_IDX_MAGIC', 'This is a gzip-compressed file; decompress it (e.g. the .gz MNIST download) before loading it as IDX');
@@ -44,12 +56,8 @@ export function parseIdx(input: ArrayBuffer | ArrayBufferView): IdxArray {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
-  let count = 1;
-  for (let d = 0; d < rank; d++) {
-    const size = view.getUint32(4 + 4 * d, false);
-    dims.push(size);
-    count *= size;
-  }
+  for (let d = 0; d < rank; d++) dims.push(view.getUint32(4 + 4 * d, false));
+  const count = checkDims(dims, limits);
   const expected = count * type.bytes;
   const actual = bytes.length - headerBytes;
   if (actual !== expected) {
@@ -59,6 +67,36 @@ export function parseIdx(input: ArrayBuffer | ArrayBufferView): IdxArray {
     );
   }
   return { dtype: type.dtype, dims, data: readValues(type.dtype, bytes.subarray(headerBytes), view, headerBytes, count) };
+}
+
+/** The number of values the dims declare, once each dimension and their products are within bounds. */
+function checkDims(dims: readonly number[], limits: IdxLimits): number {
+  const shape = dims.join('×');
+  const zero = dims.findIndex((size) => size < 1);
+  if (zero >= 0) {
+    throw new DatasetError('IDX_BAD_DIMENSION', `Dimension ${zero + 1} of the IDX header (${shape}) is 0; every dimension must be at least 1`);
+  }
+  const maxDimension = limits.maxDimension ?? Infinity;
+  const big = dims.findIndex((size) => size > maxDimension);
+  if (big >= 0) {
+    throw new DatasetError('IDX_TOO_LARGE', `Dimension ${big + 1} of the IDX header (${shape}) is ${amount(dims[big]!)}; each dimension can be at most ${amount(maxDimension)}`);
+  }
+  // With every size at least 1 the products only grow, so an overflow to Infinity still compares as too large.
+  const perExample = dims.slice(1).reduce((a, b) => a * b, 1);
+  const maxExample = limits.maxExampleValues ?? Infinity;
+  if (dims.length > 1 && perExample > maxExample) {
+    throw new DatasetError('IDX_TOO_LARGE', `Each example in this IDX file (${shape}) has ${amount(perExample)} values; at most ${amount(maxExample)} are allowed`);
+  }
+  const count = dims[0]! * perExample;
+  const maxValues = limits.maxValues ?? Infinity;
+  if (count > maxValues) {
+    throw new DatasetError('IDX_TOO_LARGE', `The IDX header declares ${shape} = ${amount(count)} values; at most ${amount(maxValues)} are allowed`);
+  }
+  return count;
+}
+
+function amount(n: number): string {
+  return Number.isSafeInteger(n) ? n.toLocaleString('en-US') : `more than ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')}`;
 }
 
 function readValues(dtype: IdxDtype, body: Uint8Array, view: DataView, start: number, count: number): IdxData {

@@ -1,7 +1,7 @@
 export { featureSize, labelSize, type ClassificationDataset, type Dataset, type RegressionDataset } from './dataset';
 export { DatasetError, type DatasetErrorCode, type DatasetErrorLocation } from './dataset-error';
-export { parseCsv, type CsvOptions } from './csv';
-export { parseIdx, type IdxArray, type IdxData, type IdxDtype } from './idx';
+export { parseCsv, type CsvLimits, type CsvOptions } from './csv';
+export { parseIdx, type IdxArray, type IdxData, type IdxDtype, type IdxLimits } from './idx';
 export { idxToDataset, type IdxDatasetOptions } from './idx-dataset';
 export { makeBlobs, makeSpirals, type BlobOptions, type SpiralOptions } from './synthetic';
 export { applyNormalizer, fitNormalizer, type NormalizationKind, type Normalizer, type NormalizerOptions } from './normalize';
