@@ -86,4 +86,67 @@ describe('RoomConnection against the real server', () => {
     await waitFor(() => connection.currentStatus === 'denied', 2000, 'denied');
     expect(statuses.at(-1)).toBe('denied: You no longer have access to this model.');
   });
+
+  it('stops with a message when the server refuses a change for making the document too large', async () => {
+    const modelId = await insertModel(db, owner);
+    const server = await startCollabForTest(db, { maxDocumentBytes: 50_000 });
+    cleanups.push(() => server.close());
+    const statuses: string[] = [];
+    let tickets = 0;
+    const doc = new Y.Doc();
+    const connection = new RoomConnection({
+      origin: `http://127.0.0.1:${server.port}`,
+      modelId,
+      doc,
+      getTicket: async () => {
+        tickets++;
+        return ticketFor(modelId, owner, 'owner', 'tester', Date.now() + 60_000 + tickets);
+      },
+      onStatus: (s, detail) => statuses.push(detail ? `${s}: ${detail}` : s),
+      WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
+      baseDelayMs: 10,
+      maxDelayMs: 20,
+    });
+    cleanups.push(() => connection.destroy());
+    connection.start();
+    await waitFor(() => connection.provider.synced, 5000, 'sync');
+    addNode(doc, { id: 'huge', type: 'Dense', position: { x: 0, y: 0 }, params: { note: 'x'.repeat(60_000) } });
+    await waitFor(() => connection.currentStatus === 'denied', 5000, 'denied');
+    expect(statuses.at(-1)).toMatch(/^denied: This model has reached its size limit/);
+    // Reconnecting would only send the refused change again: with 10-20 ms backoffs, a loop would show here.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tickets).toBe(1);
+    expect(connection.currentStatus).toBe('denied');
+  });
+
+  it('backs off with a message after sending too much data, then delivers the rest', async () => {
+    const modelId = await insertModel(db, owner);
+    const server = await startCollabForTest(db, { maxMessageBytes: 50_000, connectionBytesPerSecond: 1, connectionBytesBurst: 60_000 });
+    cleanups.push(() => server.close());
+    const statuses: string[] = [];
+    let tickets = 0;
+    const doc = new Y.Doc();
+    const connection = new RoomConnection({
+      origin: `http://127.0.0.1:${server.port}`,
+      modelId,
+      doc,
+      getTicket: async () => {
+        tickets++;
+        return ticketFor(modelId, owner, 'owner', 'tester', Date.now() + 60_000 + tickets);
+      },
+      onStatus: (s, detail) => statuses.push(detail ? `${s}: ${detail}` : s),
+      WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
+      maxDelayMs: 200,
+    });
+    cleanups.push(() => connection.destroy());
+    connection.start();
+    await waitFor(() => connection.provider.synced, 5000, 'sync');
+    // Three fit the socket's burst, the fourth does not; after the reconnect it is all one sync step.
+    for (let i = 0; i < 4; i++) addNode(doc, { id: `n${i}`, type: 'Dense', position: { x: i, y: 0 }, params: { note: 'x'.repeat(18_000) } });
+    await waitFor(() => statuses.includes('offline: This tab sent too much data too quickly; reconnecting shortly.'), 5000, 'too-much-data status');
+    const peer = connectClient(server.url, modelId, ticketFor(modelId, owner, 'owner'));
+    cleanups.push(() => peer.provider.destroy());
+    await waitFor(() => connection.currentStatus === 'connected' && listNodes(peer.doc).length === 4, 5000, 'reconnected and delivered');
+    expect(tickets).toBe(2);
+  });
 });
