@@ -22,7 +22,7 @@ export function DatasetDetail({ id, onDeleted }: { id: string; onDeleted: () => 
       onSuccess: async () => {
         setConfirming(false);
         onDeleted();
-        await queryClient.invalidateQueries({ queryKey: trpc.datasets.list.queryKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.datasets.list.pathKey() });
       },
     }),
   );

@@ -1,6 +1,6 @@
 'use client';
 
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { messageOf, useTRPC } from '../trpc/client';
 import { EmptyState } from '../ui/EmptyState';
@@ -13,11 +13,14 @@ import { formatBytes } from './format';
 export function DatasetLibrary() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const list = useQuery(trpc.datasets.list.queryOptions());
+  const list = useInfiniteQuery(trpc.datasets.list.infiniteQueryOptions({}, { getNextPageParam: (page) => page.nextCursor }));
   const [selected, setSelected] = useState<string | null>(null);
+  const mine = list.data?.pages.flatMap((page) => page.mine) ?? [];
+  const builtin = list.data?.pages[0]?.builtin ?? [];
 
   async function onUploaded(id: string) {
-    await queryClient.invalidateQueries({ queryKey: trpc.datasets.list.queryKey() });
+    // Every list of datasets: these pages and the training panel's picker.
+    await queryClient.invalidateQueries({ queryKey: trpc.datasets.list.pathKey() });
     setSelected(id);
   }
 
@@ -30,7 +33,7 @@ export function DatasetLibrary() {
       {list.data ? (
         <>
           <h2>Your datasets</h2>
-          {list.data.mine.length === 0 ? (
+          {mine.length === 0 ? (
             <EmptyState title="No datasets yet">Drop a CSV above (for example the 8×8 digits), or start with a built-in set below.</EmptyState>
           ) : (
             <table className="table">
@@ -46,7 +49,7 @@ export function DatasetLibrary() {
                 </tr>
               </thead>
               <tbody>
-                {list.data.mine.map((d) => (
+                {mine.map((d) => (
                   <tr key={d.id} aria-selected={selected === d.id}>
                     <td>
                       <button type="button" className="link-button" onClick={() => setSelected(d.id)} aria-pressed={selected === d.id}>
@@ -65,9 +68,14 @@ export function DatasetLibrary() {
               </tbody>
             </table>
           )}
+          {list.hasNextPage ? (
+            <button type="button" className="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+              {list.isFetchingNextPage ? 'Loading…' : 'Load more datasets'}
+            </button>
+          ) : null}
           <h2>Built-in datasets</h2>
           <ul className="cards">
-            {list.data.builtin.map((b) => (
+            {builtin.map((b) => (
               <li key={b.id}>
                 <button type="button" className="card builtin-card" onClick={() => setSelected(b.id)} aria-pressed={selected === b.id}>
                   <strong>{b.name}</strong>

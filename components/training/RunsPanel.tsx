@@ -1,6 +1,6 @@
 'use client';
 
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
 import { useState } from 'react';
 import { messageOf, useTRPC } from '../trpc/client';
 import { LineChart, type ChartSeries } from './LineChart';
@@ -11,13 +11,14 @@ const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}
 /** Saved runs of the model; tick some to overlay their validation curves on one chart. */
 export function RunsPanel({ modelId }: { modelId: string }) {
   const trpc = useTRPC();
-  const list = useQuery(trpc.runs.list.queryOptions({ modelId }));
+  const list = useInfiniteQuery(trpc.runs.list.infiniteQueryOptions({ modelId }, { getNextPageParam: (page) => page.nextCursor }));
   const [selected, setSelected] = useState<string[]>([]);
   const details = useQueries({ queries: selected.map((id) => trpc.runs.get.queryOptions({ id })) });
 
   if (list.isPending) return <p className="muted">Loading saved runs…</p>;
   if (list.isError) return <p className="form-error">{messageOf(list.error)}</p>;
-  if (list.data.length === 0) return <p className="muted">No saved runs yet. Train, then “Save run”.</p>;
+  const runs = list.data.pages.flatMap((page) => page.items);
+  if (runs.length === 0) return <p className="muted">No saved runs yet. Train, then “Save run”.</p>;
 
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id].slice(-COLORS.length)));
   const loaded = details.flatMap((q) => (q.data ? [q.data] : []));
@@ -42,7 +43,7 @@ export function RunsPanel({ modelId }: { modelId: string }) {
           </tr>
         </thead>
         <tbody>
-          {list.data.map((r) => (
+          {runs.map((r) => (
             <tr key={r.id} data-testid="saved-run">
               <td>
                 <input type="checkbox" aria-label={`Compare ${r.name}`} checked={selected.includes(r.id)} onChange={() => toggle(r.id)} />
@@ -62,6 +63,11 @@ export function RunsPanel({ modelId }: { modelId: string }) {
           ))}
         </tbody>
       </table>
+      {list.hasNextPage ? (
+        <button type="button" className="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+          {list.isFetchingNextPage ? 'Loading…' : 'Load more runs'}
+        </button>
+      ) : null}
       {loaded.length > 0 ? (
         <div className="chart-row">
           <LineChart title="Validation accuracy by run" description={`Validation accuracy per epoch for ${loaded.map((r) => r.name).join(', ')}`} xLabel="epoch" series={series('valAccuracy')} yDomain={[0, 1]} formatY={(y) => `${Math.round(y * 100)}%`} testId="compare-accuracy" />

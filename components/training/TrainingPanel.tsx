@@ -76,7 +76,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const [runName, setRunName] = useState('');
   const [showRuns, setShowRuns] = useState(false);
   const save = useMutation(
-    trpc.runs.save.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey({ modelId }) }) }),
+    trpc.runs.save.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.runs.list.infiniteQueryKey({ modelId }) }) }),
   );
 
   // Publishing to awareness is a subscription to an external system; no React state involved.

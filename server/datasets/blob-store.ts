@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { GridFSBucket, type Db, type GridFSBucketReadStream, type ObjectId } from 'mongodb';
 import type { DatasetFileRef } from '../db/collections';
+import { deleteGridFsFile } from '../db/gridfs-delete';
 
 /** Dataset files live in GridFS (FerretDB and MongoDB both store it as two ordinary collections). */
+export const DATASETS_BUCKET = 'datasets';
+
 function bucket(db: Db): GridFSBucket {
-  return new GridFSBucket(db, { bucketName: 'datasets' });
+  return new GridFSBucket(db, { bucketName: DATASETS_BUCKET });
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -40,10 +43,5 @@ export async function readDatasetFile(db: Db, fileId: ObjectId): Promise<Uint8Ar
 
 /** Removes a file and its chunks; a file that is already gone is not an error (clean-up is retried). */
 export async function deleteDatasetFile(db: Db, fileId: ObjectId): Promise<void> {
-  await bucket(db)
-    .delete(fileId)
-    .catch(async () => {
-      // GridFS refuses to delete a file whose files-document was never written; its chunks may still exist.
-      await db.collection('datasets.chunks').deleteMany({ files_id: fileId });
-    });
+  await deleteGridFsFile(db, DATASETS_BUCKET, fileId);
 }

@@ -29,6 +29,7 @@ async function storedCounts() {
     datasets: await db.collection('datasets').countDocuments(),
     files: await db.collection('datasets.files').countDocuments(),
     chunks: await db.collection('datasets.chunks').countDocuments(),
+    previews: await db.collection('datasetPreviews').countDocuments(),
   };
 }
 
@@ -84,6 +85,7 @@ describe('uploading digits.csv', () => {
   it('lists it with the built-in synthetic sets', async () => {
     const list = await (await as(alice)).datasets.list();
     expect(list.mine.map((d) => [d.name, d.rows, d.columns, d.numClasses])).toEqual([['digits', 1797, 65, 10]]);
+    expect(list.nextCursor).toBeNull();
     expect(list.builtin.map((b) => b.id)).toEqual(['builtin:spirals', 'builtin:blobs']);
     expect(list.builtin[0]).toMatchObject({ rows: 300, columns: 3, numClasses: 3 });
     const spirals = await (await as(alice)).datasets.get({ id: 'builtin:spirals' });
@@ -132,7 +134,7 @@ describe('uploading digits.csv', () => {
     const before = await storedCounts();
     await caller.datasets.delete({ id });
     expect((await caller.models.get({ id: modelId })).datasetId).toBeNull();
-    expect(await storedCounts()).toEqual({ datasets: before.datasets - 1, files: before.files - 1, chunks: 0 });
+    expect(await storedCounts()).toEqual({ datasets: before.datasets - 1, files: before.files - 1, chunks: 0, previews: before.previews - 1 });
     await expect(caller.datasets.get({ id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
@@ -187,9 +189,13 @@ describe('refusing bad uploads, with nothing stored', () => {
 });
 
 describe('a failed write', () => {
-  it('removes the stored file when the metadata cannot be written', async () => {
+  it('removes the stored file and preview when the metadata cannot be written', async () => {
     const before = await storedCounts();
-    const insert = vi.spyOn(Collection.prototype, 'insertOne').mockRejectedValueOnce(new Error('disk full'));
+    const original = Collection.prototype.insertOne;
+    const insert = vi.spyOn(Collection.prototype, 'insertOne').mockImplementation(function (this: Collection, ...args: Parameters<Collection['insertOne']>) {
+      if (this.collectionName === 'datasets') return Promise.reject(new Error('disk full'));
+      return original.apply(this, args);
+    });
     try {
       await expect(uploadDataset(db, owner(alice), { data: { filename: 'digits.csv', bytes: digits } })).rejects.toThrow('disk full');
     } finally {
@@ -206,7 +212,7 @@ describe('IDX uploads', () => {
     const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 0, 1, 1]);
     const doc = await uploadDataset(db, owner(alice), { name: 'tiny', data: { filename: 'images.idx3-ubyte', bytes: images }, labels: { filename: 'labels.idx1-ubyte', bytes: labels } });
     expect(doc).toMatchObject({ kind: 'idx', rows: 3, columns: 5, featureShape: [2, 2, 1], labelColumn: 4, numClasses: 2, bytes: images.byteLength + labels.byteLength });
-    expect(doc.preview.rows[1]!.cells).toEqual([4, 5, 6, 7, 1]);
+    expect((await (await as(alice)).datasets.get({ id: doc._id.toHexString() })).preview.rows[1]).toEqual([4, 5, 6, 7, 1]);
     const mismatch = await rejection(
       uploadDataset(db, owner(alice), { data: { filename: 'images.idx3-ubyte', bytes: images }, labels: { filename: 'l.idx1-ubyte', bytes: new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 0, 1]) } }),
     );

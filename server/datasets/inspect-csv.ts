@@ -1,6 +1,8 @@
-import { DatasetError, featureSize, parseCsv } from '../../compute/data';
+import { DatasetError, featureSize, parseCsv, type CsvLimits } from '../../compute/data';
 import { csvLines } from '../../compute/data/csv-lines';
 import { rejectionFrom, DatasetRejected } from './dataset-rejected';
+import { MAX_COLUMNS, MAX_CSV_CELLS } from './limits';
+import { checkStoredNames } from './stored-names';
 import { numberedColumns, tableView, type TableView } from './table-view';
 
 export interface InspectedDataset extends TableView {
@@ -8,11 +10,15 @@ export interface InspectedDataset extends TableView {
   featureShape: number[];
 }
 
+const CSV_LIMITS: CsvLimits = { maxColumns: MAX_COLUMNS, maxCells: MAX_CSV_CELLS };
+
 /**
  * Parses an uploaded CSV exactly as training will (compute/data's parseCsv), so a file that is
  * accepted here is one the trainer can read. Malformed files are refused with their row and column.
+ * Call it through inspectOffThread: even within the caps a parse takes memory and time.
  */
 export function inspectCsv(bytes: Uint8Array, labelColumn?: number): InspectedDataset {
+  const field = labelColumn === undefined ? 'file' : 'labelColumn';
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -20,12 +26,14 @@ export function inspectCsv(bytes: Uint8Array, labelColumn?: number): InspectedDa
     throw new DatasetRejected('NOT_TEXT', 'This file is not UTF-8 text. Upload a CSV of numbers, or an IDX file.');
   }
   try {
-    const dataset = parseCsv(text, { label: labelColumn ?? -1 });
+    const dataset = parseCsv(text, { label: labelColumn ?? -1, limits: CSV_LIMITS });
     const width = featureSize(dataset) + 1;
     const label = labelColumn ?? width - 1;
-    return { rows: dataset.size, featureShape: [...dataset.featureShape], ...tableView(dataset, label, columnNamesOf(text, dataset.featureNames, width)) };
+    const columnNames = columnNamesOf(text, dataset.featureNames, width);
+    checkStoredNames(columnNames, dataset.task === 'classification' ? dataset.classNames : [], label, field);
+    return { rows: dataset.size, featureShape: [...dataset.featureShape], ...tableView(dataset, label, columnNames) };
   } catch (error) {
-    if (error instanceof DatasetError) throw rejectionFrom(error, labelColumn === undefined ? 'file' : 'labelColumn');
+    if (error instanceof DatasetError) throw rejectionFrom(error, field);
     throw error;
   }
 }

@@ -1,15 +1,20 @@
-import { DatasetError, idxToDataset, parseIdx, type Dataset } from '../../compute/data';
+import { DatasetError, idxToDataset, parseIdx, type Dataset, type IdxArray, type IdxLimits } from '../../compute/data';
 import { DatasetRejected, rejectionFrom } from './dataset-rejected';
 import type { InspectedDataset } from './inspect-csv';
+import { MAX_CLASSES, MAX_COLUMNS, MAX_IDX_DIMENSION, MAX_IDX_VALUES } from './limits';
 import { numberedColumns, tableView } from './table-view';
+
+/** Every example becomes a row of the table, one column per value plus the label. */
+const IDX_LIMITS: IdxLimits = { maxDimension: MAX_IDX_DIMENSION, maxExampleValues: MAX_COLUMNS - 1, maxValues: MAX_IDX_VALUES };
 
 /**
  * An IDX upload is the examples file ([n, ...], e.g. MNIST's images) and, usually, its labels file
  * ([n]); they are checked together so a count mismatch is caught now, not during training.
+ * Call it through inspectOffThread, like inspectCsv.
  */
 export function inspectIdx(data: Uint8Array, labels?: Uint8Array): InspectedDataset {
   try {
-    const images = parseIdx(data);
+    const images = parseIdx(data, IDX_LIMITS);
     if (images.dims.length < 2) {
       throw new DatasetRejected(
         'IDX_NOT_EXAMPLES',
@@ -28,13 +33,24 @@ export function inspectIdx(data: Uint8Array, labels?: Uint8Array): InspectedData
   }
 }
 
-function parseLabels(bytes: Uint8Array) {
+function parseLabels(bytes: Uint8Array): IdxArray {
+  let labels: IdxArray;
   try {
-    return parseIdx(bytes);
+    labels = parseIdx(bytes, IDX_LIMITS);
   } catch (error) {
     if (error instanceof DatasetError) throw rejectionFrom(error, 'labels');
     throw error;
   }
+  // The class count is the largest label + 1, and a name is made for each: an int32 label of two
+  // billion must be refused before that list is built. (Float labels are idxToDataset's to refuse.)
+  if (labels.dtype === 'float32' || labels.dtype === 'float64') return labels;
+  let max = -Infinity;
+  for (let i = 0; i < labels.data.length; i++) max = Math.max(max, labels.data[i]!);
+  if (max + 1 > MAX_CLASSES) {
+    const amount = (n: number) => n.toLocaleString('en-US');
+    throw new DatasetRejected('TOO_MANY_CLASSES', `The largest label is ${amount(max)}; a dataset can have at most ${amount(MAX_CLASSES)} classes (labels 0 to ${amount(MAX_CLASSES - 1)}).`, {}, 400, 'labels');
+  }
+  return labels;
 }
 
 /** Grey images [n, h, w] get an explicit channel, as idxToDataset does: the graph is HWC. */

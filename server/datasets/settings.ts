@@ -3,8 +3,8 @@ import { collections, type DatasetDoc } from '../db/collections';
 import { AppError } from '../errors/app-error';
 import { readDatasetFile } from './blob-store';
 import { DatasetRejected } from './dataset-rejected';
-import { inspectCsv } from './inspect-csv';
-import { storedPreview } from './table-view';
+import { inspectOffThread } from './parse-off-thread';
+import { putPreview } from './previews';
 
 export interface DatasetSettings {
   name?: string;
@@ -15,7 +15,7 @@ export interface DatasetSettings {
 /**
  * Renames, picks the label column, or sets the validation split. A new label column is checked by
  * parsing the stored file again with it, so the class count saved is the one training will find.
- * All derived fields change in one single-document update.
+ * The record's derived fields change in one single-document update.
  */
 export async function updateDatasetSettings(db: Db, dataset: DatasetDoc, settings: DatasetSettings): Promise<DatasetDoc> {
   const set: Partial<DatasetDoc> = { updatedAt: new Date() };
@@ -28,14 +28,15 @@ export async function updateDatasetSettings(db: Db, dataset: DatasetDoc, setting
     if (settings.labelColumn >= dataset.columns) {
       throw new DatasetRejected('LABEL_COLUMN_NOT_FOUND', `Column ${settings.labelColumn + 1} does not exist; the dataset has ${dataset.columns} columns.`, {}, 400, 'labelColumn');
     }
-    const inspected = inspectCsv(await readDatasetFile(db, dataset.files.data.fileId), settings.labelColumn);
+    const inspected = await inspectOffThread({ kind: 'csv', bytes: await readDatasetFile(db, dataset.files.data.fileId), labelColumn: settings.labelColumn });
     Object.assign(set, {
       labelColumn: inspected.labelColumn,
       numClasses: inspected.numClasses,
       classNames: inspected.classNames,
       columnNames: inspected.columnNames,
-      preview: storedPreview(inspected.preview),
     });
+    // The preview shows the label column's values as classes; it is rewritten first, like at upload.
+    await putPreview(db, dataset._id, dataset.ownerId, inspected.preview);
   }
   const updated = await collections(db).datasets.findOneAndUpdate({ _id: dataset._id, ownerId: dataset.ownerId }, { $set: set }, { returnDocument: 'after' });
   if (!updated) throw new AppError('NOT_FOUND', 'DATASET_NOT_FOUND', 'No such dataset, or it is not yours.');

@@ -1,7 +1,26 @@
 import type { DatasetDoc } from '../db/collections';
 
-/** What the API says about a stored dataset (no internal file ids). */
-export function datasetSummary(d: DatasetDoc) {
+/** What lists read of a dataset record: not its column and class names (thousands of them at most). */
+export const DATASET_LIST_PROJECTION = {
+  name: 1,
+  kind: 1,
+  bytes: 1,
+  sha256: 1,
+  files: 1,
+  rows: 1,
+  columns: 1,
+  featureShape: 1,
+  labelColumn: 1,
+  numClasses: 1,
+  validationSplit: 1,
+  createdAt: 1,
+  updatedAt: 1,
+} as const;
+
+export type DatasetListDoc = Pick<DatasetDoc, '_id' | keyof typeof DATASET_LIST_PROJECTION>;
+
+/** A dataset as a list shows it (no internal file ids). */
+export function datasetListItem(d: DatasetListDoc) {
   return {
     id: d._id.toHexString(),
     name: d.name,
@@ -11,15 +30,18 @@ export function datasetSummary(d: DatasetDoc) {
     hasLabelsFile: Boolean(d.files.labels),
     rows: d.rows,
     columns: d.columns,
-    columnNames: d.columnNames,
     featureShape: d.featureShape,
     labelColumn: d.labelColumn,
     numClasses: d.numClasses,
-    classNames: d.classNames,
     validationSplit: d.validationSplit,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   };
+}
+
+/** What the API says about one stored dataset: the list's facts and its column and class names. */
+export function datasetSummary(d: DatasetDoc) {
+  return { ...datasetListItem(d), columnNames: d.columnNames, classNames: d.classNames };
 }
 
 export type DatasetSummary = ReturnType<typeof datasetSummary>;

@@ -63,7 +63,7 @@ export function numberedColumns(prefix: string, count: number): string[] {
 }
 
 type Preview = TableView['preview'];
-type StoredPreview = { rows: { cells: (number | string)[] }[]; stats: Preview['stats'] };
+export type StoredPreview = { rows: { cells: (number | string)[] }[]; stats: Preview['stats'] };
 
 /** FerretDB v1 stores no arrays of arrays, so each preview row is wrapped in an object. */
 export function storedPreview(preview: Preview): StoredPreview {

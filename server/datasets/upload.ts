@@ -3,10 +3,9 @@ import { collections, type DatasetDoc, type DatasetFileRef } from '../db/collect
 import { deleteDatasetFile, putDatasetFile } from './blob-store';
 import { DatasetRejected } from './dataset-rejected';
 import { detectKind } from './detect-kind';
-import { inspectCsv, type InspectedDataset } from './inspect-csv';
-import { inspectIdx } from './inspect-idx';
-import { storedPreview } from './table-view';
 import { DEFAULT_VALIDATION_SPLIT, datasetMaxBytes, formatBytes } from './limits';
+import { inspectOffThread } from './parse-off-thread';
+import { deletePreview, putPreview } from './previews';
 
 export interface UploadedFile {
   filename: string;
@@ -15,7 +14,9 @@ export interface UploadedFile {
 
 /**
  * Checks, parses and stores an upload. Order matters for "nothing half-written": everything is
- * parsed before anything is stored, and if a later write fails the earlier ones are removed.
+ * parsed (in a worker, see inspectOffThread) before anything is stored; then the preview, the
+ * files and last the record that makes the dataset exist. A failed write removes the earlier ones;
+ * what a crash leaves, sweep-orphans removes after its grace period.
  */
 export async function uploadDataset(db: Db, ownerId: ObjectId, input: { name?: string; data: UploadedFile; labels?: UploadedFile }): Promise<DatasetDoc> {
   const total = input.data.bytes.byteLength + (input.labels?.bytes.byteLength ?? 0);
@@ -28,11 +29,12 @@ export async function uploadDataset(db: Db, ownerId: ObjectId, input: { name?: s
   if (kind === 'csv' && input.labels) {
     throw new DatasetRejected('UNEXPECTED_LABELS_FILE', 'A CSV keeps its labels in a column; a separate labels file is only for IDX data.', {}, 400, 'labels');
   }
-  const inspected: InspectedDataset = kind === 'csv' ? inspectCsv(input.data.bytes) : inspectIdx(input.data.bytes, input.labels?.bytes);
+  const inspected = await inspectOffThread(kind === 'csv' ? { kind, bytes: input.data.bytes } : { kind, data: input.data.bytes, ...(input.labels ? { labels: input.labels.bytes } : {}) });
 
   const _id = new ObjectId();
   const stored: DatasetFileRef[] = [];
   try {
+    await putPreview(db, _id, ownerId, inspected.preview);
     const data = await putDatasetFile(db, input.data.filename, input.data.bytes, { datasetId: _id, ownerId, role: 'data' });
     stored.push(data);
     const labels = input.labels ? await putDatasetFile(db, input.labels.filename, input.labels.bytes, { datasetId: _id, ownerId, role: 'labels' }) : undefined;
@@ -54,14 +56,13 @@ export async function uploadDataset(db: Db, ownerId: ObjectId, input: { name?: s
       numClasses: inspected.numClasses,
       classNames: inspected.classNames,
       validationSplit: DEFAULT_VALIDATION_SPLIT,
-      preview: storedPreview(inspected.preview),
       createdAt: now,
       updatedAt: now,
     };
     await collections(db).datasets.insertOne(doc);
     return doc;
   } catch (error) {
-    await Promise.all(stored.map((f) => deleteDatasetFile(db, f.fileId).catch(() => undefined)));
+    await Promise.all([...stored.map((f) => deleteDatasetFile(db, f.fileId).catch(() => undefined)), deletePreview(db, _id).catch(() => undefined)]);
     throw error;
   }
 }

@@ -109,8 +109,6 @@ export interface DatasetDoc {
   classNames: string[];
   /** Fraction of rows held out for validation. */
   validationSplit: number;
-  /** Rows wrapped in objects: FerretDB v1 cannot store nested arrays. */
-  preview: { rows: { cells: (number | string)[] }[]; stats: DatasetColumnStats[] };
   createdAt: Date;
   updatedAt: Date;
 }

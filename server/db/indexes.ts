@@ -19,6 +19,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('models').createIndex({ 'collaborators.userId': 1 }, { name: 'collaborator' }),
     db.collection('yjsUpdates').createIndex({ modelId: 1, seq: 1 }, { name: 'model_seq' }),
     db.collection('datasets').createIndex({ ownerId: 1, createdAt: -1 }, { name: 'owner_created' }),
+    // datasets.list pages newest first by _id; the orphan sweeper reads previews by creation time.
+    db.collection('datasets').createIndex({ ownerId: 1, _id: -1 }, { name: 'owner_newest' }),
+    db.collection('datasetPreviews').createIndex({ createdAt: 1 }, { name: 'created' }),
     db.collection('models').createIndex({ datasetId: 1 }, { name: 'dataset', sparse: true }),
     db.collection('jobs').createIndex({ ownerId: 1, createdAt: -1 }, { name: 'owner_created' }),
     db.collection('machines').createIndex({ ownerId: 1 }, { name: 'owner' }),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GridFSBucket, type Db, type ObjectId } from 'mongodb';
+import { deleteGridFsFile } from '../db/gridfs-delete';
 import { ARTIFACTS_BUCKET } from './collection';
 
 export interface StoredArtifact {
@@ -24,8 +25,9 @@ export async function putArtifact(db: Db, filename: string, data: Uint8Array, me
   return { fileId: upload.id, sha256, bytes: data.byteLength };
 }
 
+/** Best effort: what a failed delete leaves, the orphan sweeper removes. */
 export async function deleteArtifact(db: Db, fileId: ObjectId): Promise<void> {
-  await bucket(db).delete(fileId).catch(() => undefined);
+  await deleteGridFsFile(db, ARTIFACTS_BUCKET, fileId).catch(() => undefined);
 }
 
 /** Reads a whole artifact and checks it against the recorded hash, so corruption is never served. */

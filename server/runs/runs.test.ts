@@ -52,14 +52,10 @@ beforeAll(async () => {
   editor = await signUp(db, { email: 'editor@example.com', username: 'editor', password: 'editor-password-1' });
   viewer = await signUp(db, { email: 'viewer@example.com', username: 'viewer', password: 'viewer-password-1' });
   stranger = await signUp(db, { email: 'stranger@example.com', username: 'stranger', password: 'stranger-password-1' });
-  const now = new Date();
-  const _id = new ObjectId();
-  await db.collection('models').insertOne({
-    _id, ownerId: new ObjectId(owner.id), name: 'Runs model', graph: { nodes: [], edges: [] }, layout: {},
-    collaborators: [{ userId: new ObjectId(editor.id), role: 'editor' }, { userId: new ObjectId(viewer.id), role: 'viewer' }],
-    rev: 0, createdAt: now, updatedAt: now,
-  });
-  modelId = _id.toHexString();
+  const asOwner = await as(owner);
+  ({ id: modelId } = await asOwner.models.create({ name: 'Runs model' }));
+  await asOwner.models.share({ id: modelId, who: 'editor', role: 'editor' });
+  await asOwner.models.share({ id: modelId, who: 'viewer', role: 'viewer' });
 });
 
 describe('saving training runs', () => {
@@ -94,7 +90,7 @@ describe('saving training runs', () => {
     await expect((await as(viewer)).runs.save(runInput())).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Viewers cannot change this model.' });
     await expect((await as(stranger)).runs.save(runInput())).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect((await as(stranger)).runs.list({ modelId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const someRun = (await (await as(owner)).runs.list({ modelId }))[0]!;
+    const someRun = (await (await as(owner)).runs.list({ modelId })).items[0]!;
     await expect((await as(stranger)).runs.get({ id: someRun.id })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No such training run') });
     await expect((await as(stranger)).runs.weights({ id: someRun.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect((await as(owner)).runs.get({ id: 'not-an-id' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -115,9 +111,30 @@ describe('saving training runs', () => {
 
   it('lists a model’s runs newest first without the batch samples, for viewers too', async () => {
     await (await as(owner)).runs.save(runInput({ name: 'newest', finalAccuracy: 0.9 }));
-    const list = await (await as(viewer)).runs.list({ modelId });
+    const { items: list, nextCursor } = await (await as(viewer)).runs.list({ modelId });
     expect(list[0]).toMatchObject({ name: 'newest', by: 'owner', finalAccuracy: 0.9, epochs: 2, weights: { bytes: weights.byteLength } });
     expect(list.map((r) => r.name)).toEqual(['newest', 'retried', 'first']);
     expect(list[0]).not.toHaveProperty('metrics');
+    expect(nextCursor).toBeNull();
+  });
+
+  it('pages through the runs newest first, each exactly once', async () => {
+    for (let i = 0; i < 4; i++) await (await as(owner)).runs.save(runInput({ name: `paged ${i}` }));
+    const all = (await (await as(viewer)).runs.list({ modelId, limit: 100 })).items.map((r) => r.id);
+    expect(all).toHaveLength(7);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { items: { id: string }[]; nextCursor: string | null } = await (await as(viewer)).runs.list({ modelId, limit: 2, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(4);
+    expect(seen).toEqual(all);
+    await expect((await as(viewer)).runs.list({ modelId, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect((await as(viewer)).runs.list({ modelId, limit: 1000 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });

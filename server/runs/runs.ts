@@ -1,6 +1,7 @@
 import { MongoServerError, ObjectId, type Db } from 'mongodb';
 import { readSafetensors } from '../../compute/export';
 import { collections } from '../db/collections';
+import { newestFirstPage, type Page, type PageRequest } from '../db/newest-first-page';
 import { AppError } from '../errors/app-error';
 import { requireModel } from '../models/access';
 import { deleteArtifact, putArtifact, readArtifact } from './artifacts';
@@ -113,13 +114,14 @@ function summarize(doc: RunDoc, by: Map<string, string>): RunSummary {
   };
 }
 
-/** The model's runs, newest first; anyone who can see the model can see them. */
-export async function listRuns(db: Db, userId: ObjectId, modelId: string, limit = 100): Promise<RunSummary[]> {
+/** The model's runs, newest first, a page at a time; anyone who can see the model can see them. */
+export async function listRuns(db: Db, userId: ObjectId, modelId: string, request: PageRequest = {}): Promise<Page<RunSummary>> {
   const { model } = await requireModel(db, modelId, userId, 'viewer');
   // The batch samples are the bulk of a run; the list needs only the epoch count.
-  const docs = await runsCollection(db).find({ modelId: model._id }, { projection: { 'metrics.batches': 0 } }).sort({ createdAt: -1 }).limit(limit).toArray();
+  const page = await newestFirstPage(runsCollection(db), { modelId: model._id }, request, { 'metrics.batches': 0 });
+  const docs = page.items;
   const by = await names(db, [...new Set(docs.map((d) => d.userId.toHexString()))].map((id) => new ObjectId(id)));
-  return docs.map((d) => summarize({ ...d, metrics: { epochs: d.metrics?.epochs ?? [], batches: [] } }, by));
+  return { items: docs.map((d) => summarize({ ...d, metrics: { epochs: d.metrics?.epochs ?? [], batches: [] } }, by)), nextCursor: page.nextCursor };
 }
 
 async function findRun(db: Db, userId: ObjectId, runId: string): Promise<RunDoc> {

@@ -1,28 +1,33 @@
 import { z } from 'zod';
-import { collections } from '../../db/collections';
+import { collections, type DatasetDoc } from '../../db/collections';
 import { AppError } from '../../errors/app-error';
 import { requireOwnDataset, requireReadableDataset } from '../../datasets/access';
 import { BUILTIN_DATASETS, builtinSummary, findBuiltin } from '../../datasets/builtins';
 import { deleteDataset } from '../../datasets/delete';
+import { listDatasets } from '../../datasets/list';
+import { readPreview } from '../../datasets/previews';
 import { updateDatasetSettings } from '../../datasets/settings';
 import { datasetSummary } from '../../datasets/summary';
-import { previewFromStored } from '../../datasets/table-view';
+import { previewFromStored, type StoredPreview } from '../../datasets/table-view';
 import { requireModel } from '../../models/access';
 import { router, signedInProcedure } from '../init';
+import { pageInput } from '../page-input';
 
 const datasetId = z.string().trim().min(1, 'Choose a dataset.').max(64);
 
+/** Records written before previews had their own collection kept it inline. */
+function legacyPreview(dataset: DatasetDoc): StoredPreview {
+  return (dataset as DatasetDoc & { preview?: StoredPreview }).preview ?? { rows: [], stats: [] };
+}
+
 /** Uploads go through POST /api/datasets (a file body); everything else is here. */
 export const datasetsRouter = router({
-  /** My datasets, newest first, and the built-in synthetic ones. */
-  list: signedInProcedure.query(async ({ ctx }) => {
-    const docs = await collections(ctx.db)
-      .datasets.find({ ownerId: ctx.caller.user._id }, { projection: { preview: 0 } })
-      .sort({ createdAt: -1 })
-      .limit(200)
-      .toArray();
+  /** My datasets, newest first, a page at a time (`cursor` from `nextCursor`), and the built-in synthetic ones. */
+  list: signedInProcedure.input(pageInput.optional()).query(async ({ ctx, input }) => {
+    const page = await listDatasets(ctx.db, ctx.caller.user._id, input ?? {});
     return {
-      mine: docs.map(datasetSummary),
+      mine: page.items,
+      nextCursor: page.nextCursor,
       builtin: BUILTIN_DATASETS.map((b) => {
         const { preview: _preview, ...summary } = builtinSummary(b);
         return summary;
@@ -30,12 +35,13 @@ export const datasetsRouter = router({
     };
   }),
 
-  /** One dataset with its first rows and per-column statistics. */
+  /** One dataset with its first rows and per-column statistics (from their own collection). */
   get: signedInProcedure.input(z.object({ id: datasetId })).query(async ({ ctx, input }) => {
     const builtin = findBuiltin(input.id);
     if (builtin) return { builtin: true as const, ...builtinSummary(builtin) };
     const dataset = await requireReadableDataset(ctx.db, input.id, ctx.caller.user._id);
-    return { builtin: false as const, mine: dataset.ownerId.equals(ctx.caller.user._id), ...datasetSummary(dataset), preview: previewFromStored(dataset.preview) };
+    const preview = (await readPreview(ctx.db, dataset._id)) ?? legacyPreview(dataset);
+    return { builtin: false as const, mine: dataset.ownerId.equals(ctx.caller.user._id), ...datasetSummary(dataset), preview: previewFromStored(preview) };
   }),
 
   /** The owner renames it, picks the label column (0-based) or sets the validation split. */

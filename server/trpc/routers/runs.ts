@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getRun, listRuns, saveRun, runWeights } from '../../runs/runs';
 import { SaveRunInputSchema } from '../../runs/schema';
 import { router, signedInProcedure } from '../init';
+import { pageInput } from '../page-input';
 
 const id = z.string().trim().min(1).max(64);
 
@@ -10,7 +11,8 @@ export const runsRouter = router({
   /** Editors and the owner save a run (metrics + weights); retries with the same clientRunId are no-ops. */
   save: signedInProcedure.input(SaveRunInputSchema).mutation(({ ctx, input }) => saveRun(ctx.db, ctx.caller.user._id, input)),
 
-  list: signedInProcedure.input(z.object({ modelId: id })).query(({ ctx, input }) => listRuns(ctx.db, ctx.caller.user._id, input.modelId)),
+  /** Newest first, a page at a time: `cursor` is the previous page's `nextCursor`. */
+  list: signedInProcedure.input(pageInput.extend({ modelId: id })).query(({ ctx, input }) => listRuns(ctx.db, ctx.caller.user._id, input.modelId, input)),
 
   get: signedInProcedure.input(z.object({ id })).query(({ ctx, input }) => getRun(ctx.db, ctx.caller.user._id, input.id)),
 
