@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // next-auth imports 'next/server' without an extension, which Node's ESM loader refuses; inlined,
+    // Vite resolves it, so tests can drive the real Auth.js handlers (server/auth/sessions.test.ts).
+    server: { deps: { inline: ['next-auth'] } },
   },
 });

@@ -1,9 +1,10 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { auth } from '@/server/auth/next-auth';
+import { currentUser } from '@/server/auth/current-user';
 
 export default async function Home() {
-  if ((await auth())?.user) redirect('/dashboard');
+  // currentUser, not auth(): a session ended by sign-out elsewhere must not bounce between here and the app.
+  if (await currentUser()) redirect('/dashboard');
   return (
     <main className="landing">
       <h1>CyxWiz</h1>

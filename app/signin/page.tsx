@@ -1,12 +1,14 @@
 import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { SignInForm } from '@/components/auth/SignInForm';
-import { auth, oauthProviders } from '@/server/auth/next-auth';
+import { currentUser } from '@/server/auth/current-user';
+import { oauthProviders } from '@/server/auth/next-auth';
 
 export const metadata = { title: 'Sign in' };
 
 export default async function SignInPage() {
-  if ((await auth())?.user) redirect('/dashboard');
+  // currentUser, not auth(): a session ended by sign-out elsewhere must not bounce between here and the app.
+  if (await currentUser()) redirect('/dashboard');
   return (
     <main className="auth-page">
       <Suspense>

@@ -1,11 +1,12 @@
 import { redirect } from 'next/navigation';
 import { SignUpForm } from '@/components/auth/SignUpForm';
-import { auth } from '@/server/auth/next-auth';
+import { currentUser } from '@/server/auth/current-user';
 
 export const metadata = { title: 'Create account' };
 
 export default async function SignUpPage() {
-  if ((await auth())?.user) redirect('/dashboard');
+  // currentUser, not auth(): a session ended by sign-out elsewhere must not bounce between here and the app.
+  if (await currentUser()) redirect('/dashboard');
   return (
     <main className="auth-page">
       <SignUpForm />

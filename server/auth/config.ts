@@ -1,12 +1,14 @@
 import type { NextAuthConfig } from 'next-auth';
 import type { Role } from '../db/collections';
+import { claimsOfToken } from './session-claims';
 
 declare module 'next-auth' {
   interface Session {
-    user: { id: string; role: Role; name?: string | null; email?: string | null; image?: string | null };
+    user: { id: string; role: Role; sessionVersion: number; name?: string | null; email?: string | null; image?: string | null };
   }
   interface User {
     role?: Role;
+    sessionVersion?: number;
   }
 }
 
@@ -34,12 +36,16 @@ export const baseAuthConfig = {
       if (user) {
         token.sub = user.id;
         token.role = user.role ?? 'user';
+        // Server reads accept the session only while the user is still at this version (session-claims.ts).
+        token.sv = user.sessionVersion ?? 0;
       }
       return token;
     },
     session({ session, token }) {
-      session.user.id = token.sub ?? '';
+      const claims = claimsOfToken(token);
+      session.user.id = claims.sessionUserId ?? '';
       session.user.role = (token.role as Role | undefined) ?? 'user';
+      session.user.sessionVersion = claims.sessionVersion;
       return session;
     },
   },

@@ -7,7 +7,9 @@ import Google from 'next-auth/providers/google';
 import { databaseNameFrom, getDb, getMongoClient } from '../db/client';
 import { AppError } from '../errors/app-error';
 import { baseAuthConfig } from './config';
+import { endAllSessions } from './end-sessions';
 import { effectiveRole } from './roles';
+import { claimsOfToken, sessionVersionOf } from './session-claims';
 import { findUserById, verifyCredentials } from './users';
 
 class RateLimitedSignIn extends CredentialsSignin {
@@ -32,7 +34,7 @@ function providers(): Provider[] {
         const ip = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || null;
         try {
           const user = await verifyCredentials(getDb(), email, password, ip);
-          return { id: user.id, email: user.email, name: user.username ?? user.name, role: user.role };
+          return { id: user.id, email: user.email, name: user.username ?? user.name, role: user.role, sessionVersion: user.sessionVersion };
         } catch (error) {
           if (error instanceof AppError && error.code === 'RATE_LIMITED') throw new RateLimitedSignIn();
           if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS') return null;
@@ -59,6 +61,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (params.user && params.account?.provider !== 'credentials' && params.user.id) {
         const doc = await findUserById(getDb(), params.user.id);
         token.role = effectiveRole(doc?.email, doc?.role);
+        token.sv = doc ? sessionVersionOf(doc) : 0;
       }
       return token;
     },
@@ -71,6 +74,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     },
   },
   events: {
+    // Signing out ends the user's sessions on every device: a JWT cannot be revoked one by one.
+    async signOut(message) {
+      if ('token' in message) await endAllSessions(getDb(), claimsOfToken(message.token));
+    },
     async createUser({ user }) {
       if (!user.id) return;
       const doc = await findUserById(getDb(), user.id);

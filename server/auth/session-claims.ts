@@ -32,3 +32,7 @@ export function claimsOfToken(token: SessionToken | null | undefined): SessionCl
   return { sessionUserId: token.sub, sessionVersion: typeof token.sv === 'number' ? token.sv : 0 };
 }
 
+/** The claims of a session as Auth.js's auth() (or /api/auth/session) returns it. */
+export function claimsOfSession(session: { user?: { id?: string | null; sessionVersion?: unknown } | null } | null | undefined): SessionClaims {
+  return claimsOfToken({ sub: session?.user?.id, sv: session?.user?.sessionVersion });
+}

@@ -1,6 +1,7 @@
 import type { Db, ObjectId } from 'mongodb';
 import { authenticateApiKey } from '../auth/api-keys';
 import { effectiveRole } from '../auth/roles';
+import { isCurrentSession } from '../auth/session-claims';
 import { findUserById } from '../auth/users';
 import type { Role, UserDoc } from '../db/collections';
 import { AppError } from '../errors/app-error';
@@ -25,8 +26,12 @@ export function clientIp(headers: Headers): string | null {
   return headers.get('x-forwarded-for')?.split(',')[0]?.trim() || null;
 }
 
-/** Resolves who is calling: a bearer API key when one is presented, otherwise the session user. */
-export async function createContext(opts: { db: Db; headers: Headers; sessionUserId: string | null }): Promise<Context> {
+/**
+ * Resolves who is calling: a bearer API key when one is presented, otherwise the session user.
+ * `sessionVersion` is the version the session's JWT was minted with (server/auth/session-claims.ts);
+ * it is checked against the user document loaded here anyway, so ended sessions cost no extra read.
+ */
+export async function createContext(opts: { db: Db; headers: Headers; sessionUserId: string | null; sessionVersion?: number }): Promise<Context> {
   const { db, headers } = opts;
   const base = { db, ip: clientIp(headers) };
   const authorization = headers.get('authorization');
@@ -51,8 +56,8 @@ export async function createContext(opts: { db: Db; headers: Headers; sessionUse
   }
   if (opts.sessionUserId) {
     const user = await findUserById(db, opts.sessionUserId);
-    // A session for a deleted account is simply signed out.
-    if (user) return { ...base, caller: { user, role: effectiveRole(user.email, user.role), via: 'session' }, authError: null };
+    // A session for a deleted account, or one ended by sign-out or a password change, is simply signed out.
+    if (user && isCurrentSession(user, opts.sessionVersion ?? 0)) return { ...base, caller: { user, role: effectiveRole(user.email, user.role), via: 'session' }, authError: null };
   }
   return { ...base, caller: null, authError: null };
 }

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { changePassword, changePasswordInput } from '../../auth/change-password';
 import { countHit, limitFromEnv } from '../../auth/rate-limit';
 import { signUp, signUpInput, toPublicUser, updateUsername, usernameSchema } from '../../auth/users';
 import { AppError } from '../../errors/app-error';
@@ -30,4 +31,10 @@ export const accountRouter = router({
   updateUsername: sessionProcedure
     .input(z.object({ username: usernameSchema }))
     .mutation(({ ctx, input }) => updateUsername(ctx.db, ctx.caller.user._id, input.username)),
+
+  /** Ends every session of the account, this one included: the browser then signs in again. */
+  changePassword: sessionProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    await changePassword(ctx.db, ctx.caller.user._id, input, ctx.ip);
+    return { signedOut: true as const };
+  }),
 });

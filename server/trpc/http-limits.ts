@@ -1,0 +1,98 @@
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+
+/** tRPC inputs are small JSON; files go through their own routes with their own limits. */
+export const DEFAULT_BODY_CAP = 1024 * 1024;
+
+/**
+ * Procedures whose input is legitimately large. runs.save carries up to 32 MiB of weights
+ * (server/runs/schema.ts) as base64 inside JSON: 4/3 of that plus metrics and config.
+ */
+export const ROUTE_BODY_CAPS: Readonly<Record<string, number>> = {
+  'runs.save': 48 * 1024 * 1024,
+};
+
+/** tRPC's client batches what one render asks for; twenty is plenty, a thousand is an attack. */
+export const MAX_BATCH_CALLS = 20;
+
+const MIB = 1024 * 1024;
+
+/** The procedure paths a request names, exactly as tRPC's fetch adapter will split them. */
+export function procedurePaths(url: URL, endpoint: string): string[] {
+  const pathname = trimSlashes(url.pathname);
+  const path = trimSlashes(pathname.slice(trimSlashes(endpoint).length));
+  return url.searchParams.get('batch') === '1' ? path.split(',') : [path];
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\//, '').replace(/\/$/, '');
+}
+
+/**
+ * The body cap of a request: the smallest of its calls' caps, so a small call in a batch cannot
+ * ride on a large one's allowance. `largeAllowed` is false for callers that are not signed in, who
+ * never get more than the default (their large calls would be refused anyway, after the parse).
+ */
+export function bodyCapFor(paths: readonly string[], largeAllowed = true): number {
+  if (!largeAllowed || paths.length === 0) return DEFAULT_BODY_CAP;
+  return Math.min(...paths.map((p) => (Object.hasOwn(ROUTE_BODY_CAPS, p) ? ROUTE_BODY_CAPS[p]! : DEFAULT_BODY_CAP)));
+}
+
+export const TOO_LARGE = Symbol('too large');
+
+/**
+ * Reads a request body, counting the bytes as they stream in (chunked bodies have no
+ * Content-Length to trust), and stops reading the moment the count passes the cap.
+ */
+export async function readBodyCapped(req: Request, cap: number): Promise<Uint8Array | typeof TOO_LARGE> {
+  const declared = Number(req.headers.get('content-length') ?? 0);
+  if (declared > cap) {
+    await req.body?.cancel().catch(() => undefined);
+    return TOO_LARGE;
+  }
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel().catch(() => undefined);
+      return TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/** The same request with its body already in memory, for tRPC to parse. */
+export function withBufferedBody(req: Request, body: Uint8Array): Request {
+  const headers = new Headers(req.headers);
+  headers.delete('transfer-encoding');
+  headers.set('content-length', String(body.byteLength));
+  return new Request(req.url, { method: req.method, headers, body: body as BodyInit, signal: req.signal });
+}
+
+/** An error in the shape tRPC's own error responses have (see server/trpc/init.ts errorFormatter). */
+function errorResponse(code: 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST', httpStatus: number, appCode: string, message: string): Response {
+  return Response.json({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, appCode } } }, { status: httpStatus });
+}
+
+export function payloadTooLarge(cap: number): Response {
+  return errorResponse('PAYLOAD_TOO_LARGE', 413, 'PAYLOAD_TOO_LARGE', `The request is too large (at most ${formatMiB(cap)}).`);
+}
+
+export function batchTooLarge(calls: number): Response {
+  return errorResponse('BAD_REQUEST', 400, 'BATCH_TOO_LARGE', `A batch may hold at most ${MAX_BATCH_CALLS} calls; this one has ${calls}.`);
+}
+
+function formatMiB(bytes: number): string {
+  return `${Number.isInteger(bytes / MIB) ? bytes / MIB : (bytes / MIB).toFixed(1)} MiB`;
+}
