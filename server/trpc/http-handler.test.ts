@@ -8,7 +8,7 @@ import { signUp } from '../auth/users';
 import { countingStream } from '../testing/counting-stream';
 import { useTestDatabase } from '../testing/test-db';
 import { createContext } from './context';
-import { DEFAULT_BODY_CAP, MAX_BATCH_CALLS } from './http-limits';
+import { DEFAULT_BODY_CAP, MAX_BATCH_CALLS } from './http-caps';
 import { serveTrpcHttp } from './http-handler';
 import { createCaller } from './root';
 

@@ -2,7 +2,8 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Db } from 'mongodb';
 import { NO_SESSION, type SessionClaims } from '../auth/session-claims';
 import { createContext } from './context';
-import { batchTooLarge, bodyCapFor, MAX_BATCH_CALLS, payloadTooLarge, procedurePaths, readBodyCapped, ROUTE_BODY_CAPS, TOO_LARGE, withBufferedBody } from './http-limits';
+import { MAX_BATCH_CALLS, ROUTE_BODY_CAPS } from './http-caps';
+import { batchTooLarge, bodyCapFor, payloadTooLarge, procedurePaths, readBodyCapped, TOO_LARGE, withBufferedBody } from './http-limits';
 import { appRouter } from './root';
 
 export const TRPC_ENDPOINT = '/api/trpc';

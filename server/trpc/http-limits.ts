@@ -1,18 +1,5 @@
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
-
-/** tRPC inputs are small JSON; files go through their own routes with their own limits. */
-export const DEFAULT_BODY_CAP = 1024 * 1024;
-
-/**
- * Procedures whose input is legitimately large. runs.save carries up to 32 MiB of weights
- * (server/runs/schema.ts) as base64 inside JSON: 4/3 of that plus metrics and config.
- */
-export const ROUTE_BODY_CAPS: Readonly<Record<string, number>> = {
-  'runs.save': 48 * 1024 * 1024,
-};
-
-/** tRPC's client batches what one render asks for; twenty is plenty, a thousand is an attack. */
-export const MAX_BATCH_CALLS = 20;
+import { DEFAULT_BODY_CAP, isLargeBodyRoute, MAX_BATCH_CALLS, ROUTE_BODY_CAPS } from './http-caps';
 
 const MIB = 1024 * 1024;
 
@@ -34,7 +21,7 @@ function trimSlashes(path: string): string {
  */
 export function bodyCapFor(paths: readonly string[], largeAllowed = true): number {
   if (!largeAllowed || paths.length === 0) return DEFAULT_BODY_CAP;
-  return Math.min(...paths.map((p) => (Object.hasOwn(ROUTE_BODY_CAPS, p) ? ROUTE_BODY_CAPS[p]! : DEFAULT_BODY_CAP)));
+  return Math.min(...paths.map((p) => (isLargeBodyRoute(p) ? ROUTE_BODY_CAPS[p]! : DEFAULT_BODY_CAP)));
 }
 
 export const TOO_LARGE = Symbol('too large');
