@@ -18,6 +18,7 @@ export function SignInForm({ oauth }: { oauth: { id: string; name: string }[] })
   const params = useSearchParams();
   const callbackUrl = safeCallbackUrl(params.get('callbackUrl'));
   const [error, setError] = useState<string | null>(params.get('error') ? MESSAGES.credentials! : null);
+  const passwordChanged = params.get('changed') === 'password';
   const [busy, setBusy] = useState(false);
   const hydrated = useHydrated();
 
@@ -54,6 +55,10 @@ export function SignInForm({ oauth }: { oauth: { id: string; name: string }[] })
         {error ? (
           <p className="form-error" id="signin-error" role="alert">
             {error}
+          </p>
+        ) : passwordChanged ? (
+          <p className="muted" role="status">
+            Your password was changed and every session was signed out. Sign in with the new password.
           </p>
         ) : null}
         <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />

@@ -8,8 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { Field } from '../ui/Field';
 import { useHydrated } from '../ui/useHydrated';
-
-const PASSWORD_HINT = 'At least 10 characters, with at least one letter and one number.';
+import { PASSWORD_HINT } from './password-hint';
 
 export function SignUpForm() {
   const trpc = useTRPC();

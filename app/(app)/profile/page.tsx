@@ -1,4 +1,5 @@
 import { ApiKeysPanel } from '@/components/profile/ApiKeysPanel';
+import { ChangePasswordForm } from '@/components/profile/ChangePasswordForm';
 import { ProfileForm } from '@/components/profile/ProfileForm';
 
 export const metadata = { title: 'Profile' };
@@ -8,6 +9,7 @@ export default function ProfilePage() {
     <>
       <h1>Your account</h1>
       <ProfileForm />
+      <ChangePasswordForm />
       <ApiKeysPanel />
     </>
   );
