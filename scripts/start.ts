@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { bootstrapDatabase, type ReadyDatabase } from '../server/db/bootstrap';
 import { startAppServer, COLLAB_PATH, type AppServer } from '../server/http/app-server';
 import { pruneExpiredHits } from '../server/auth/rate-limit';
+import { ORPHAN_SWEEP_INTERVAL_MS, sweepOrphans } from '../server/datasets/sweep-orphans';
 import type { CollabServer } from '../collab/server/collab-server';
 import { registerCollabServer } from '../server/collab-bridge';
 import { createModelCollabServer } from '../server/models/collab-server';
@@ -65,6 +66,10 @@ async function main() {
 
   const db = database.db;
   setInterval(() => void pruneExpiredHits(db).catch(() => undefined), 10 * 60_000).unref();
+  // Blobs and previews whose dataset or run record never landed (a crash mid-upload), once past their grace period.
+  const sweep = () => void sweepOrphans(db).catch((error: unknown) => console.error('[cyxwiz] orphan sweep failed:', error));
+  sweep();
+  setInterval(sweep, ORPHAN_SWEEP_INTERVAL_MS).unref();
 
   const seed = !flags['no-seed'] && process.env.SEED_DEMO !== '0';
   if (seed) await seedDemo(database.db);
