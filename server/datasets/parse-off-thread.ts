@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/app-error';
 import { DatasetRejected } from './dataset-rejected';
@@ -7,10 +8,17 @@ import { MAX_PARALLEL_PARSES, MAX_QUEUED_PARSES, PARSE_MEMORY_MB, PARSE_TIME_LIM
 import type { ParseOutcome, ParseTask } from './parse-task';
 
 /**
- * Found from the working directory, not import.meta.url: Next.js bundles this module into .next/,
- * but the worker is a plain file it never sees, and the server (like vitest) runs from the root.
+ * The worker is a plain file that Next.js must not bundle (tsx compiles what it loads at run time),
+ * so it is found from the working directory, where the server and vitest both run, not from
+ * import.meta.url (which points into .next/ once bundled).
  */
-const WORKER_FILE = path.join(process.cwd(), 'server', 'datasets', 'parse-worker.mjs');
+const WORKER_FILE = pathToFileURL(path.join(process.cwd(), 'server', 'datasets', 'parse-worker.mjs')).href;
+
+/**
+ * The worker starts from this source text rather than from a path, because Turbopack follows
+ * `new Worker(path)` and bundles the target (and tsx, and esbuild with it) into the server build.
+ */
+const BOOT = 'import(require("node:worker_threads").workerData.entry);';
 
 export interface ParseBudget {
   /** The worker's heap (V8 old generation) in MB. */
@@ -35,7 +43,7 @@ export async function inspectOffThread(task: ParseTask, budget: ParseBudget = {}
 function runInWorker(task: ParseTask, memoryMb: number, timeLimitMs: number): Promise<InspectedDataset> {
   return new Promise((resolve, reject) => {
     // execArgv [] : the parent's flags (tsx's --import, a debugger port) are not the worker's business.
-    const worker = new Worker(WORKER_FILE, { workerData: task, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+    const worker = new Worker(BOOT, { eval: true, workerData: { entry: WORKER_FILE, task }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
     let settled = false;
     const settle = (finish: () => void) => {
       if (settled) return;
