@@ -48,8 +48,12 @@ if [ "$mode" = bench ] && [ ! -x .tools/py/bin/python3 ]; then
   python3 -m venv .tools/py && .tools/py/bin/pip install --quiet numpy
 fi
 
-# 4. The embedded database: mongod when on PATH, else FerretDB built from the Go module proxy.
-if [ -z "${MONGODB_URI:-}" ] && ! command -v mongod >/dev/null && [ ! -x .tools/bin/ferretdb ]; then
+# 4. The embedded database: mongod when on PATH, else FerretDB built from the Go module proxy, with our
+#    patches (scripts/ferretdb/*.patch); rebuilt when the version or a patch changes.
+ferret_stamp=.tools/bin/ferretdb.stamp
+ferret_want=$( (echo "$FERRETDB_VERSION"; cat scripts/ferretdb/*.patch) | sha256sum | cut -d' ' -f1)
+if [ -z "${MONGODB_URI:-}" ] && ! command -v mongod >/dev/null \
+  && { [ ! -x .tools/bin/ferretdb ] || [ "$(cat "$ferret_stamp" 2>/dev/null)" != "$ferret_want" ]; }; then
   command -v go >/dev/null || { log "Go is needed to build the embedded database (FerretDB). Install Go, or set MONGODB_URI."; exit 1; }
   log "building FerretDB $FERRETDB_VERSION (once; about a minute)"
   # `go install …@v1.24.1` fails here: that version is not served by the module proxy (403), and
@@ -60,6 +64,8 @@ if [ -z "${MONGODB_URI:-}" ] && ! command -v mongod >/dev/null && [ ! -x .tools/
   work=.tools/ferretdb-src
   rm -rf "$work" && mkdir -p .tools/bin && cp -r "$src" "$work" && chmod -R u+w "$work"
   echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
+  for p in scripts/ferretdb/*.patch; do patch -s -d "$work" -p1 < "$p"; done
   (cd "$work" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o ../bin/ferretdb ./cmd/ferretdb)
   rm -rf "$work"
+  echo "$ferret_want" > "$ferret_stamp"
 fi

@@ -105,6 +105,11 @@ export async function startEmbeddedDatabase(opts: {
   dataDir: string;
   port?: number;
   durable?: boolean;
+  /**
+   * FerretDB's storage: PostgreSQL (the default), or SQLite (CYXWIZ_DB_BACKEND=sqlite), which needs no
+   * PostgreSQL but uses no index at all — kept for machines without it and for benchmark comparisons.
+   */
+  backend?: 'postgresql' | 'sqlite';
   log?: (message: string) => void;
 }): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => undefined);
@@ -131,18 +136,23 @@ export async function startEmbeddedDatabase(opts: {
     if (!existsSync(binary)) {
       throw new DatabaseStartError('FerretDB is not built yet. Run `bash scripts/setup.sh start` (npm start does this), or set MONGODB_URI.');
     }
-    cluster = await startPostgresCluster({ dataDir: opts.dataDir, durable, log });
-    const pgVersion = (await cluster.sql('SHOW server_version').catch(() => '')).trim().split(' ')[0];
     const ferretVersion = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.match(/version:\s*(\S+)/)?.[1] ?? 'v1';
-    description = `FerretDB ${ferretVersion} on PostgreSQL ${pgVersion}`;
-    const pgUrl = `postgres://${cluster.user}@/${cluster.database}?host=${encodeURIComponent(cluster.socketDir)}`;
     const stateDir = path.join(opts.dataDir, 'ferretdb');
     mkdirSync(stateDir, { recursive: true });
+    let storage: string[];
+    if ((opts.backend ?? process.env.CYXWIZ_DB_BACKEND) === 'sqlite') {
+      description = `FerretDB ${ferretVersion} on SQLite`;
+      storage = ['--handler=sqlite', `--sqlite-url=file:${stateDir}/`];
+    } else {
+      cluster = await startPostgresCluster({ dataDir: opts.dataDir, durable, log });
+      const pgVersion = (await cluster.sql('SHOW server_version').catch(() => '')).trim().split(' ')[0];
+      description = `FerretDB ${ferretVersion} on PostgreSQL ${pgVersion}`;
+      storage = ['--handler=postgresql', `--postgresql-url=postgres://${cluster.user}@/${cluster.database}?host=${encodeURIComponent(cluster.socketDir)}`];
+    }
     child = spawn(
       binary,
       [
-        '--handler=postgresql',
-        `--postgresql-url=${pgUrl}`,
+        ...storage,
         `--listen-addr=127.0.0.1:${port}`,
         '--telemetry=disable',
         `--state-dir=${stateDir}`,
