@@ -2,7 +2,8 @@ import { ObjectId, type Db } from 'mongodb';
 import { collections } from './db/collections';
 import { signUp } from './auth/users';
 import type { Graph } from '../compute/graph';
-import { autoLayout } from '../collab/doc';
+import { insertModel } from './models/lifecycle';
+import { layoutFor } from './models/templates';
 
 export const DEMO_ADMIN = { email: 'admin@demo.cyxwiz.dev', username: 'demo-admin', password: 'cyxwiz-admin-2026' };
 export const DEMO_USER = { email: 'user@demo.cyxwiz.dev', username: 'demo-user', password: 'cyxwiz-user-2026' };
@@ -31,28 +32,22 @@ export function sampleMlpGraph(): Graph {
 async function ensureUser(db: Db, user: typeof DEMO_USER, role: 'user' | 'admin') {
   const { users } = collections(db);
   const existing = await users.findOne({ email: user.email });
-  if (existing) return existing._id;
+  if (existing) return existing;
   const created = await signUp(db, user, role);
-  return new ObjectId(created.id);
+  return { _id: new ObjectId(created.id), email: created.email, username: created.username ?? undefined };
 }
 
 /** Demo accounts and a sample model; idempotent, so every start can call it. */
 export async function seedDemo(db: Db): Promise<void> {
   await ensureUser(db, DEMO_ADMIN, 'admin');
-  const userId = await ensureUser(db, DEMO_USER, 'user');
-  const { models } = collections(db);
-  if ((await models.countDocuments({ ownerId: userId })) === 0) {
-    const now = new Date();
-    await models.insertOne({
-      _id: new ObjectId(),
-      ownerId: userId,
+  const owner = await ensureUser(db, DEMO_USER, 'user');
+  if (!(await collections(db).models.findOne({ ownerId: owner._id }, { projection: { _id: 1 } }))) {
+    await insertModel(db, {
+      owner,
       name: 'Digits MLP (sample)',
       description: 'A two-layer perceptron for the 8x8 digits dataset.',
       graph: sampleMlpGraph(),
-      layout: Object.fromEntries(autoLayout(sampleMlpGraph())),
-      collaborators: [],
-      createdAt: now,
-      updatedAt: now,
+      layout: layoutFor(sampleMlpGraph()),
     });
   }
 }

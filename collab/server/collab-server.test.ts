@@ -2,7 +2,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addEdge, addNode, docToGraph, listNodes, moveNode } from '../doc';
-import { updateCollaborators } from '../../server/models/collaborators';
+import { removeCollaborator } from '../../server/models/collaborators';
 import { useTestDatabase } from '../../server/testing/test-db';
 import { YjsStore } from './persistence';
 import { connectClient, insertModel, rawUpgrade, startCollabForTest, ticketFor, TEST_SECRET, waitFor } from './testing';
@@ -120,7 +120,7 @@ describe('collab server: editing together', () => {
     await waitFor(() => b.provider.synced, 5000, 'sync');
     const closes: number[] = [];
     b.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
-    await updateCollaborators(db, new ObjectId(modelId), (list) => list.filter((c) => !c.userId.equals(editor)));
+    await removeCollaborator(db, new ObjectId(modelId), editor);
     expect(await s.collab.disconnectUser(modelId, editor.toHexString())).toBe(1);
     await waitFor(() => closes.includes(4403), 5000, 'close 4403');
     // Reconnecting with the old ticket is refused now: the access list is checked on every connect.
@@ -152,20 +152,18 @@ describe('collab server: persistence', () => {
   });
 
   it('starts a never-opened model from its stored JSON graph, once', async () => {
-    const modelId = new ObjectId();
-    const now = new Date();
-    await db.collection('models').insertOne({
-      _id: modelId,
-      ownerId: owner,
-      name: 'Seeded',
-      graph: { nodes: [{ id: 'in', type: 'Input', params: { shape: [4] } }, { id: 'd', type: 'Dense', params: { units: 2 } }], edges: [{ id: 'e', source: 'in', sourceHandle: 'out', target: 'd', targetHandle: 'in' }] },
-      layout: { in: { x: 0, y: 0 }, d: { x: 0, y: 120 } },
-      collaborators: [{ userId: editor, role: 'editor' }],
-      createdAt: now,
-      updatedAt: now,
-    });
+    const id = await insertModel(db, owner, [{ userId: editor, role: 'editor' }]);
+    await db.collection('models').updateOne(
+      { _id: new ObjectId(id) },
+      {
+        $set: {
+          name: 'Seeded',
+          graph: { nodes: [{ id: 'in', type: 'Input', params: { shape: [4] } }, { id: 'd', type: 'Dense', params: { units: 2 } }], edges: [{ id: 'e', source: 'in', sourceHandle: 'out', target: 'd', targetHandle: 'in' }] },
+          layout: { in: { x: 0, y: 0 }, d: { x: 0, y: 120 } },
+        },
+      },
+    );
     const s = await server();
-    const id = modelId.toHexString();
     const a = client(s.url, id, ticketFor(id, owner, 'owner'));
     const b = client(s.url, id, ticketFor(id, editor, 'editor'));
     await waitFor(() => a.provider.synced && b.provider.synced && listNodes(a.doc).length === 2 && listNodes(b.doc).length === 2, 5000, 'seeded doc');

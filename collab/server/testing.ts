@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Db } from 'mongodb';
-import { ObjectId } from 'mongodb';
+import type { Db, ObjectId } from 'mongodb';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { addCollaborator } from '../../server/models/collaborators';
 import { createModelCollabServer } from '../../server/models/collab-server';
+import { insertModel as createModel } from '../../server/models/lifecycle';
 import type { CollabServer, CollabServerOptions } from './collab-server';
 import { signTicket, TICKET_TTL_MS, type RoomRole } from './ticket';
 
@@ -30,10 +31,11 @@ export async function startCollabForTest(db: Db, overrides: Partial<CollabServer
   };
 }
 
+/** A model made as the app makes one (record, membership rows), for people who need no account. */
 export async function insertModel(db: Db, ownerId: ObjectId, collaborators: { userId: ObjectId; role: 'editor' | 'viewer' }[] = []) {
-  const _id = new ObjectId();
-  const now = new Date();
-  await db.collection('models').insertOne({ _id, ownerId, name: 'Test model', graph: { nodes: [], edges: [] }, layout: {}, collaborators, createdAt: now, updatedAt: now });
+  const person = (id: ObjectId) => ({ _id: id, email: `${id.toHexString()}@collab.test` });
+  const _id = await createModel(db, { owner: person(ownerId), name: 'Test model', graph: { nodes: [], edges: [] }, layout: {} });
+  for (const c of collaborators) await addCollaborator(db, { _id }, person(ownerId).email, person(c.userId), c.role);
   return _id.toHexString();
 }
 

@@ -7,10 +7,11 @@ import { messageOf, useTRPC } from '../trpc/client';
 /** Sets this dataset as the training data of a model the person can edit. */
 export function AttachToModelForm({ datasetId }: { datasetId: string }) {
   const trpc = useTRPC();
-  const models = useQuery(trpc.models.list.queryOptions());
+  // The most recently edited page: the models someone is working on now.
+  const models = useQuery(trpc.models.list.queryOptions({ limit: 100 }));
   const attach = useMutation(trpc.datasets.attach.mutationOptions());
   const [attachedTo, setAttachedTo] = useState<string | null>(null);
-  const editable = models.data?.filter((m) => m.role === 'owner' || m.role === 'editor') ?? [];
+  const editable = models.data?.items.filter((m) => m.role === 'owner' || m.role === 'editor') ?? [];
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -8,13 +8,14 @@ import type { AppRouter } from '@/server/trpc/root';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 
-export type ModelListItem = inferRouterOutputs<AppRouter>['models']['list'][number];
+export type ModelListItem = inferRouterOutputs<AppRouter>['models']['list']['items'][number];
 
 /** One model with what the caller may do to it: rename (owner, editor), duplicate (anyone), delete (owner). */
 export function ModelRow({ model }: { model: ModelListItem }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() });
+  // Every loaded page: a rename or copy moves the model to the top.
+  const refresh = () => queryClient.invalidateQueries(trpc.models.list.pathFilter());
   const [renaming, setRenaming] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const rename = useMutation(trpc.models.rename.mutationOptions({ onSuccess: () => refresh().then(() => setRenaming(false)) }));

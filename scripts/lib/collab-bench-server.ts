@@ -14,6 +14,7 @@ import { YjsStore } from '../../collab/server/persistence';
 import { signTicket } from '../../collab/server/ticket';
 import { bootstrapDatabase } from '../../server/db/bootstrap';
 import { createModelCollabServer } from '../../server/models/collab-server';
+import { insertModel } from '../../server/models/lifecycle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECRET = 'bench-secret';
@@ -36,9 +37,7 @@ async function main() {
 
   process.on('message', async (message: Request) => {
     if (message.kind === 'model') {
-      const _id = new ObjectId();
-      const now = new Date();
-      await db.collection('models').insertOne({ _id, ownerId: owner, name: 'bench', graph: { nodes: [], edges: [] }, layout: {}, collaborators: [], createdAt: now, updatedAt: now });
+      const _id = await insertModel(db, { owner: { _id: owner, email: 'bench@bench.invalid' }, name: 'bench', graph: { nodes: [], edges: [] }, layout: {} });
       const modelId = _id.toHexString();
       if (message.nodes) {
         // A big model, stored as the server stores one after editing: a snapshot in the database.

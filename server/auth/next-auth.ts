@@ -5,6 +5,7 @@ import Credentials from 'next-auth/providers/credentials';
 import GitHub from 'next-auth/providers/github';
 import Google from 'next-auth/providers/google';
 import { databaseNameFrom, getDb, getMongoClient } from '../db/client';
+import { bumpCounter } from '../db/counters';
 import { AppError } from '../errors/app-error';
 import { baseAuthConfig } from './config';
 import { endAllSessions } from './end-sessions';
@@ -80,6 +81,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     },
     async createUser({ user }) {
       if (!user.id) return;
+      await bumpCounter(getDb(), 'users', 1);
       const doc = await findUserById(getDb(), user.id);
       if (doc) await getDb().collection('users').updateOne({ _id: doc._id }, { $set: { createdAt: new Date(), role: effectiveRole(doc.email, undefined) } });
     },

@@ -2,6 +2,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { z } from 'zod';
 import { collections, type Role, type UserDoc } from '../db/collections';
 import { isDuplicateKeyError } from '../db/duplicate-key';
+import { bumpCounter } from '../db/counters';
 import { AppError } from '../errors/app-error';
 import { clearAttempts, takePasswordAttempt } from './attempt-limits';
 import { assertStrongPassword, dummyPasswordHash, hashPassword, verifyPassword } from './password';
@@ -68,6 +69,7 @@ export async function signUp(db: Db, input: z.infer<typeof signUpInput>, role: R
     if (await findUserByUsername(db, input.username)) throw usernameTaken();
     throw error;
   }
+  await bumpCounter(db, 'users', 1);
   return toPublicUser(doc);
 }
 

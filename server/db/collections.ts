@@ -59,13 +59,50 @@ export interface ModelDoc {
   graph: Graph;
   /** Canvas positions (and labels) by node id, derived alongside the graph. */
   layout: Record<string, { x: number; y: number; label?: string }>;
-  collaborators: { userId: ObjectId; role: 'editor' | 'viewer' }[];
-  /** Bumped by every change of the access list: the guard for its read-modify-write updates. */
-  rev?: number;
   /** The dataset it trains on: a datasets _id as hex, or a built-in id such as 'builtin:spirals'. */
   datasetId?: string;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export type MemberRole = 'owner' | 'editor' | 'viewer';
+
+/**
+ * One person's access to one model (the owner has one too), keyed `${modelId}:${userId}` so adding
+ * is an idempotent upsert. It also carries what that person's models list shows, so the list is one
+ * query here; the access list (`models.collaborators`) is the rows of one model.
+ */
+export interface ModelMemberDoc {
+  _id: string;
+  modelId: ObjectId;
+  userId: ObjectId;
+  role: MemberRole;
+  addedAt: Date;
+  /** The member as the access list shows them. */
+  username: string | null;
+  email: string;
+  ownerId: ObjectId;
+  /** The owner's username (or email), as the models list shows it. */
+  ownerName: string;
+  /** Copied from the model, and the number of its rows that are not the owner's. */
+  name: string;
+  memberCount: number;
+  modelUpdatedAt: Date;
+  /** Zero-padded updatedAt millis + model id: one string field that orders the list and pages it. */
+  listKey: string;
+}
+
+/** A platform-wide count, kept with $inc where documents are inserted and deleted. */
+export interface CounterDoc {
+  _id: string;
+  n: number;
+}
+
+/** One person's counts for the dashboard, kept with $inc. */
+export interface UserCountersDoc {
+  _id: ObjectId;
+  models?: number;
+  sharedWithMe?: number;
 }
 
 /** One stored file of a dataset, in the GridFS bucket 'datasets'. */
@@ -120,6 +157,9 @@ export function collections(db: Db) {
     rateLimits: db.collection<RateLimitDoc>('rateLimits'),
     audit: db.collection<AuditDoc>('audit'),
     models: db.collection<ModelDoc>('models'),
+    modelMembers: db.collection<ModelMemberDoc>('modelMembers'),
+    counters: db.collection<CounterDoc>('counters'),
+    userCounters: db.collection<UserCountersDoc>('userCounters'),
     datasets: db.collection<DatasetDoc>('datasets'),
     jobs: db.collection('jobs'),
     machines: db.collection('machines'),

@@ -16,13 +16,15 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('rateLimits').createIndex({ expiresAt: 1 }, { name: 'expiry' }),
     db.collection('audit').createIndex({ at: -1 }, { name: 'at' }),
     db.collection('models').createIndex({ ownerId: 1, updatedAt: -1 }, { name: 'owner_updated' }),
-    db.collection('models').createIndex({ 'collaborators.userId': 1 }, { name: 'collaborator' }),
+    db.collection('modelMembers').createIndex({ modelId: 1, userId: 1 }, { unique: true, name: 'model_user' }),
+    db.collection('modelMembers').createIndex({ userId: 1, listKey: -1 }, { name: 'user_list' }),
+    db.collection('modelMembers').createIndex({ ownerId: 1, userId: 1 }, { name: 'owner_user' }),
     db.collection('yjsUpdates').createIndex({ modelId: 1, seq: 1 }, { name: 'model_seq' }),
     db.collection('datasets').createIndex({ ownerId: 1, createdAt: -1 }, { name: 'owner_created' }),
     // datasets.list pages newest first by _id; the orphan sweeper reads previews by creation time.
     db.collection('datasets').createIndex({ ownerId: 1, _id: -1 }, { name: 'owner_newest' }),
     db.collection('datasetPreviews').createIndex({ createdAt: 1 }, { name: 'created' }),
-    db.collection('models').createIndex({ datasetId: 1 }, { name: 'dataset', sparse: true }),
+    db.collection('models').createIndex({ datasetId: 1, ownerId: 1 }, { name: 'dataset_owner' }),
     db.collection('jobs').createIndex({ ownerId: 1, createdAt: -1 }, { name: 'owner_created' }),
     db.collection('machines').createIndex({ ownerId: 1 }, { name: 'owner' }),
   ]);

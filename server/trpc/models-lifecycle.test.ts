@@ -54,7 +54,7 @@ describe('model templates', () => {
     expect(elements).toBe(64);
   });
 
-  it('creates a model from a template with its graph, a position for every node and rev 0', async () => {
+  it('creates a model from a template with its graph, a position for every node and the owner’s membership row', async () => {
     const caller = await as(alice);
     expect((await caller.models.templates()).map((t) => t.id)).toEqual(['mlp', 'cnn', 'residual']);
     for (const template of MODEL_TEMPLATES) {
@@ -62,8 +62,9 @@ describe('model templates', () => {
       const record = await db.collection('models').findOne({ _id: new ObjectId(id) });
       expect(record!.graph).toEqual(template.build());
       expect(Object.keys(record!.layout).sort()).toEqual(template.build().nodes.map((n) => n.id).sort());
-      expect(record!.rev).toBe(0);
-      expect(record!.collaborators).toEqual([]);
+      // The owner's membership row is what their models list reads.
+      const rows = await db.collection('modelMembers').find({ modelId: new ObjectId(id) }).toArray();
+      expect(rows.map((r) => [r._id, r.role, r.name, r.ownerName])).toEqual([[`${id}:${alice.id}`, 'owner', `From ${template.id}`, 'alice']]);
     }
   });
 
@@ -78,7 +79,8 @@ describe('renaming a model', () => {
     await (await as(alice)).models.rename({ id, name: 'Digits MLP' });
     expect((await (await as(carol)).models.get({ id })).name).toBe('Digits MLP');
     await (await as(bob)).models.rename({ id, name: '  Digits MLP v2 ' });
-    expect((await (await as(alice)).models.list()).find((m) => m.id === id)?.name).toBe('Digits MLP v2');
+    expect((await (await as(alice)).models.list()).items.find((m) => m.id === id)?.name).toBe('Digits MLP v2');
+    expect((await (await as(carol)).models.list()).items.find((m) => m.id === id)?.name).toBe('Digits MLP v2');
     await expect((await as(carol)).models.rename({ id, name: 'Mine now' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect((await as(stranger)).models.rename({ id, name: 'Mine now' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect((await as(alice)).models.rename({ id, name: '   ' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Give the model a name.') });
@@ -93,12 +95,13 @@ describe('duplicating a model', () => {
     const original = await db.collection('models').findOne({ _id: new ObjectId(id) });
     const { id: copyId } = await (await as(carol)).models.duplicate({ id });
     const copy = await db.collection('models').findOne({ _id: new ObjectId(copyId) });
-    expect(copy).toMatchObject({ name: 'Copy of Original', graph: original!.graph, layout: original!.layout, datasetId: 'builtin:spirals', collaborators: [], rev: 0 });
+    expect(copy).toMatchObject({ name: 'Copy of Original', graph: original!.graph, layout: original!.layout, datasetId: 'builtin:spirals' });
+    expect(await db.collection('modelMembers').countDocuments({ modelId: new ObjectId(copyId) })).toBe(1);
     expect(copy!.ownerId.equals(new ObjectId(carol.id))).toBe(true);
     const carolsList = await (await as(carol)).models.list();
-    expect(carolsList.find((m) => m.id === copyId)).toMatchObject({ mine: true, role: 'owner' });
+    expect(carolsList.items.find((m) => m.id === copyId)).toMatchObject({ mine: true, role: 'owner' });
     // The copy is Carol's alone: Alice does not see it.
-    expect((await (await as(alice)).models.list()).some((m) => m.id === copyId)).toBe(false);
+    expect((await (await as(alice)).models.list()).items.some((m) => m.id === copyId)).toBe(false);
     await expect((await as(stranger)).models.duplicate({ id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
@@ -141,6 +144,7 @@ describe('deleting a model', () => {
         expect(collab.collab.stats().rooms).toBe(0);
 
         expect(await db.collection('models').countDocuments({ _id: new ObjectId(id) })).toBe(0);
+        expect(await db.collection('modelMembers').countDocuments({ modelId: new ObjectId(id) })).toBe(0);
         expect(await db.collection('yjsUpdates').countDocuments({ modelId: id })).toBe(0);
         expect(await db.collection('yjsSnapshots').countDocuments({ _id: id as unknown as ObjectId })).toBe(0);
         await expect((await as(bob)).models.get({ id })).rejects.toMatchObject({ code: 'NOT_FOUND' });

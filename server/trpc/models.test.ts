@@ -1,4 +1,4 @@
-import { ObjectId, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyTicket } from '../../collab/server/ticket';
 import { signUp, type PublicUser } from '../auth/users';
@@ -20,10 +20,7 @@ beforeAll(async () => {
   alice = await signUp(db, { email: 'alice@example.com', username: 'alice', password: 'alice-password-1' });
   bob = await signUp(db, { email: 'bob@example.com', username: 'bob', password: 'bob-password-1' });
   carol = await signUp(db, { email: 'carol@example.com', username: 'carol', password: 'carol-password-1' });
-  const now = new Date();
-  const _id = new ObjectId();
-  await db.collection('models').insertOne({ _id, ownerId: new ObjectId(alice.id), name: 'Shared MLP', graph: { nodes: [], edges: [] }, layout: {}, collaborators: [], createdAt: now, updatedAt: now });
-  modelId = _id.toHexString();
+  ({ id: modelId } = await (await as(alice)).models.create({ name: 'Shared MLP' }));
 });
 
 describe('sharing a model', () => {
@@ -39,7 +36,7 @@ describe('sharing a model', () => {
     ]);
     // Shared models show up for the people they are shared with.
     const bobsList = await (await as(bob)).models.list();
-    expect(bobsList.map((m) => [m.name, m.mine, m.owner])).toEqual([['Shared MLP', false, 'alice']]);
+    expect(bobsList.items.map((m) => [m.name, m.mine, m.owner, m.collaborators])).toEqual([['Shared MLP', false, 'alice', 2]]);
     expect((await (await as(bob)).dashboard.counts()).sharedModels).toBe(1);
   });
 

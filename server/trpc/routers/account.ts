@@ -4,6 +4,7 @@ import { changePassword, changePasswordInput } from '../../auth/change-password'
 import { countHit, limitFromEnv } from '../../auth/rate-limit';
 import { signUp, signUpInput, toPublicUser, updateUsername, usernameSchema } from '../../auth/users';
 import { AppError } from '../../errors/app-error';
+import { renamePersonInModels } from '../../models/members';
 import { publicProcedure, router, sessionProcedure, signedInProcedure } from '../init';
 
 const SIGNUP_IP_LIMIT = { max: 20, windowMs: 60 * 60_000 };
@@ -30,7 +31,12 @@ export const accountRouter = router({
 
   updateUsername: sessionProcedure
     .input(z.object({ username: usernameSchema }))
-    .mutation(({ ctx, input }) => updateUsername(ctx.db, ctx.caller.user._id, input.username)),
+    .mutation(async ({ ctx, input }) => {
+      const user = await updateUsername(ctx.db, ctx.caller.user._id, input.username);
+      // Access lists and models lists show the name from membership rows.
+      await renamePersonInModels(ctx.db, { _id: ctx.caller.user._id, email: user.email, username: user.username ?? undefined });
+      return user;
+    }),
 
   /** Ends every session of the account, this one included: the browser then signs in again. */
   changePassword: sessionProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {

@@ -1,0 +1,96 @@
+import { MongoServerError, type Db, type ObjectId } from 'mongodb';
+import { recount } from '../db/counters';
+import { collections, type ModelDoc } from '../db/collections';
+import { displayName, LISTING_PROJECTION, putMemberRow, removeAllMembers, syncListing, type Person } from './members';
+
+/** A model record from before modelMembers: its access list was an array on the record. */
+type LegacyModel = Pick<ModelDoc, '_id' | 'ownerId' | 'name' | 'updatedAt'> & {
+  collaborators?: { userId: ObjectId; role: 'editor' | 'viewer' }[];
+};
+
+// Indexes an earlier version created and nothing queries any more.
+const LEGACY_MODEL_INDEXES = ['collaborator', 'dataset'];
+
+async function peopleById(db: Db, ids: ObjectId[]): Promise<(id: ObjectId) => Person> {
+  const users = ids.length === 0 ? [] : await collections(db).users.find({ _id: { $in: ids } }, { projection: { email: 1, username: 1 } }).toArray();
+  const byId = new Map(users.map((u) => [u._id.toHexString(), u]));
+  // An account deleted since still gets a row, so the access list keeps its shape; it shows the id.
+  return (id) => byId.get(id.toHexString()) ?? { _id: id, email: id.toHexString() };
+}
+
+/**
+ * Rows first, then the record loses its array in one update: a crash in between leaves the array,
+ * and the next run writes the same rows again (upserts by deterministic _id) before removing it.
+ */
+async function convertLegacyModels(db: Db): Promise<number> {
+  const models = db.collection<LegacyModel>('models');
+  const legacy = await models.find({ collaborators: { $exists: true } }, { projection: { ownerId: 1, name: 1, updatedAt: 1, collaborators: 1 } }).toArray();
+  if (legacy.length === 0) return 0;
+  const person = await peopleById(db, legacy.flatMap((m) => [m.ownerId, ...(m.collaborators ?? []).map((c) => c.userId)]));
+  for (const doc of legacy) {
+    // One entry per person (the last wins), never the owner.
+    const collaborators = new Map<string, { userId: ObjectId; role: 'editor' | 'viewer' }>();
+    for (const c of doc.collaborators ?? []) if (!c.userId.equals(doc.ownerId)) collaborators.set(c.userId.toHexString(), c);
+    const ownerName = displayName(person(doc.ownerId));
+    await putMemberRow(db, doc, ownerName, person(doc.ownerId), 'owner', collaborators.size);
+    for (const c of collaborators.values()) await putMemberRow(db, doc, ownerName, person(c.userId), c.role, collaborators.size);
+    // `rev` guarded the array's read-modify-write updates; nothing reads it now.
+    await models.updateOne({ _id: doc._id, collaborators: { $exists: true } }, { $unset: { collaborators: '', rev: '' } });
+  }
+  return legacy.length;
+}
+
+async function dropLegacyIndexes(db: Db): Promise<void> {
+  const { models } = collections(db);
+  let existing: string[];
+  try {
+    existing = (await models.indexes()).map((i) => String(i.name));
+  } catch (error) {
+    if (error instanceof MongoServerError && error.code === 26) return; // no models collection yet
+    throw error;
+  }
+  for (const name of LEGACY_MODEL_INDEXES) if (existing.includes(name)) await models.dropIndex(name);
+}
+
+/**
+ * Heals what an interrupted operation can leave behind (each is a sequence of single-document
+ * writes): rows of a deleted model, a model without its owner's row, listing copies that missed
+ * their model's last change.
+ */
+async function repairMembers(db: Db): Promise<void> {
+  const c = collections(db);
+  const models = new Map<string, Pick<ModelDoc, '_id' | 'ownerId' | 'name' | 'updatedAt'>>();
+  for await (const m of c.models.find({}, { projection: LISTING_PROJECTION })) models.set(m._id.toHexString(), m);
+  type Seen = { modelId: ObjectId; owner: boolean; shared: number; copies: { name: string; memberCount: number; modelUpdatedAt: Date }[] };
+  const rows = new Map<string, Seen>();
+  for await (const r of c.modelMembers.find({}, { projection: { modelId: 1, role: 1, name: 1, memberCount: 1, modelUpdatedAt: 1 } })) {
+    const key = r.modelId.toHexString();
+    const seen = rows.get(key) ?? { modelId: r.modelId, owner: false, shared: 0, copies: [] };
+    if (r.role === 'owner') seen.owner = true;
+    else seen.shared++;
+    seen.copies.push(r);
+    rows.set(key, seen);
+  }
+  for (const [key, seen] of rows) if (!models.has(key)) await removeAllMembers(db, seen.modelId);
+  const ownerless = [...models.values()].filter((m) => !rows.get(m._id.toHexString())?.owner);
+  const person = await peopleById(db, ownerless.map((m) => m.ownerId));
+  for (const model of models.values()) {
+    const seen = rows.get(model._id.toHexString()) ?? { owner: false, shared: 0, copies: [] };
+    if (!seen.owner) await putMemberRow(db, model, displayName(person(model.ownerId)), person(model.ownerId), 'owner', seen.shared);
+    const stale = seen.copies.some((r) => r.name !== model.name || r.memberCount !== seen.shared || r.modelUpdatedAt.getTime() !== model.updatedAt.getTime());
+    if (stale) await syncListing(db, model._id);
+  }
+}
+
+/**
+ * Brings any database up to the modelMembers shape and repairs it; idempotent, run at every start
+ * after the indexes. Reads every model and membership row once (small projections), then rebuilds
+ * the counters from what is there.
+ */
+export async function migrateModelMembers(db: Db): Promise<{ converted: number }> {
+  const converted = await convertLegacyModels(db);
+  await dropLegacyIndexes(db);
+  await repairMembers(db);
+  await recount(db);
+  return { converted };
+}
