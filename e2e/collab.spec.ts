@@ -138,7 +138,7 @@ test('A goes offline, keeps editing, comes back, and A and B converge', async ()
 test('removing B from the model disconnects B at once', async () => {
   await a.getByRole('button', { name: 'Share' }).click();
   await a.getByRole('button', { name: `Remove ${people.b.username}` }).click();
-  await expect(b.getByTestId('room-status')).toHaveText('Access removed');
+  await expect(b.getByTestId('room-status')).toHaveText('Disconnected');
   await expect(b.getByText('You no longer have access to this model.')).toBeVisible();
   await expect(b.getByRole('button', { name: 'Dense', exact: true })).toBeDisabled();
 });

@@ -49,6 +49,10 @@ export function ModelEditor({ modelId }: { modelId: string }) {
         <p className="form-error" role="alert">
           {detail ?? 'You no longer have access to this model.'} <Link href="/models">Back to models</Link>
         </p>
+      ) : status === 'offline' && detail ? (
+        <p className="form-error" role="alert">
+          {detail}
+        </p>
       ) : null}
       {sharing ? <SharePanel modelId={modelId} onClose={() => setSharing(false)} /> : null}
       {room ? (

@@ -6,7 +6,8 @@ const STATUS_TEXT: Record<RoomStatus, string> = {
   connecting: 'Connecting…',
   connected: 'Live',
   offline: 'Offline: your edits are kept and will sync when you reconnect',
-  denied: 'Access removed',
+  // Access removed, or a change the server refused: the alert under the header says which.
+  denied: 'Disconnected',
 };
 
 /** Who else is here, and whether this tab is live. */
