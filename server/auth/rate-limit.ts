@@ -15,13 +15,12 @@ export interface LimitState {
 
 /**
  * Fixed-window limits in the database, shared by every web process. A hit claims one numbered slot
- * of its window (`<key>@<window>#<n>`, n = 1..max) by inserting it, because a unique _id is the one
- * thing FerretDB v1 on PostgreSQL keeps atomic under concurrency: measured there, 25 parallel $inc
- * on one document ended at 2, and 25 parallel conditional updates of one document could all
- * succeed. So at most `max` hits of a window get through however many race. A plain $inc counter
- * (`<key>@<window>`) says which slot to try first, so a hit normally costs two writes; lost
- * increments make it lag, never lead, which only costs extra probes. Expired documents are pruned
- * by pruneExpiredHits (FerretDB v1 has no TTL indexes).
+ * of its window (`<key>@<window>#<n>`, n = 1..max) by inserting it: a unique _id holds however many
+ * race, so at most `max` hits of a window get through. (Built this way while the embedded FerretDB
+ * still lost concurrent $inc; the build we run now makes single-document writes atomic, see
+ * server/db/counters.ts.) A plain $inc counter (`<key>@<window>`) says which slot to try first, so a
+ * hit normally costs two writes; a counter that lags only costs extra probes, it never lets a hit
+ * past the limit. Expired documents are pruned by pruneExpiredHits (FerretDB v1 has no TTL indexes).
  */
 export async function countHit(db: Db, key: string, limit: Limit, now = new Date()): Promise<LimitState> {
   const { rateLimits } = collections(db);

@@ -1,13 +1,13 @@
 import { MongoServerError, type Db, type ObjectId } from 'mongodb';
 import { collections } from './collections';
-import { queued } from './write-queue';
 
 /**
  * Counts kept as counters: FerretDB answers `countDocuments({})` and counts by non-indexed fields by
  * reading every document, so dashboards read these instead. Each is a single-document $inc next to
- * the insert or delete it follows, queued per counter document (see write-queue.ts: FerretDB loses
- * concurrent updates of one document). A crash in between, or another process bumping the same
- * counter at the same moment, can leave one off: `recount` (run at start) repairs that.
+ * the insert or delete it follows; $inc is atomic on MongoDB, and on the embedded FerretDB through
+ * the patch it is built with (scripts/ferretdb/serialize-writes.patch, proved by atomic-writes.test.ts).
+ * A crash between the write and its $inc can leave a counter one off: `recount` (run at start)
+ * repairs that.
  */
 export type GlobalCounter = 'users' | 'models' | 'jobs' | 'machines';
 export const GLOBAL_COUNTERS: readonly GlobalCounter[] = ['users', 'models', 'jobs', 'machines'];
@@ -25,15 +25,11 @@ async function upsertWithRetry(write: () => Promise<unknown>): Promise<void> {
 }
 
 export async function bumpCounter(db: Db, name: GlobalCounter, delta: number): Promise<void> {
-  await queued(`counters:${name}`, () =>
-    upsertWithRetry(() => collections(db).counters.updateOne({ _id: name }, { $inc: { n: delta } }, { upsert: true })),
-  );
+  await upsertWithRetry(() => collections(db).counters.updateOne({ _id: name }, { $inc: { n: delta } }, { upsert: true }));
 }
 
 export async function bumpUserCounters(db: Db, userId: ObjectId, deltas: Partial<Record<UserCounter, number>>): Promise<void> {
-  await queued(`userCounters:${userId.toHexString()}`, () =>
-    upsertWithRetry(() => collections(db).userCounters.updateOne({ _id: userId }, { $inc: deltas }, { upsert: true })),
-  );
+  await upsertWithRetry(() => collections(db).userCounters.updateOne({ _id: userId }, { $inc: deltas }, { upsert: true }));
 }
 
 export async function readCounters(db: Db): Promise<Record<GlobalCounter, number>> {

@@ -2,7 +2,7 @@ import { ObjectId, type Db } from 'mongodb';
 import type * as Y from 'yjs';
 import { createDocFromGraph, docToSnapshot } from '../../collab/doc';
 import { collections } from '../db/collections';
-import { syncListing, withModelWrites } from './members';
+import { syncListing } from './members';
 
 /** A never-opened model's document, built from the JSON graph stored with it. */
 export async function initialModelDoc(db: Db, modelId: string): Promise<Y.Doc | null> {
@@ -14,15 +14,13 @@ export async function initialModelDoc(db: Db, modelId: string): Promise<Y.Doc | 
 
 /**
  * Keeps the model record's derived graph and layout in step with its live document; the new
- * updatedAt reaches every member's list (their rows sort by it). Queued with the model's other
- * writes, so a save cannot undo a rename made at the same moment.
+ * updatedAt reaches every member's list (their rows sort by it). It sets only those fields, so a
+ * rename landing at the same moment keeps its name.
  */
 export async function saveModelSnapshot(db: Db, modelId: string, doc: Y.Doc): Promise<void> {
   if (!ObjectId.isValid(modelId)) return;
   const snapshot = docToSnapshot(doc);
   const _id = new ObjectId(modelId);
-  await withModelWrites(_id, async () => {
-    const result = await collections(db).models.updateOne({ _id }, { $set: { graph: snapshot.graph, layout: snapshot.layout, updatedAt: new Date() } });
-    if (result.matchedCount === 1) await syncListing(db, _id);
-  });
+  const result = await collections(db).models.updateOne({ _id }, { $set: { graph: snapshot.graph, layout: snapshot.layout, updatedAt: new Date() } });
+  if (result.matchedCount === 1) await syncListing(db, _id);
 }

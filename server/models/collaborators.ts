@@ -3,7 +3,7 @@ import { bumpUserCounters } from '../db/counters';
 import { collections, type ModelDoc } from '../db/collections';
 import { AppError } from '../errors/app-error';
 import { memberId } from './access';
-import { countShared, LISTING_PROJECTION, putMemberRow, syncListing, withModelWrites, type Person } from './members';
+import { countShared, LISTING_PROJECTION, putMemberRow, syncListing, type Person } from './members';
 
 export const MAX_COLLABORATORS = 50;
 
@@ -13,39 +13,35 @@ const modelGone = () => new AppError('NOT_FOUND', 'MODEL_NOT_FOUND', 'No such mo
 
 /**
  * Adds a person as editor or viewer, or changes their role; returns the role they had before, if
- * any. The cap is checked against the model's rows inside the model's write queue, so shares
- * handled by this process cannot pass it together.
+ * any. The cap is checked by counting the model's rows before the new row is written; nothing
+ * reserves a place, so shares of different people landing at the same moment can each pass it.
  */
 export async function addCollaborator(db: Db, model: Pick<ModelDoc, '_id'>, ownerName: string, person: Person, role: SharedRole): Promise<SharedRole | null> {
   const c = collections(db);
   const modelId = model._id;
-  return withModelWrites(modelId, async () => {
-    const existing = await c.modelMembers.findOne({ _id: memberId(modelId, person._id) }, { projection: { role: 1 } });
-    if (existing?.role === 'owner') throw new AppError('BAD_REQUEST', 'ALREADY_OWNER', 'That is the owner of this model.', 'who');
-    if (existing) {
-      if (existing.role !== role) await c.modelMembers.updateOne({ _id: existing._id }, { $set: { role } });
-      return existing.role;
-    }
-    const [model, shared] = await Promise.all([c.models.findOne({ _id: modelId }, { projection: LISTING_PROJECTION }), countShared(db, modelId)]);
-    if (!model) throw modelGone();
-    if (shared >= MAX_COLLABORATORS) {
-      throw new AppError('BAD_REQUEST', 'TOO_MANY_COLLABORATORS', `A model can be shared with at most ${MAX_COLLABORATORS} people.`, 'who');
-    }
-    if (await putMemberRow(db, model, ownerName, person, role, shared + 1)) await bumpUserCounters(db, person._id, { sharedWithMe: 1 });
-    await syncListing(db, modelId);
-    return null;
-  });
+  const existing = await c.modelMembers.findOne({ _id: memberId(modelId, person._id) }, { projection: { role: 1 } });
+  if (existing?.role === 'owner') throw new AppError('BAD_REQUEST', 'ALREADY_OWNER', 'That is the owner of this model.', 'who');
+  if (existing) {
+    if (existing.role !== role) await c.modelMembers.updateOne({ _id: existing._id }, { $set: { role } });
+    return existing.role;
+  }
+  const [current, shared] = await Promise.all([c.models.findOne({ _id: modelId }, { projection: LISTING_PROJECTION }), countShared(db, modelId)]);
+  if (!current) throw modelGone();
+  if (shared >= MAX_COLLABORATORS) {
+    throw new AppError('BAD_REQUEST', 'TOO_MANY_COLLABORATORS', `A model can be shared with at most ${MAX_COLLABORATORS} people.`, 'who');
+  }
+  if (await putMemberRow(db, current, ownerName, person, role, shared + 1)) await bumpUserCounters(db, person._id, { sharedWithMe: 1 });
+  await syncListing(db, modelId);
+  return null;
 }
 
 /** Removes a person's access (never the owner's). */
 export async function removeCollaborator(db: Db, modelId: ObjectId, userId: ObjectId): Promise<void> {
   const c = collections(db);
-  await withModelWrites(modelId, async () => {
-    const { deletedCount } = await c.modelMembers.deleteOne({ _id: memberId(modelId, userId), role: { $ne: 'owner' } });
-    if (deletedCount !== 1) throw new AppError('NOT_FOUND', 'COLLABORATOR_NOT_FOUND', 'That person is not a collaborator.', 'userId');
-    await bumpUserCounters(db, userId, { sharedWithMe: -1 });
-    await syncListing(db, modelId);
-  });
+  const { deletedCount } = await c.modelMembers.deleteOne({ _id: memberId(modelId, userId), role: { $ne: 'owner' } });
+  if (deletedCount !== 1) throw new AppError('NOT_FOUND', 'COLLABORATOR_NOT_FOUND', 'That person is not a collaborator.', 'userId');
+  await bumpUserCounters(db, userId, { sharedWithMe: -1 });
+  await syncListing(db, modelId);
 }
 
 export interface Collaborator {

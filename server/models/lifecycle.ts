@@ -6,7 +6,7 @@ import { collections, type ModelDoc } from '../db/collections';
 import { findBuiltin } from '../datasets/builtins';
 import { AppError } from '../errors/app-error';
 import type { Graph } from '../../compute/graph';
-import { displayName, putMemberRow, removeAllMembers, syncListing, withModelWrites, type Person } from './members';
+import { displayName, putMemberRow, removeAllMembers, syncListing, type Person } from './members';
 
 const notFound = () => new AppError('NOT_FOUND', 'MODEL_NOT_FOUND', 'No such model, or it is not shared with you.');
 
@@ -28,11 +28,9 @@ export async function insertModel(
 }
 
 export async function renameModel(db: Db, modelId: ObjectId, name: string): Promise<void> {
-  await withModelWrites(modelId, async () => {
-    const result = await collections(db).models.updateOne({ _id: modelId }, { $set: { name, updatedAt: new Date() } });
-    if (result.matchedCount !== 1) throw notFound();
-    await syncListing(db, modelId);
-  });
+  const result = await collections(db).models.updateOne({ _id: modelId }, { $set: { name, updatedAt: new Date() } });
+  if (result.matchedCount !== 1) throw notFound();
+  await syncListing(db, modelId);
 }
 
 /** A built-in dataset, or one `ownerId` owns: what a copy made by them may keep training on. */
@@ -73,8 +71,7 @@ export async function deleteModel(db: Db, modelId: ObjectId): Promise<{ disconne
   if (result.deletedCount !== 1) throw notFound();
   await bumpCounter(db, 'models', -1);
   const disconnected = await closeModelRoom(modelId.toHexString());
-  // Queued behind any share still writing a row, so none is left behind.
-  await withModelWrites(modelId, () => removeAllMembers(db, modelId));
+  await removeAllMembers(db, modelId);
   await new YjsStore(db).remove(modelId.toHexString());
   return { disconnected };
 }

@@ -1,7 +1,6 @@
 import { MongoServerError, type Db, type ObjectId } from 'mongodb';
 import { bumpUserCounters } from '../db/counters';
 import { collections, type MemberRole, type ModelDoc, type ModelMemberDoc, type UserDoc } from '../db/collections';
-import { queued } from '../db/write-queue';
 import { memberId } from './access';
 
 /** A person as membership rows show them. */
@@ -9,15 +8,6 @@ export type Person = Pick<UserDoc, '_id' | 'email' | 'username'>;
 
 export function displayName(person: Pick<UserDoc, 'email' | 'username'>): string {
   return person.username ?? person.email;
-}
-
-/**
- * Runs `write` after every earlier write of this model's record or rows in this process (see
- * server/db/write-queue.ts): a save of the live document, a rename and a share then cannot undo each
- * other. Everything below that writes rows or the record expects its caller to hold this.
- */
-export function withModelWrites<T>(modelId: ObjectId, write: () => Promise<T>): Promise<T> {
-  return queued(`model:${modelId.toHexString()}`, write);
 }
 
 // 15 digits of milliseconds last until the year 33658; fixed width makes string order time order.
@@ -76,7 +66,10 @@ export async function putMemberRow(
   }
 }
 
-/** Copies the model's current name, updatedAt and member count onto all its rows. Hold withModelWrites. */
+/**
+ * Copies the model's current name, updatedAt and member count onto all its rows. Two of these racing
+ * can land in the other order, leaving the older view on the rows until the model's next write.
+ */
 export async function syncListing(db: Db, modelId: ObjectId): Promise<void> {
   const c = collections(db);
   const [model, memberCount] = await Promise.all([c.models.findOne({ _id: modelId }, { projection: LISTING_PROJECTION }), countShared(db, modelId)]);
@@ -93,12 +86,10 @@ export async function renamePersonInModels(db: Db, person: Person): Promise<void
   ]);
   const models = new Map([...theirs, ...owned].map((r) => [r.modelId.toHexString(), r.modelId]));
   await Promise.all(
-    [...models.values()].map((modelId) =>
-      withModelWrites(modelId, async () => {
-        await modelMembers.updateOne({ _id: memberId(modelId, person._id) }, { $set: { username: person.username ?? null, email: person.email } });
-        await modelMembers.updateMany({ modelId, ownerId: person._id }, { $set: { ownerName: displayName(person) } });
-      }),
-    ),
+    [...models.values()].map(async (modelId) => {
+      await modelMembers.updateOne({ _id: memberId(modelId, person._id) }, { $set: { username: person.username ?? null, email: person.email } });
+      await modelMembers.updateMany({ modelId, ownerId: person._id }, { $set: { ownerName: displayName(person) } });
+    }),
   );
 }
 

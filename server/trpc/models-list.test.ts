@@ -176,8 +176,8 @@ describe('counts', () => {
     const { id } = await a.models.create({ name: 'Raced' });
     const others = await Promise.all([a.models.create({ name: 'Raced 2' }), a.models.create({ name: 'Raced 3' })]);
     // The same person twice, two people at once, one person on three models at once, and a rename
-    // and a save of the live document landing together: FerretDB would lose some of these updates
-    // if they were not queued per document.
+    // and a save of the live document landing together: each must land, with no write undoing
+    // another.
     const doc = createDocFromGraph({ nodes: [], edges: [] });
     await Promise.all([
       a.models.share({ id, who: 'bob', role: 'viewer' }),
