@@ -63,6 +63,16 @@ export interface ModelDoc {
   datasetId?: string;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * People it is shared with, the owner not counted: places taken with a conditional $inc before a
+   * row is written and given back after one is deleted, so it is never below the rows and bounds them.
+   */
+  memberCount: number;
+  /**
+   * Bumped in the same update as every change that membership rows copy (name, updatedAt,
+   * memberCount), so a row can tell an older copy from a newer one.
+   */
+  listingRev: number;
 }
 
 export type MemberRole = 'owner' | 'editor' | 'viewer';
@@ -84,10 +94,12 @@ export interface ModelMemberDoc {
   ownerId: ObjectId;
   /** The owner's username (or email), as the models list shows it. */
   ownerName: string;
-  /** Copied from the model, and the number of its rows that are not the owner's. */
+  /** Copied from the model (memberCount: the number of its rows that are not the owner's). */
   name: string;
   memberCount: number;
   modelUpdatedAt: Date;
+  /** The model's listingRev these copies were taken at: a sync only overwrites older ones. */
+  listingRev: number;
   /** Zero-padded updatedAt millis + model id: one string field that orders the list and pages it. */
   listKey: string;
 }

@@ -20,15 +20,16 @@ export async function insertModel(
 ): Promise<ObjectId> {
   const { owner, ...rest } = fields;
   const now = new Date();
-  const model: ModelDoc = { _id: new ObjectId(), ownerId: owner._id, ...rest, createdAt: now, updatedAt: now };
+  const model: ModelDoc = { _id: new ObjectId(), ownerId: owner._id, ...rest, createdAt: now, updatedAt: now, memberCount: 0, listingRev: 0 };
   await collections(db).models.insertOne(model);
-  await putMemberRow(db, model, displayName(owner), owner, 'owner', 0);
+  await putMemberRow(db, model, displayName(owner), owner, 'owner');
   await Promise.all([bumpCounter(db, 'models', 1), bumpUserCounters(db, owner._id, { models: 1 })]);
   return model._id;
 }
 
+/** The new name and its listing version in one update, then onto every member's row. */
 export async function renameModel(db: Db, modelId: ObjectId, name: string): Promise<void> {
-  const result = await collections(db).models.updateOne({ _id: modelId }, { $set: { name, updatedAt: new Date() } });
+  const result = await collections(db).models.updateOne({ _id: modelId }, { $set: { name, updatedAt: new Date() }, $inc: { listingRev: 1 } });
   if (result.matchedCount !== 1) throw notFound();
   await syncListing(db, modelId);
 }
@@ -61,7 +62,8 @@ export async function duplicateModel(db: Db, source: ModelDoc, owner: Person): P
 }
 
 /**
- * Deletes the record first, so no new socket, ticket or share gets in, then closes the live room
+ * Deletes the record first, so no new socket, ticket or share gets in (a share already past its
+ * check finds the record gone when it re-reads it and removes its own row), then closes the live room
  * (which writes what it still holds), then the membership rows (the model leaves everyone's list)
  * and only then the Yjs log and snapshot. Each step touches one collection; a crash in between
  * leaves rows that grant nothing (the start-up repair removes them) and unreachable Yjs data.

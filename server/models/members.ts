@@ -20,31 +20,26 @@ export function listKeyOf(updatedAt: Date, modelId: ObjectId): string {
 
 export const LIST_KEY_PATTERN = /^\d{15}[0-9a-f]{24}$/;
 
-type ListingSource = Pick<ModelDoc, '_id' | 'name' | 'updatedAt'>;
-export const LISTING_PROJECTION = { name: 1, updatedAt: 1, ownerId: 1 } as const;
+type ListingSource = Pick<ModelDoc, '_id' | 'name' | 'updatedAt' | 'memberCount' | 'listingRev'>;
+export const LISTING_PROJECTION = { name: 1, updatedAt: 1, ownerId: 1, memberCount: 1, listingRev: 1 } as const;
 
-/** What a membership row copies from its model. */
-export function listingOf(model: ListingSource, memberCount: number): Pick<ModelMemberDoc, 'name' | 'memberCount' | 'modelUpdatedAt' | 'listKey'> {
-  return { name: model.name, memberCount, modelUpdatedAt: model.updatedAt, listKey: listKeyOf(model.updatedAt, model._id) };
-}
-
-/** People the model is shared with, the owner not counted: its rows, bounded by the sharing cap. */
-export async function countShared(db: Db, modelId: ObjectId): Promise<number> {
-  return collections(db).modelMembers.countDocuments({ modelId, role: { $ne: 'owner' } });
+/** What a membership row copies from its model, with the version it was copied at. */
+export function listingOf(model: ListingSource): Pick<ModelMemberDoc, 'name' | 'memberCount' | 'modelUpdatedAt' | 'listKey' | 'listingRev'> {
+  return {
+    name: model.name,
+    memberCount: model.memberCount,
+    modelUpdatedAt: model.updatedAt,
+    listKey: listKeyOf(model.updatedAt, model._id),
+    listingRev: model.listingRev,
+  };
 }
 
 /**
  * Gives `person` `role` on the model (a new row, or a new role on theirs). Returns whether the row is
  * new. Keyed by `${modelId}:${userId}`, so a retry or a concurrent add of the same person stays one row.
+ * A new row copies `model` as read, with its listingRev, so a sync already under way cannot age it.
  */
-export async function putMemberRow(
-  db: Db,
-  model: ListingSource & Pick<ModelDoc, 'ownerId'>,
-  ownerName: string,
-  person: Person,
-  role: MemberRole,
-  memberCount: number,
-): Promise<boolean> {
+export async function putMemberRow(db: Db, model: ListingSource & Pick<ModelDoc, 'ownerId'>, ownerName: string, person: Person, role: MemberRole): Promise<boolean> {
   const { modelMembers } = collections(db);
   const insert = {
     modelId: model._id,
@@ -54,7 +49,7 @@ export async function putMemberRow(
     email: person.email,
     ownerId: model.ownerId,
     ownerName,
-    ...listingOf(model, memberCount),
+    ...listingOf(model),
   };
   const write = () => modelMembers.updateOne({ _id: memberId(model._id, person._id) }, { $setOnInsert: insert, $set: { role } }, { upsert: true });
   try {
@@ -67,14 +62,23 @@ export async function putMemberRow(
 }
 
 /**
- * Copies the model's current name, updatedAt and member count onto all its rows. Two of these racing
- * can land in the other order, leaving the older view on the rows until the model's next write.
+ * Writes one read of the model onto its rows that hold an older version. A read that lands late,
+ * after a newer one was written, changes nothing, so a row only ever moves forward.
  */
-export async function syncListing(db: Db, modelId: ObjectId): Promise<void> {
-  const c = collections(db);
-  const [model, memberCount] = await Promise.all([c.models.findOne({ _id: modelId }, { projection: LISTING_PROJECTION }), countShared(db, modelId)]);
-  if (!model) return;
-  await c.modelMembers.updateMany({ modelId }, { $set: listingOf(model, memberCount) });
+export async function copyListing(db: Db, model: ListingSource): Promise<void> {
+  await collections(db).modelMembers.updateMany({ modelId: model._id, listingRev: { $lt: model.listingRev } }, { $set: listingOf(model) });
+}
+
+/**
+ * Copies the model's current name, updatedAt and member count onto its rows. Syncs racing may land
+ * in any order; the one after the last change leaves every row at that change. Returns whether the
+ * model still exists (read after the caller's own write, so it doubles as a re-check).
+ */
+export async function syncListing(db: Db, modelId: ObjectId): Promise<boolean> {
+  const model = await collections(db).models.findOne({ _id: modelId }, { projection: LISTING_PROJECTION });
+  if (!model) return false;
+  await copyListing(db, model);
+  return true;
 }
 
 /** After a username change: the person's rows and the rows of models they own show the new name. */

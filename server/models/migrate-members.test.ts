@@ -31,7 +31,7 @@ async function legacyModel(name: string, owner: PublicUser, collaborators: { use
 
 async function rowsOf(modelId: ObjectId) {
   const rows = await db.collection('modelMembers').find({ modelId }).sort({ _id: 1 }).toArray();
-  return rows.map((r) => ({ _id: r._id, role: r.role, username: r.username, ownerName: r.ownerName, name: r.name, memberCount: r.memberCount }));
+  return rows.map((r) => ({ _id: r._id, role: r.role, username: r.username, ownerName: r.ownerName, name: r.name, memberCount: r.memberCount, listingRev: r.listingRev }));
 }
 
 describe('migrateModelMembers', () => {
@@ -42,15 +42,16 @@ describe('migrateModelMembers', () => {
 
     expect(await migrateModelMembers(db)).toEqual({ converted: 2 });
     const expected = [
-      { _id: `${shared.toHexString()}:${alice.id}`, role: 'owner', username: 'alice', ownerName: 'alice', name: 'Shared', memberCount: 2 },
-      { _id: `${shared.toHexString()}:${bob.id}`, role: 'editor', username: 'bob', ownerName: 'alice', name: 'Shared', memberCount: 2 },
-      { _id: `${shared.toHexString()}:${carol.id}`, role: 'viewer', username: 'carol', ownerName: 'alice', name: 'Shared', memberCount: 2 },
+      { _id: `${shared.toHexString()}:${alice.id}`, role: 'owner', username: 'alice', ownerName: 'alice', name: 'Shared', memberCount: 2, listingRev: 0 },
+      { _id: `${shared.toHexString()}:${bob.id}`, role: 'editor', username: 'bob', ownerName: 'alice', name: 'Shared', memberCount: 2, listingRev: 0 },
+      { _id: `${shared.toHexString()}:${carol.id}`, role: 'viewer', username: 'carol', ownerName: 'alice', name: 'Shared', memberCount: 2, listingRev: 0 },
     ].sort((a, b) => a._id.localeCompare(b._id));
     expect(await rowsOf(shared)).toEqual(expected);
-    expect(await rowsOf(solo)).toEqual([{ _id: `${solo.toHexString()}:${bob.id}`, role: 'owner', username: 'bob', ownerName: 'bob', name: 'Solo', memberCount: 0 }]);
+    expect(await rowsOf(solo)).toEqual([{ _id: `${solo.toHexString()}:${bob.id}`, role: 'owner', username: 'bob', ownerName: 'bob', name: 'Solo', memberCount: 0, listingRev: 0 }]);
     const record = await db.collection('models').findOne({ _id: shared });
     expect(record).not.toHaveProperty('collaborators');
     expect(record).not.toHaveProperty('rev');
+    expect(record).toMatchObject({ memberCount: 2, listingRev: 0 });
     expect((await db.collection('models').indexes()).map((i) => i.name)).not.toContain('collaborator');
 
     expect(await migrateModelMembers(db)).toEqual({ converted: 0 });
@@ -79,14 +80,32 @@ describe('migrateModelMembers', () => {
     const { id: renamed } = await (await as(alice)).models.create({ name: 'Old name' });
     await db.collection('models').updateOne({ _id: new ObjectId(renamed) }, { $set: { name: 'New name' } });
     await db.collection('counters').updateOne({ _id: 'models' as unknown as ObjectId }, { $set: { n: 99 } });
+    // A share that took a place and stopped before writing its row, on a model whose rows predate versions.
+    const { id: kept } = await (await as(bob)).models.create({ name: 'Kept place' });
+    await (await as(bob)).models.share({ id: kept, who: 'carol', role: 'editor' });
+    await db.collection('models').updateOne({ _id: new ObjectId(kept) }, { $inc: { memberCount: 1, listingRev: 1 } });
+    await db.collection('modelMembers').updateMany({ modelId: new ObjectId(kept) }, { $unset: { listingRev: '' } });
 
     await migrateModelMembers(db);
     expect(await db.collection('modelMembers').countDocuments({ modelId: new ObjectId(id) })).toBe(0);
-    expect(await rowsOf(orphan)).toEqual([{ _id: `${orphan.toHexString()}:${alice.id}`, role: 'owner', username: 'alice', ownerName: 'alice', name: 'Rowless', memberCount: 0 }]);
+    expect(await rowsOf(orphan)).toEqual([{ _id: `${orphan.toHexString()}:${alice.id}`, role: 'owner', username: 'alice', ownerName: 'alice', name: 'Rowless', memberCount: 0, listingRev: 1 }]);
+    expect(await db.collection('models').findOne({ _id: orphan })).toMatchObject({ memberCount: 0, listingRev: 1 });
+    const keptRecord = await db.collection('models').findOne({ _id: new ObjectId(kept) });
+    expect(keptRecord).toMatchObject({ memberCount: 1 });
+    expect((await rowsOf(new ObjectId(kept))).map((r) => `${r.role} ${r.memberCount} ${r.listingRev}`).sort()).toEqual(
+      [`editor 1 ${keptRecord!.listingRev}`, `owner 1 ${keptRecord!.listingRev}`],
+    );
     const alicesList = (await (await as(alice)).models.list({})).items;
     expect(alicesList.map((m) => m.name).sort()).toEqual(['New name', 'Rowless', 'Shared, renamed']);
-    expect(await readUserCounters(db, oid(carol))).toEqual({ models: 0, sharedWithMe: 1 });
+    expect(await readUserCounters(db, oid(carol))).toEqual({ models: 0, sharedWithMe: 2 });
     expect(await readUserCounters(db, oid(alice))).toEqual({ models: 3, sharedWithMe: 0 });
     expect(await readCounters(db)).toMatchObject({ users: 3, models: await db.collection('models').countDocuments({}) });
+
+    // The repaired count works as the cap's counter again: a share and an unshare each move it by one.
+    await (await as(bob)).models.share({ id: kept, who: 'alice', role: 'viewer' });
+    expect(await db.collection('models').findOne({ _id: new ObjectId(kept) })).toMatchObject({ memberCount: 2 });
+    await (await as(bob)).models.unshare({ id: kept, userId: carol.id });
+    expect(await db.collection('models').findOne({ _id: new ObjectId(kept) })).toMatchObject({ memberCount: 1 });
+    expect((await (await as(alice)).models.list({})).items.find((m) => m.id === kept)).toMatchObject({ collaborators: 1, role: 'viewer' });
   });
 });

@@ -1,6 +1,6 @@
 import { MongoServerError, type Db, type ObjectId } from 'mongodb';
 import { recount } from '../db/counters';
-import { collections, type ModelDoc } from '../db/collections';
+import { collections, type ModelDoc, type ModelMemberDoc } from '../db/collections';
 import { displayName, LISTING_PROJECTION, putMemberRow, removeAllMembers, syncListing, type Person } from './members';
 
 /** A model record from before modelMembers: its access list was an array on the record. */
@@ -32,10 +32,15 @@ async function convertLegacyModels(db: Db): Promise<number> {
     const collaborators = new Map<string, { userId: ObjectId; role: 'editor' | 'viewer' }>();
     for (const c of doc.collaborators ?? []) if (!c.userId.equals(doc.ownerId)) collaborators.set(c.userId.toHexString(), c);
     const ownerName = displayName(person(doc.ownerId));
-    await putMemberRow(db, doc, ownerName, person(doc.ownerId), 'owner', collaborators.size);
-    for (const c of collaborators.values()) await putMemberRow(db, doc, ownerName, person(c.userId), c.role, collaborators.size);
-    // `rev` guarded the array's read-modify-write updates; nothing reads it now.
-    await models.updateOne({ _id: doc._id, collaborators: { $exists: true } }, { $unset: { collaborators: '', rev: '' } });
+    // The rows copy the record as it will be after the update below: version 0.
+    const converted = { ...doc, memberCount: collaborators.size, listingRev: 0 };
+    await putMemberRow(db, converted, ownerName, person(doc.ownerId), 'owner');
+    for (const c of collaborators.values()) await putMemberRow(db, converted, ownerName, person(c.userId), c.role);
+    // `rev` guarded the array's read-modify-write updates; listingRev is a different thing.
+    await models.updateOne(
+      { _id: doc._id, collaborators: { $exists: true } },
+      { $unset: { collaborators: '', rev: '' }, $set: { memberCount: collaborators.size, listingRev: 0 } },
+    );
   }
   return legacy.length;
 }
@@ -52,33 +57,54 @@ async function dropLegacyIndexes(db: Db): Promise<void> {
   for (const name of LEGACY_MODEL_INDEXES) if (existing.includes(name)) await models.dropIndex(name);
 }
 
+type ListedModel = Pick<ModelDoc, '_id' | 'ownerId' | 'name' | 'updatedAt' | 'memberCount' | 'listingRev'>;
+type Copy = Pick<ModelMemberDoc, '_id' | 'name' | 'memberCount' | 'modelUpdatedAt' | 'listingRev'>;
+
+function copyIsCurrent(copy: Copy, model: ListedModel): boolean {
+  return (
+    copy.listingRev === model.listingRev &&
+    copy.name === model.name &&
+    copy.memberCount === model.memberCount &&
+    copy.modelUpdatedAt.getTime() === model.updatedAt.getTime()
+  );
+}
+
 /**
  * Heals what an interrupted operation can leave behind (each is a sequence of single-document
- * writes): rows of a deleted model, a model without its owner's row, listing copies that missed
- * their model's last change.
+ * writes): rows of a deleted model, a model without its owner's row, a place taken or kept with no
+ * row (memberCount above the rows), listing copies that missed their model's last change. Records
+ * and rows from before versioned listings get their fields here.
  */
 async function repairMembers(db: Db): Promise<void> {
   const c = collections(db);
-  const models = new Map<string, Pick<ModelDoc, '_id' | 'ownerId' | 'name' | 'updatedAt'>>();
+  const models = new Map<string, ListedModel>();
   for await (const m of c.models.find({}, { projection: LISTING_PROJECTION })) models.set(m._id.toHexString(), m);
-  type Seen = { modelId: ObjectId; owner: boolean; shared: number; copies: { name: string; memberCount: number; modelUpdatedAt: Date }[] };
+  type Seen = { modelId: ObjectId; owner: boolean; shared: number; copies: Copy[] };
   const rows = new Map<string, Seen>();
-  for await (const r of c.modelMembers.find({}, { projection: { modelId: 1, role: 1, name: 1, memberCount: 1, modelUpdatedAt: 1 } })) {
+  const unversioned: string[] = [];
+  for await (const r of c.modelMembers.find({}, { projection: { modelId: 1, role: 1, name: 1, memberCount: 1, modelUpdatedAt: 1, listingRev: 1 } })) {
     const key = r.modelId.toHexString();
     const seen = rows.get(key) ?? { modelId: r.modelId, owner: false, shared: 0, copies: [] };
     if (r.role === 'owner') seen.owner = true;
     else seen.shared++;
     seen.copies.push(r);
+    if (typeof r.listingRev !== 'number') unversioned.push(r._id);
     rows.set(key, seen);
   }
+  // Older than any version, so the syncs below overwrite them.
+  if (unversioned.length > 0) await c.modelMembers.updateMany({ _id: { $in: unversioned } }, { $set: { listingRev: -1 } });
   for (const [key, seen] of rows) if (!models.has(key)) await removeAllMembers(db, seen.modelId);
   const ownerless = [...models.values()].filter((m) => !rows.get(m._id.toHexString())?.owner);
   const person = await peopleById(db, ownerless.map((m) => m.ownerId));
   for (const model of models.values()) {
     const seen = rows.get(model._id.toHexString()) ?? { owner: false, shared: 0, copies: [] };
-    if (!seen.owner) await putMemberRow(db, model, displayName(person(model.ownerId)), person(model.ownerId), 'owner', seen.shared);
-    const stale = seen.copies.some((r) => r.name !== model.name || r.memberCount !== seen.shared || r.modelUpdatedAt.getTime() !== model.updatedAt.getTime());
-    if (stale) await syncListing(db, model._id);
+    const settled = model.memberCount === seen.shared && typeof model.listingRev === 'number' && seen.copies.every((r) => copyIsCurrent(r, model));
+    // A new version (the count from the rows), so every copy is older than it and the sync reaches all.
+    if (!settled) await c.models.updateOne({ _id: model._id }, { $set: { memberCount: seen.shared }, $inc: { listingRev: 1 } });
+    const current = settled ? model : await c.models.findOne({ _id: model._id }, { projection: LISTING_PROJECTION });
+    if (!current) continue;
+    if (!seen.owner) await putMemberRow(db, current, displayName(person(model.ownerId)), person(model.ownerId), 'owner');
+    if (!settled) await syncListing(db, model._id);
   }
 }
 
