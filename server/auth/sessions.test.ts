@@ -107,6 +107,19 @@ describe('sign-out', () => {
     expect((await callerOf(fresh))?.user.email).toBe(hana.email);
   });
 
+  it('reads the same claims straight from the cookie, as the tRPC endpoint does, and ends with the session', async () => {
+    const { readRequestSession } = await import('./current-user');
+    const fresh = (await signIn(hana.email, hana.password))!;
+    const request = (session: string) => new Request('http://localhost:3000/api/trpc/account.me', { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    const claims = await readRequestSession(request(fresh));
+    expect(claims).toEqual(await claimsOf(fresh));
+    expect(claims.sessionUserId).not.toBeNull();
+    expect(await readRequestSession(request('not-a-token'))).toEqual({ sessionUserId: null, sessionVersion: 0 });
+    await signOut(fresh);
+    const after = await createContext({ db, headers: new Headers(), ...(await readRequestSession(request(fresh))) });
+    expect(after.caller).toBeNull();
+  });
+
   it('does not let an ended session, presented to sign-out, end the newer ones', async () => {
     const fresh = (await signIn(hana.email, hana.password))!;
     await signOut(phone);

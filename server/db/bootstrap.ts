@@ -2,6 +2,7 @@ import type { Db, MongoClient } from 'mongodb';
 import { createMongoClient, databaseNameFrom, redactUri } from './client';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
 import { ensureIndexes } from './indexes';
+import { backfillUsernameLower } from '../auth/users';
 import { migrateModelMembers } from '../models/migrate-members';
 
 const OPTIMIZE_EVERY_MS = 60_000;
@@ -49,8 +50,10 @@ export async function bootstrapDatabase(opts: { root: string; dataDir: string; u
   }
   const db = client.db(databaseNameFrom(uri));
   await ensureIndexes(db);
-  await embedded?.optimizeIndexes();
   await migrateModelMembers(db);
+  const { conflicts } = await backfillUsernameLower(db);
+  if (conflicts.length) opts.log?.(`usernames that differ only in case, left for an admin to rename: ${conflicts.join(', ')}`);
+  await embedded?.optimizeIndexes();
   // Collections that appear later (GridFS buckets, new features) get their companion indexes soon after.
   const optimizer = embedded
     ? setInterval(() => void embedded.optimizeIndexes().catch((e: unknown) => opts.log?.(`index upkeep failed: ${String(e)}`)), OPTIMIZE_EVERY_MS)

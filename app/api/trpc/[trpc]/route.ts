@@ -1,9 +1,9 @@
-import { readSession } from '@/server/auth/current-user';
+import { readRequestSession } from '@/server/auth/current-user';
 import { getDb } from '@/server/db/client';
 import { serveTrpcHttp } from '@/server/trpc/http-handler';
 
 function handler(req: Request) {
-  return serveTrpcHttp(req, { db: getDb(), readSession });
+  return serveTrpcHttp(req, { db: getDb(), readSession: () => readRequestSession(req) });
 }
 
 export { handler as GET, handler as POST };
