@@ -165,7 +165,7 @@ async function main() {
       Object.keys(reads).map((name) => [name, Number((large.reads[name]!.c1!.p50_ms / small.reads[name]!.c1!.p50_ms).toFixed(2))]),
     );
     const worst = (key: 'p99_ms' | 'rps', conns: string, pick: (a: number, b: number) => number) =>
-      Object.values(large.reads).map((r) => r[conns]![key]).reduce(pick);
+      Object.values(large.reads).map((r) => r[conns]![key]).reduce((a, b) => pick(a, b));
     const summary = {
       bench: 'api',
       engine: app.engine,

@@ -1,23 +1,12 @@
 import type { UserDoc } from '../db/collections';
 import { getDb } from '../db/client';
-import { getToken } from 'next-auth/jwt';
 import { auth } from './next-auth';
-import { claimsOfSession, claimsOfToken, isCurrentSession, type SessionClaims } from './session-claims';
+import { claimsOfSession, isCurrentSession, type SessionClaims } from './session-claims';
 import { findUserById, toPublicUser, type PublicUser } from './users';
 
 /** Who the request's session cookie says is signed in; a stale version is checked by whoever loads the user. */
 export async function readSession(): Promise<SessionClaims> {
   return claimsOfSession(await auth());
-}
-
-/**
- * The same claims read straight from a request's session cookie, as proxy.ts reads them: for API
- * requests, where auth() would also re-encrypt and re-issue the cookie on every call (a third of the
- * cost of a small tRPC read). The token's expiry is checked when it is decrypted.
- */
-export async function readRequestSession(req: Request): Promise<SessionClaims> {
-  const token = await getToken({ req, secret: process.env.AUTH_SECRET, secureCookie: new URL(req.url).protocol === 'https:' });
-  return claimsOfToken(token);
 }
 
 /** The session's user document, or null when signed out, deleted, or ended by sign-out elsewhere. */

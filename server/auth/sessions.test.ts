@@ -108,7 +108,7 @@ describe('sign-out', () => {
   });
 
   it('reads the same claims straight from the cookie, as the tRPC endpoint does, and ends with the session', async () => {
-    const { readRequestSession } = await import('./current-user');
+    const { readRequestSession } = await import('./request-session');
     const fresh = (await signIn(hana.email, hana.password))!;
     const request = (session: string) => new Request('http://localhost:3000/api/trpc/account.me', { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
     const claims = await readRequestSession(request(fresh));

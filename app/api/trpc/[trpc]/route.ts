@@ -1,4 +1,4 @@
-import { readRequestSession } from '@/server/auth/current-user';
+import { readRequestSession } from '@/server/auth/request-session';
 import { getDb } from '@/server/db/client';
 import { serveTrpcHttp } from '@/server/trpc/http-handler';
 
