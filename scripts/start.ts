@@ -12,7 +12,7 @@ import { pruneExpiredHits } from '../server/auth/rate-limit';
 import { ORPHAN_SWEEP_INTERVAL_MS, sweepOrphans } from '../server/datasets/sweep-orphans';
 import type { CollabServer } from '../collab/server/collab-server';
 import { registerCollabServer } from '../server/collab-bridge';
-import { serveTrpcNode } from '../server/trpc/node-http';
+import { apiRouteFor } from '../server/http/api-routes';
 import { createModelCollabServer } from '../server/models/collab-server';
 import { DEMO_ADMIN, DEMO_USER, seedDemo } from '../server/seed';
 import { ensureAuthSecret } from './lib/auth-secret';
@@ -84,7 +84,7 @@ async function main() {
     dev: flags.dev,
     trustProxy: process.env.TRUST_PROXY === '1',
     onCollabUpgrade: collab.handleUpgrade,
-    onTrpcRequest: (req, res) => serveTrpcNode(req, res, db),
+    apiRoute: (req) => apiRouteFor(req, db),
   });
   // For tools and tests on this machine: where this instance listens and which database it uses.
   writeFileSync(runtimeFile(dataDir), JSON.stringify({ url: app.url, mongoUri: database.uri, pid: process.pid }), { mode: 0o600 });

@@ -1,15 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import next from 'next';
 
 import { COLLAB_PATH } from '../../collab/path';
+import { serveFetch, type FetchHandler } from './fetch-bridge';
 
 export { COLLAB_PATH };
 
-const TRPC_PATH = '/api/trpc';
-
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface AppServer {
   server: Server;
@@ -27,8 +25,8 @@ export async function startAppServer(opts: {
   dev: boolean;
   trustProxy: boolean;
   onCollabUpgrade?: UpgradeHandler;
-  /** Answers /api/trpc/* before Next.js sees it (the API does not need the framework). */
-  onTrpcRequest?: RequestHandler;
+  /** API routes answered before Next.js sees them: a handler for the request, or null for Next. */
+  apiRoute?: (req: IncomingMessage) => FetchHandler | null;
 }): Promise<AppServer> {
   const app = next({ dev: opts.dev, dir: opts.dir, hostname: opts.hostname, port: opts.port });
   await app.prepare();
@@ -38,9 +36,8 @@ export async function startAppServer(opts: {
   const server = createServer((req, res) => {
     // Rate limits key on the client's address: never believe a client-sent header unless told to.
     if (!opts.trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-    const onTrpc = opts.onTrpcRequest;
-    const answer = onTrpc && (req.url === TRPC_PATH || req.url?.startsWith(`${TRPC_PATH}/`)) ? onTrpc(req, res) : handle(req, res);
-    answer.catch((error: unknown) => {
+    const api = opts.apiRoute?.(req);
+    (api ? serveFetch(req, res, api) : handle(req, res)).catch((error: unknown) => {
       console.error('request failed', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('Internal error');
