@@ -50,6 +50,14 @@ async function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Database servers run in a process group of their own: Ctrl-C in a terminal (and a test runner's
+ * SIGTERM to the group) reaches every process of the foreground group at once, and a database that
+ * stopped with the app would refuse the last writes the app makes while it shuts down. The app stops
+ * them itself, last.
+ */
+const OWN_GROUP = { stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[], detached: true };
+
 /** Who started the database in a data folder: a second start must neither double it nor kill a live one. */
 interface OwnerRecord {
   pid: number;
@@ -127,9 +135,7 @@ export async function startEmbeddedDatabase(opts: {
     description = 'mongod';
     const dbPath = path.join(opts.dataDir, 'mongod');
     mkdirSync(dbPath, { recursive: true });
-    child = spawn('mongod', ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn('mongod', ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'], OWN_GROUP);
   } else {
     engine = 'ferretdb';
     const binary = ferretdbBinary(opts.root);
@@ -159,7 +165,7 @@ export async function startEmbeddedDatabase(opts: {
         '--log-level=error',
         '--debug-addr=-',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      OWN_GROUP,
     );
   }
   const output = collectOutput(child);

@@ -138,9 +138,11 @@ export async function startPostgresCluster(opts: { dataDir: string; durable: boo
     'log_min_messages=warning',
     'logging_collector=off',
   ];
+  // Its own process group, like FerretDB (see OWN_GROUP in embedded.ts): stopped by us, after the app.
   const child: ChildProcess = spawn(path.join(bin, 'postgres'), ['-D', pgData, ...settings.flatMap((s) => ['-c', s])], {
     ...spawnOpts(runAs),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
