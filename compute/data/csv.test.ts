@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, type CsvOptions } from './csv';
+import { parseCsv, parseCsvTable, type CsvOptions } from './csv';
 import { DatasetError } from './dataset-error';
 
 const shared = (name: string) => readFileSync(new URL(`../../../shared/datasets/${name}`, import.meta.url), 'utf8');
@@ -132,8 +132,8 @@ describe('parseCsv errors', () => {
     expect(error.message).toBe("Row 3, column 2 (petal): 'abc' is not a number");
   });
 
-  it('NON_NUMERIC_CELL for empty cells and number-like text Number() would accept', () => {
-    expect(failure('1,,0\n').message).toBe('Row 1, column 2: the cell is empty');
+  it('NON_NUMERIC_CELL for number-like text Number() would accept; MISSING_VALUE for empty cells', () => {
+    expect(failure('1,,0\n')).toMatchObject({ code: 'MISSING_VALUE', row: 1, column: 2, message: 'Row 1, column 2: the cell is empty' });
     expect(failure('1,2,0\n1,0x10,0\n')).toMatchObject({ code: 'NON_NUMERIC_CELL', row: 2, column: 2 });
     expect(failure('1,2,0\n1,Infinity,0\n')).toMatchObject({ code: 'NON_NUMERIC_CELL', row: 2, column: 2 });
   });
@@ -143,7 +143,7 @@ describe('parseCsv errors', () => {
   });
 
   it('NON_NUMERIC_CELL for a non-numeric regression target', () => {
-    expect(failure('1,0.5\n2,n/a\n', { task: 'regression' })).toMatchObject({ code: 'NON_NUMERIC_CELL', row: 2, column: 2 });
+    expect(failure('1,0.5\n2,abc\n', { task: 'regression' })).toMatchObject({ code: 'NON_NUMERIC_CELL', row: 2, column: 2 });
   });
 
   it('LABEL_OUT_OF_RANGE for labels at or above numClasses', () => {
@@ -170,5 +170,150 @@ describe('parseCsv errors', () => {
 
   it('INVALID_OPTION for a nonsensical numClasses', () => {
     expect(failure('1,0\n', { numClasses: 0 }).code).toBe('INVALID_OPTION');
+  });
+});
+
+describe('header detection on each layout', () => {
+  it('a header of names: names kept, label found by name', () => {
+    const table = parseCsvTable('height,weight,kind\n1.5,60,a\n1.7,80,b\n', { label: 'kind' });
+    expect(table.header).toBe('names');
+    expect(table.columns.map((c) => c.name)).toEqual(['height', 'weight', 'kind']);
+    expect(table.dataset.size).toBe(2);
+  });
+
+  it('no header (first row numeric): every row is data and columns are "column 1".."column N"', () => {
+    const table = parseCsvTable('1.5,60,0\n1.7,80,1\n');
+    expect(table.header).toBe('none');
+    expect(table.columns.map((c) => c.name)).toEqual(['column 1', 'column 2', 'column 3']);
+    expect(table.dataset.size).toBe(2);
+    expect(table.dataset.featureNames).toBeUndefined();
+  });
+
+  it('quoted cells (RFC 4180): delimiters and doubled quotes inside quotes', () => {
+    const table = parseCsvTable('"size, cm","say ""hi""",label\n"1.5",2,"a, b"\n3,4,"c ""d"""\n', {}, 2);
+    expect(table.columns.map((c) => c.name)).toEqual(['size, cm', 'say "hi"', 'label']);
+    expect(Array.from(table.dataset.features)).toEqual([1.5, 2, 3, 4]);
+    expect(table.firstRows).toEqual([
+      ['1.5', '2', 'a, b'],
+      ['3', '4', 'c "d"'],
+    ]);
+    const dataset = table.dataset;
+    expect(dataset.task === 'classification' && dataset.classNames).toEqual(['a, b', 'c "d"']);
+  });
+
+  it("scikit-learn's count header: class names kept and used as the label names", () => {
+    const dataset = parseCsv('3,2,no,yes\n0.5,1,0\n0.7,2,1\n0.9,3,1\n');
+    if (dataset.task !== 'classification') throw new Error('expected classification');
+    expect(dataset.size).toBe(3);
+    expect(dataset.numClasses).toBe(2);
+    expect(dataset.classNames).toEqual(['no', 'yes']);
+  });
+
+  it("scikit-learn's header padded with empty cells to the row width: the padding is not classes", () => {
+    // breast_cancer.csv's layout: 569,30,malignant,benign followed by empty cells up to 31 columns.
+    const rows = ['1,2,3,4,5,0', '2,3,4,5,6,1', '3,4,5,6,7,0', '4,5,6,7,8,1'];
+    const table = parseCsvTable(`4,5,malignant,benign,,\n${rows.join('\n')}\n`);
+    expect(table.header).toBe('scikit');
+    const dataset = table.dataset;
+    if (dataset.task !== 'classification') throw new Error('expected classification');
+    expect(dataset.size).toBe(4);
+    expect(dataset.featureShape).toEqual([5]);
+    expect(dataset.numClasses).toBe(2);
+    expect(dataset.classNames).toEqual(['malignant', 'benign']);
+    expect(Array.from(dataset.labels)).toEqual([0, 1, 0, 1]);
+    expect(table.columns.map((c) => c.name)).toEqual(['column 1', 'column 2', 'column 3', 'column 4', 'column 5', 'column 6']);
+  });
+
+  it('a padded count line whose counts do not match the file is data, not a header', () => {
+    expect(parseCsvTable('9,5,0,0,0,0\n1,2,3,4,5,0\n2,3,4,5,6,1\n').header).toBe('none');
+  });
+
+  it('iris.csv (scikit-learn header) and digits.csv (no header) as they are', () => {
+    const iris = parseCsvTable(shared('iris.csv'), {}, 1);
+    expect(iris.header).toBe('scikit');
+    expect(iris.firstRows).toEqual([['5.1', '3.5', '1.4', '0.2', '0']]);
+    const digits = parseCsvTable(shared('digits.csv'));
+    expect(digits.header).toBe('none');
+    expect(digits.columns).toHaveLength(65);
+    expect(digits.columns[64]!.name).toBe('column 65');
+    expect(digits.columns.every((c) => c.type === 'numeric' && c.missing === 0)).toBe(true);
+  });
+});
+
+describe('column types and categorical encoding', () => {
+  const colours = 'colour,size,label\nred,1,0\nblue,2,1\nred,3,0\ngreen,4,1\n';
+
+  it('a column of text is categorical, one-hot by default, in sorted category order', () => {
+    const table = parseCsvTable(colours);
+    expect(table.columns[0]).toMatchObject({ detected: 'categorical', type: 'categorical', categories: ['blue', 'green', 'red'] });
+    expect(table.dataset.featureShape).toEqual([4]);
+    expect(table.dataset.featureNames).toEqual(['colour=blue', 'colour=green', 'colour=red', 'size']);
+    expect(Array.from(table.dataset.features.subarray(0, 8))).toEqual([0, 0, 1, 1, 1, 0, 0, 2]);
+  });
+
+  it('index encoding gives one feature holding the category position', () => {
+    const dataset = parseCsv(colours, { categoricalEncoding: 'index' });
+    expect(dataset.featureNames).toEqual(['colour', 'size']);
+    expect(Array.from(dataset.features)).toEqual([2, 1, 0, 2, 2, 3, 1, 4]);
+  });
+
+  it('the user can read a numeric column as categories, or insist a text column is numeric', () => {
+    const table = parseCsvTable(colours, { columnTypes: ['auto', 'categorical'], categoricalEncoding: 'index' });
+    expect(table.columns[1]).toMatchObject({ detected: 'numeric', type: 'categorical', categories: ['1', '2', '3', '4'] });
+    expect(failure(colours, { columnTypes: ['numeric'] })).toMatchObject({ code: 'NON_NUMERIC_CELL', row: 2, column: 1, columnName: 'colour' });
+    expect(failure(colours, { columnTypes: ['auto', 'auto', 'auto', 'auto'] }).code).toBe('INVALID_OPTION');
+  });
+
+  it('a mostly numeric column with a stray word is still an error at that cell, not categories', () => {
+    expect(failure('width,height,label\n1,2,0\n3,oops,1\n5,6,0\n')).toMatchObject({ code: 'NON_NUMERIC_CELL', row: 3, column: 2, message: "Row 3, column 2 (height): 'oops' is not a number" });
+  });
+
+  it('CSV_TOO_MANY_CATEGORIES past the cap, and CSV_TOO_MANY_COLUMNS when one-hot makes too many features', () => {
+    expect(failure(colours, { limits: { maxCategories: 2 } })).toMatchObject({ code: 'CSV_TOO_MANY_CATEGORIES', row: 5, column: 1 });
+    expect(failure(colours, { limits: { maxColumns: 4 } }).code).toBe('CSV_TOO_MANY_COLUMNS');
+    expect(parseCsv(colours, { limits: { maxColumns: 4 }, categoricalEncoding: 'index' }).featureShape).toEqual([2]);
+  });
+});
+
+describe('missing values', () => {
+  const gappy = 'a,b,label\n1,2,0\n3,,1\n5,NA,0\n7,8,1\n';
+
+  it("'refuse' (the default) names the row and column of the first missing cell", () => {
+    expect(failure(gappy)).toMatchObject({ code: 'MISSING_VALUE', row: 3, column: 2, columnName: 'b', message: 'Row 3, column 2 (b): the cell is empty' });
+    expect(failure('a,b,label\n1,2,0\n5,NA,0\n')).toMatchObject({ code: 'MISSING_VALUE', message: "Row 3, column 2 (b): 'NA' marks a missing value" });
+  });
+
+  it("'drop-rows' leaves out the rows with a missing cell, label included", () => {
+    const table = parseCsvTable(`${gappy}9,10,\n`, { missing: 'drop-rows' }, 5);
+    expect(table.dataset.size).toBe(2);
+    expect(table.droppedRows).toBe(3);
+    expect(Array.from(table.dataset.features)).toEqual([1, 2, 7, 8]);
+    expect(table.columns.map((c) => c.missing)).toEqual([0, 2, 1]);
+    expect(table.firstRows).toEqual([
+      ['1', '2', '0'],
+      ['7', '8', '1'],
+    ]);
+    expect(failure('a,b\n,0\n1,\n', { missing: 'drop-rows' }).code).toBe('MISSING_VALUE');
+  });
+
+  it("'mean' keeps the rows with NaN for the trainer to fill, but cannot fill a label", () => {
+    const dataset = parseCsv(gappy, { missing: 'mean' });
+    expect(dataset.size).toBe(4);
+    expect(Array.from(dataset.features)).toEqual([1, 2, 3, NaN, 5, NaN, 7, 8]);
+    expect(failure('a,label\n1,0\n2,\n', { missing: 'mean' })).toMatchObject({ code: 'MISSING_VALUE', row: 3, column: 2 });
+  });
+
+  it("under 'mean' a missing category is a category of its own", () => {
+    const table = parseCsvTable('c,label\nx,0\n,1\ny,0\n', { missing: 'mean' });
+    expect(table.columns[0]!.categories).toEqual(['', 'x', 'y']);
+    expect(Array.from(table.dataset.features)).toEqual([0, 1, 0, 1, 0, 0, 0, 0, 1]);
+  });
+});
+
+describe('preview rows as written', () => {
+  it('keeps the cell text, not the float32 value', () => {
+    const table = parseCsvTable('a,b,label\n14.23,1e3,0\n0.1,-2,1\n', {}, 1);
+    expect(table.dataset.features[0]).not.toBe(14.23);
+    expect(table.firstRows).toEqual([['14.23', '1e3', '0']]);
   });
 });

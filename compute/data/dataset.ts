@@ -8,7 +8,7 @@ interface DatasetBase {
   /** Shape of one example, without the batch dimension; images are HWC. */
   readonly featureShape: readonly number[];
   readonly features: Float32Array;
-  /** Column names from a CSV header, when there was one. */
+  /** One name per feature: from a CSV header, when there was one (one-hot features read `column=category`). */
   readonly featureNames?: readonly string[];
 }
 
