@@ -1,7 +1,7 @@
 import { getBatch, shuffleDataset, type Dataset } from '@/compute/data';
 import type { Graph } from '@/compute/graph';
 import { CpuTrainer, feedFromBatch, type ModelPlan, type ParameterSet } from '@/compute/model';
-import { parseTrainConfig, scoreClassification, type Evaluation, type TrainConfigInput, type TrainingEvent, type TrainingResult, type TrainingState } from '@/compute/train';
+import { ActiveClock, EarlyStopping, parseTrainConfig, scoreClassification, StepRate, type Evaluation, type TrainConfigInput, type TrainingEvent, type TrainingResult, type TrainingState } from '@/compute/train';
 
 /** The subset of compute/train's TrainingRun the worker uses, so the CPU path is a drop-in. */
 export interface RunHandle {
@@ -43,7 +43,7 @@ function cpuEvaluate(trainer: CpuTrainer, dataset: Dataset): Evaluation {
  * fallback when the browser has no WebGPU adapter. Slow (a few hundred thousand multiply-adds per
  * millisecond), so the panel offers it only for small models.
  */
-export function trainOnCpu(graph: Graph | ModelPlan, data: { train: Dataset; validation: Dataset }, configInput: TrainConfigInput, onProgress: (e: TrainingEvent) => void): RunHandle {
+export function trainOnCpu(graph: Graph | ModelPlan, data: { train: Dataset; validation: Dataset; test?: Dataset | undefined }, configInput: TrainConfigInput, onProgress: (e: TrainingEvent) => void): RunHandle {
   const config = parseTrainConfig(configInput);
   const trainer = new CpuTrainer(graph, { seed: config.seed, optimizer: config.optimizer, schedule: config.schedule });
   const batchSize = Math.min(config.batchSize, data.train.size);
@@ -51,15 +51,24 @@ export function trainOnCpu(graph: Graph | ModelPlan, data: { train: Dataset; val
   let state: TrainingState = 'starting';
   let stopRequested = false;
   let wake: (() => void) | undefined;
+  const clock = new ActiveClock();
   const setState = (next: TrainingState) => {
     if (state === next) return;
     state = next;
+    if (next === 'paused') clock.pause();
+    else clock.resume();
     onProgress({ type: 'state', state });
   };
 
   const run = async (): Promise<TrainingResult> => {
     const started = performance.now();
     const epochs: Extract<TrainingEvent, { type: 'epoch' }>[] = [];
+    const totalSteps = config.epochs * batchesPerEpoch;
+    // Same rules as compute/train: rates over recent reports in active time, early stopping on validation loss.
+    const rate = new StepRate();
+    const stopper = config.earlyStopping.enabled ? new EarlyStopping(config.earlyStopping) : undefined;
+    let best: Map<string, Float32Array | Float64Array> | undefined;
+    let stoppedEarly = false;
     setState('running');
     let lastYield = performance.now();
     for (let epoch = 0; epoch < config.epochs && !stopRequested; epoch++) {
@@ -67,7 +76,7 @@ export function trainOnCpu(graph: Graph | ModelPlan, data: { train: Dataset; val
       const order = config.shuffle ? shuffleDataset(data.train, (config.seed + epoch * 7919) >>> 0) : data.train;
       let windowLoss = 0;
       let windowSteps = 0;
-      let windowStart = performance.now();
+      let windowStart = clock.read();
       let epochLoss = 0;
       let epochSteps = 0;
       for (let b = 0; b < batchesPerEpoch && !stopRequested; b++) {
@@ -84,14 +93,18 @@ export function trainOnCpu(graph: Graph | ModelPlan, data: { train: Dataset; val
         epochLoss += step.loss;
         epochSteps++;
         if (windowSteps >= config.metricsEvery || b === batchesPerEpoch - 1) {
-          const elapsed = Math.max(1e-3, performance.now() - windowStart);
+          const t = clock.read();
+          const elapsed = Math.max(1e-3, t - windowStart);
+          rate.record(step.step, t);
+          const stepsPerSecond = rate.stepsPerSecond();
           onProgress({
             type: 'batch', epoch, batch: b, batchesPerEpoch, step: step.step, loss: windowLoss / windowSteps, accuracy: undefined,
-            learningRate: step.lr, batchTimeMs: elapsed / windowSteps, samplesPerSecond: (windowSteps * batchSize * 1000) / elapsed,
+            learningRate: step.lr, batchTimeMs: stepsPerSecond ? 1000 / stepsPerSecond : elapsed / windowSteps,
+            samplesPerSecond: stepsPerSecond ? stepsPerSecond * batchSize : (windowSteps * batchSize * 1000) / elapsed, etaMs: rate.etaMs(totalSteps),
           });
           windowLoss = 0;
           windowSteps = 0;
-          windowStart = performance.now();
+          windowStart = clock.read();
         }
       }
       if (epochSteps === 0) break;
@@ -103,11 +116,26 @@ export function trainOnCpu(graph: Graph | ModelPlan, data: { train: Dataset; val
       };
       epochs.push(event);
       onProgress(event);
+      if (stopper) {
+        const verdict = stopper.observe(epoch, val.loss);
+        if (verdict.improved) best = new Map([...trainer.params].map(([name, t]) => [name, t.data.slice()]));
+        if (verdict.stop && epoch < config.epochs - 1) {
+          stoppedEarly = true;
+          break;
+        }
+      }
     }
+    const restored = best !== undefined && stopper?.bestEpoch !== epochs.at(-1)?.epoch;
+    // The CPU path has no checkpoints to hand out, so putting back the best weights is enough.
+    if (best && restored) for (const [name, data] of best) trainer.params.get(name)!.data.set(data);
     const validation = cpuEvaluate(trainer, data.validation);
+    const test = data.test ? cpuEvaluate(trainer, data.test) : undefined;
     const status = stopRequested ? 'stopped' : 'completed';
     setState(status);
-    return { status, epochs, steps: trainer.optimizer.step, wallTimeMs: performance.now() - started, validation };
+    return {
+      status, epochs, steps: trainer.optimizer.step, wallTimeMs: performance.now() - started, validation, test,
+      earlyStopping: stopper ? { bestEpoch: stopper.bestEpoch, bestValidationLoss: stopper.bestEpoch === undefined ? undefined : stopper.bestLoss, stoppedEarly, restored } : undefined,
+    };
   };
   const done = run().catch((error: unknown) => {
     setState('failed');

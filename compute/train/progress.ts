@@ -11,9 +11,11 @@ export interface BatchProgress {
   readonly loss: number;
   readonly accuracy: number | undefined;
   readonly learningRate: number;
-  /** Wall time per step over the window. */
+  /** Active (not paused) time per step over the recent reports. */
   readonly batchTimeMs: number;
   readonly samplesPerSecond: number;
+  /** Active time left at the recent step rate (compile and first steps excluded); undefined until known. */
+  readonly etaMs: number | undefined;
 }
 
 export interface EpochProgress {

@@ -15,6 +15,19 @@ export const TrainConfigSchema = z.object({
   seed: z.number().int().min(0).max(0xffffffff).default(0).describe('Seeds initial weights, shuffling and dropout: the same seed on the same device repeats a run exactly'),
   shuffle: z.boolean().default(true).describe('Reshuffle the training set every epoch'),
   validationFraction: z.number().min(0).max(0.9).default(0).describe('Held out from a single dataset for validation (ignored when a validation set is given)'),
+  testFraction: z
+    .number()
+    .min(0)
+    .max(0.9)
+    .default(0)
+    .describe('Held out from a single dataset for testing: scored once at the end, never used for training or early stopping (ignored when sets are given)'),
+  earlyStopping: z
+    .object({
+      enabled: z.boolean().default(false).describe('Stop when validation loss stops improving, and end with the best epoch\'s weights'),
+      patience: z.number().int().min(1).max(10_000).default(5).describe('Epochs without improvement before stopping'),
+      minDelta: z.number().min(0).max(1e6).default(0).describe('How much validation loss must fall to count as an improvement'),
+    })
+    .default({ enabled: false, patience: 5, minDelta: 0 }),
   metricsEvery: z.number().int().min(1).max(10_000).default(10).describe('Steps between reads of the GPU-side loss/accuracy accumulator'),
   evaluateEveryEpoch: z.boolean().default(true).describe('Compute validation loss and accuracy at the end of every epoch'),
 });

@@ -1,19 +1,23 @@
 import { getBatch } from '../data/batch';
 import { featureSize, labelSize, type Dataset } from '../data/dataset';
 import { shuffleDataset } from '../data/shuffle';
-import { splitDataset } from '../data/split';
 import { GpuEngine, type MetricsWindow } from '../engine/gpu-engine';
 import type { Graph } from '../graph/types';
 import type { GpuRuntime } from '../gpu/runtime';
 import { buildModelPlan, type ModelPlan } from '../model/plan';
+import type { OptimizerState } from '../model/optimizer';
 import type { ParameterSet } from '../model/tensor';
 import { engineCheckpoint, engineWeights, restoreCheckpoint } from './checkpoints';
+import { EarlyStopping } from './early-stopping';
 import { evaluate, type Evaluation } from './evaluate';
+import { holdOut } from './holdout';
 import type { BatchProgress, EpochProgress, TrainingEvent, TrainingState } from './progress';
+import { ActiveClock, StepRate } from './step-rate';
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './train-config';
 import { TrainError } from './train-error';
 
-export type TrainingData = Dataset | { readonly train: Dataset; readonly validation?: Dataset };
+/** One dataset (split by the config's validation and test fractions), or the sets themselves. */
+export type TrainingData = Dataset | { readonly train: Dataset; readonly validation?: Dataset | undefined; readonly test?: Dataset | undefined };
 
 export interface TrainOptions {
   /** Where to train: a GPUDevice (navigator.gpu in a tab or worker, Dawn in Node) or a runtime on one. */
@@ -33,8 +37,22 @@ export interface TrainingResult {
   readonly epochs: readonly EpochProgress[];
   readonly steps: number;
   readonly wallTimeMs: number;
-  /** Final evaluation on the validation set, when there is one. */
+  /** Final evaluation on the validation set, when there is one (of the best epoch's weights under early stopping). */
   readonly validation: Evaluation | undefined;
+  /** The held-out test set, scored once after training with the final weights; nothing else sees it. */
+  readonly test: Evaluation | undefined;
+  /** With early stopping on: the best epoch by validation loss, whose weights and optimizer state the run ends with. */
+  readonly earlyStopping: EarlyStoppingOutcome | undefined;
+}
+
+export interface EarlyStoppingOutcome {
+  /** 0-based epoch index. */
+  readonly bestEpoch: number | undefined;
+  readonly bestValidationLoss: number | undefined;
+  /** Ended because validation loss did not improve for `patience` epochs. */
+  readonly stoppedEarly: boolean;
+  /** The best epoch was not the last one run, so its weights were put back. */
+  readonly restored: boolean;
 }
 
 /** Handle of a running training job. */
@@ -69,9 +87,13 @@ export interface TrainingRun {
 export function train(graph: Graph | ModelPlan, data: TrainingData, configInput: TrainConfigInput, options: TrainOptions): TrainingRun {
   const config = parseTrainConfig(configInput);
   const model = 'byId' in graph ? graph : buildModelPlan(graph);
-  const { train: trainSet, validation } = splitData(data, config);
+  const { train: trainSet, validation, test } = splitData(data, config);
   checkData(model, trainSet, 'training');
   if (validation) checkData(model, validation, 'validation');
+  if (test) checkData(model, test, 'test');
+  if (config.earlyStopping.enabled && !validation) {
+    throw new TrainError('INVALID_CONFIG', 'Early stopping watches validation loss: give a validation set or a validationFraction above 0', 'earlyStopping.enabled');
+  }
   const batchSize = Math.min(config.batchSize, trainSet.size);
 
   let state: TrainingState = 'starting';
@@ -79,9 +101,12 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
   let resumeGate: (() => void) | undefined;
   let stopRequested = false;
   let disposed = false;
+  const clock = new ActiveClock(now);
   const setState = (next: TrainingState) => {
     if (state === next) return;
     state = next;
+    if (next === 'paused') clock.pause();
+    else clock.resume();
     options.onProgress?.({ type: 'state', state });
   };
   const ready = (): GpuEngine => {
@@ -111,9 +136,16 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
     const batchesPerEpoch = Math.floor(trainSet.size / batchSize);
     const startEpoch = Math.floor(e.step / batchesPerEpoch);
     const epochs: EpochProgress[] = [];
+    const totalSteps = config.epochs * batchesPerEpoch;
+    const stopper = config.earlyStopping.enabled ? new EarlyStopping(config.earlyStopping) : undefined;
+    let best: { params: ParameterSet; optimizer: OptimizerState } | undefined;
+    let stoppedEarly = false;
     if (!stopRequested) setState('running');
 
-    let windowStart = now();
+    // Rates are measured over recent reports in active time, so pauses, shader compiles and
+    // readbacks that resolve in bursts neither inflate nor deflate them.
+    const rate = new StepRate();
+    let windowStart = clock.read();
     const pending: Promise<void>[] = [];
     const report = (epoch: number, batch: number, epochTotals: Totals) => {
       const step = e.step;
@@ -121,14 +153,18 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
       const metrics = e.readMetrics();
       pending.push(
         metrics.then((m: MetricsWindow) => {
-          const t = now();
+          const t = clock.read();
           const elapsed = Math.max(1e-3, t - windowStart);
           windowStart = t;
           epochTotals.add(m);
+          rate.record(step, t);
           if (m.steps === 0) return;
+          const stepsPerSecond = rate.stepsPerSecond();
           const event: BatchProgress = {
             type: 'batch', epoch, batch, batchesPerEpoch, step, loss: m.loss, accuracy: m.accuracy, learningRate: lr,
-            batchTimeMs: elapsed / m.steps, samplesPerSecond: (m.samples * 1000) / elapsed,
+            batchTimeMs: stepsPerSecond ? 1000 / stepsPerSecond : elapsed / m.steps,
+            samplesPerSecond: stepsPerSecond ? stepsPerSecond * batchSize : (m.samples * 1000) / elapsed,
+            etaMs: rate.etaMs(totalSteps),
           };
           options.onProgress?.(event);
         }),
@@ -157,7 +193,7 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
       if (sinceReport > 0) report(epoch, batchesPerEpoch - 1, totals);
       await Promise.all(pending.splice(0));
       if (stopRequested && totals.steps === 0) break;
-      const val = validation && config.evaluateEveryEpoch ? await evaluate(e, validation) : undefined;
+      const val = validation && (config.evaluateEveryEpoch || stopper) ? await evaluate(e, validation) : undefined;
       const timeMs = now() - epochStart;
       const event: EpochProgress = {
         type: 'epoch', epoch, epochs: config.epochs, step: e.step, loss: totals.loss, accuracy: totals.accuracy,
@@ -166,13 +202,31 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
       };
       epochs.push(event);
       options.onProgress?.(event);
-      windowStart = now();
+      if (stopper && val) {
+        const verdict = stopper.observe(epoch, val.loss);
+        if (verdict.improved) best = { params: await e.getParameters(), optimizer: await e.getOptimizerState() };
+        if (verdict.stop && epoch < config.epochs - 1) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+      windowStart = clock.read();
     }
     await Promise.all(pending.splice(0));
+    const steps = e.step;
+    const restored = best !== undefined && stopper?.bestEpoch !== epochs.at(-1)?.epoch;
+    if (best && restored) {
+      e.setParameters(best.params);
+      e.setOptimizerState(best.optimizer);
+    }
     const finalValidation = validation ? await evaluate(e, validation) : undefined;
+    const finalTest = test ? await evaluate(e, test) : undefined;
     const status = stopRequested ? 'stopped' : 'completed';
     setState(status);
-    return { status, epochs, steps: e.step, wallTimeMs: now() - started, validation: finalValidation };
+    return {
+      status, epochs, steps, wallTimeMs: now() - started, validation: finalValidation, test: finalTest,
+      earlyStopping: stopper ? { bestEpoch: stopper.bestEpoch, bestValidationLoss: stopper.bestEpoch === undefined ? undefined : stopper.bestLoss, stoppedEarly, restored } : undefined,
+    };
   };
 
   let lastYield = now();
@@ -258,13 +312,9 @@ class Totals {
   }
 }
 
-function splitData(data: TrainingData, config: TrainConfig): { train: Dataset; validation: Dataset | undefined } {
-  if ('train' in data) return { train: data.train, validation: data.validation };
-  if (config.validationFraction > 0) {
-    const split = splitDataset(data, { validationFraction: config.validationFraction, seed: config.seed, stratify: data.task === 'classification' });
-    return { train: split.train, validation: split.validation };
-  }
-  return { train: data, validation: undefined };
+function splitData(data: TrainingData, config: TrainConfig): { train: Dataset; validation: Dataset | undefined; test: Dataset | undefined } {
+  if ('train' in data) return { train: data.train, validation: data.validation, test: data.test };
+  return holdOut(data, { validationFraction: config.validationFraction, testFraction: config.testFraction, seed: config.seed });
 }
 
 /** The dataset must fit the graph's Input and Labels layers; caught here with a clear message. */
