@@ -1,11 +1,17 @@
 'use client';
 
+import { useState } from 'react';
+import type { ClassificationMetrics, RegressionMetrics } from '@/compute/eval';
 import type { EvaluationReport, SamplePrediction } from './protocol';
+import { RocChart } from './RocChart';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 
-/** Confusion matrix as a heat-map grid: rows are the true class, columns the predicted one. */
-function ConfusionMatrix({ confusion, names }: { confusion: number[][]; names: readonly string[] }) {
+/**
+ * Confusion matrix as a heat-map grid: rows are the true class, columns the predicted one. With
+ * `shares`, each cell is its share of the row (how a true class was predicted), tinted by that share.
+ */
+function ConfusionMatrix({ confusion, shares, names }: { confusion: number[][]; shares?: readonly (readonly number[] | null)[]; names: readonly string[] }) {
   const max = Math.max(1, ...confusion.flat());
   return (
     <div className="table-scroll">
@@ -25,13 +31,15 @@ function ConfusionMatrix({ confusion, names }: { confusion: number[][]; names: r
             <tr key={r}>
               <th scope="row">{names[r] ?? r}</th>
               {row.map((count, c) => {
-                const share = count / max;
+                const rowShare = shares ? (shares[r]?.[c] ?? null) : null;
+                const share = shares ? (rowShare ?? 0) : count / max;
                 const diagonal = r === c;
-                // Diagonal (correct) cells are tinted green, mistakes red, by their share of the largest cell.
+                // Diagonal (correct) cells are tinted green, mistakes red, by their share of the largest cell (or of the row).
                 const background = count === 0 ? 'transparent' : diagonal ? `rgba(22, 163, 74, ${0.15 + 0.75 * share})` : `rgba(220, 38, 38, ${0.15 + 0.75 * share})`;
+                const text = shares ? (rowShare === null ? '—' : `${(rowShare * 100).toFixed(0)}%`) : String(count);
                 return (
-                  <td key={c} style={{ background }} className={share > 0.55 ? 'strong' : undefined} title={`true ${names[r] ?? r}, predicted ${names[c] ?? c}: ${count}`}>
-                    {count}
+                  <td key={c} style={{ background }} className={share > 0.55 ? 'strong' : undefined} title={`true ${names[r] ?? r}, predicted ${names[c] ?? c}: ${count}${rowShare === null ? '' : ` (${pct(rowShare)} of the row)`}`}>
+                    {text}
                   </td>
                 );
               })}
@@ -82,20 +90,143 @@ function Samples({ predictions, names }: { predictions: readonly SamplePredictio
   );
 }
 
-export function EvaluationView({ report }: { report: EvaluationReport }) {
+function ConfusionSection({ confusion, shares, names }: { confusion: number[][]; shares: readonly (readonly number[] | null)[] | undefined; names: readonly string[] }) {
+  const [normalised, setNormalised] = useState(false);
+  return (
+    <>
+      <div className="eval-heading">
+        <h4>Confusion matrix</h4>
+        {shares ? (
+          <div className="toggle-group" role="group" aria-label="Confusion matrix values">
+            <button type="button" className="link-button" aria-pressed={!normalised} onClick={() => setNormalised(false)}>
+              counts
+            </button>
+            <button type="button" className="link-button" aria-pressed={normalised} onClick={() => setNormalised(true)}>
+              share of true class
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <ConfusionMatrix confusion={confusion} shares={normalised ? shares : undefined} names={names} />
+    </>
+  );
+}
+
+const ZERO_DIVISION_NOTE = '0/0, shown as 0 (as scikit-learn does)';
+
+/** scikit-learn's classification report: per-class rows, then macro and weighted averages. */
+function ClassReport({ metrics, names }: { metrics: ClassificationMetrics; names: readonly string[] }) {
+  const { perClass, macro, weighted } = metrics.report;
+  const flagged = perClass.some((m) => m.inAverages && (m.precisionUndefined || m.recallUndefined));
+  const absent = perClass.some((m) => !m.inAverages);
+  return (
+    <div className="table-scroll">
+      <table className="data-table class-report">
+        <caption>Per-class precision, recall (per-class accuracy) and F1</caption>
+        <thead>
+          <tr>
+            <th scope="col">class</th>
+            <th scope="col">precision</th>
+            <th scope="col">recall</th>
+            <th scope="col">F1</th>
+            <th scope="col">support</th>
+          </tr>
+        </thead>
+        <tbody>
+          {perClass.map((m, k) =>
+            m.inAverages ? (
+              <tr key={k}>
+                <th scope="row">{names[k] ?? k}</th>
+                <td title={m.precisionUndefined ? `never predicted: precision ${ZERO_DIVISION_NOTE}` : undefined}>
+                  {pct(m.precision)}
+                  {m.precisionUndefined ? '*' : ''}
+                </td>
+                <td title={m.recallUndefined ? `no examples: recall ${ZERO_DIVISION_NOTE}` : undefined}>
+                  {pct(m.recall)}
+                  {m.recallUndefined ? '*' : ''}
+                </td>
+                <td>{pct(m.f1)}</td>
+                <td>{m.support}</td>
+              </tr>
+            ) : (
+              <tr key={k} className="absent">
+                <th scope="row">{names[k] ?? k}</th>
+                <td colSpan={3}>not in these examples, nor predicted</td>
+                <td>0</td>
+              </tr>
+            ),
+          )}
+        </tbody>
+        <tfoot>
+          {macro ? (
+            <tr>
+              <th scope="row">macro avg</th>
+              <td>{pct(macro.precision)}</td>
+              <td>{pct(macro.recall)}</td>
+              <td>{pct(macro.f1)}</td>
+              <td>{macro.support}</td>
+            </tr>
+          ) : null}
+          {weighted ? (
+            <tr>
+              <th scope="row">weighted avg</th>
+              <td>{pct(weighted.precision)}</td>
+              <td>{pct(weighted.recall)}</td>
+              <td>{pct(weighted.f1)}</td>
+              <td>{weighted.support}</td>
+            </tr>
+          ) : null}
+        </tfoot>
+      </table>
+      {flagged ? <p className="table-note">* {ZERO_DIVISION_NOTE}: a class never predicted has no precision, one with no examples no recall.</p> : null}
+      {absent ? <p className="table-note">Classes neither present nor predicted are left out of the macro average.</p> : null}
+    </div>
+  );
+}
+
+function RegressionReport({ metrics }: { metrics: RegressionMetrics }) {
+  const num = (x: number | null) => (x === null ? '—' : x.toPrecision(4));
+  return (
+    <table className="data-table regression-report">
+      <caption>Regression errors</caption>
+      <tbody>
+        <tr>
+          <th scope="row">mean squared error</th>
+          <td>{num(metrics.mse)}</td>
+        </tr>
+        <tr>
+          <th scope="row">mean absolute error</th>
+          <td>{num(metrics.mae)}</td>
+        </tr>
+        <tr>
+          <th scope="row">R²</th>
+          <td title={metrics.r2 === null ? 'the targets do not vary, so R² has no value' : undefined}>{num(metrics.r2)}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** Evaluation of one split: `split` names it in the summary line ("Validation", "Test"). */
+export function EvaluationView({ report, split = 'Validation' }: { report: EvaluationReport; split?: string }) {
   const names = report.classNames;
+  const metrics = report.metrics;
+  const classification = metrics.task === 'classification' ? metrics : null;
   return (
     <section className="evaluation" aria-label="Evaluation" data-testid="evaluation">
       <p>
-        Validation: <strong>{pct(report.accuracy)}</strong> accuracy, loss {report.loss.toFixed(4)} on {report.samples} examples.
+        {split}: <strong>{pct(report.accuracy)}</strong> accuracy, loss {report.loss.toFixed(4)} on {report.samples} examples.
       </p>
-      {report.confusion ? (
-        <>
-          <h4>Confusion matrix</h4>
-          <ConfusionMatrix confusion={report.confusion} names={names} />
-        </>
+      {metrics.task === 'unavailable' ? (
+        <p className="form-error" role="alert">
+          No precision, recall or ROC: {metrics.message}
+        </p>
       ) : null}
-      {report.perClassAccuracy ? (
+      {metrics.task === 'regression' ? <RegressionReport metrics={metrics} /> : null}
+      {classification ? <ClassReport metrics={classification} names={names} /> : null}
+      {report.confusion ? <ConfusionSection confusion={report.confusion} shares={classification?.confusionNormalised} names={names} /> : null}
+      {classification ? <RocChart roc={classification.roc} names={names} /> : null}
+      {!classification && report.perClassAccuracy ? (
         <table className="data-table per-class">
           <caption>Per-class accuracy</caption>
           <thead>

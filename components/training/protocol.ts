@@ -4,6 +4,7 @@
  */
 import type { Graph } from '@/compute/graph';
 import type { TrainConfigInput, TrainingEvent } from '@/compute/train';
+import type { EvaluationMetrics } from './evaluation-metrics';
 
 export type SyntheticName = 'spirals' | 'blobs';
 
@@ -48,6 +49,8 @@ export interface EvaluationReport {
   readonly accuracy: number | null;
   readonly confusion: number[][] | null;
   readonly perClassAccuracy: (number | null)[] | null;
+  /** Precision / recall / F1, confusion counts and shares, ROC; or MSE / MAE / R² for regression. */
+  readonly metrics: EvaluationMetrics;
   readonly classNames: readonly string[];
   readonly predictions: SamplePrediction[];
 }

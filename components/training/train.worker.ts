@@ -10,6 +10,7 @@ import { exportOnnx, exportPyTorch, saveWeights } from '@/compute/export';
 import { buildModelPlan, feedFromBatch, forward, type ModelPlan, type ParameterSet } from '@/compute/model';
 import { parseTrainConfig, train, type TrainConfig } from '@/compute/train';
 import { trainOnCpu, type RunHandle } from './cpu-run';
+import { evaluationMetrics } from './evaluation-metrics';
 import { prepareData, type PreparedData } from './prepare-data';
 import type { AdapterInfo, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, SamplePrediction, ToWorker } from './protocol';
 
@@ -135,12 +136,16 @@ async function evaluateNow(requestId: number): Promise<void> {
   const run = current;
   if (!run) throw new Error('Train a model first.');
   const [evaluation, params] = await Promise.all([run.handle.evaluate(run.data.validation), run.handle.getWeights()]);
+  const width = outputWidth(run.plan);
+  // Runs that do not hand back their outputs (the CPU fallback's regression path) are scored by the CPU forward pass.
+  const outputs = evaluation.outputs ?? cpuForward(run.plan, params, run.data.validation, run.data.validation.size).logits;
   const report: EvaluationReport = {
     samples: evaluation.samples,
     loss: evaluation.loss,
     accuracy: evaluation.accuracy ?? null,
     confusion: evaluation.confusion ?? null,
     perClassAccuracy: evaluation.perClassAccuracy ?? null,
+    metrics: evaluationMetrics(run.data.validation, outputs, width),
     classNames: run.data.summary.classNames,
     predictions: samplePredictions(run.plan, params, run.data.validation, 12),
   };

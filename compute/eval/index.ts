@@ -6,3 +6,4 @@ export { rocCurve, type RocCurve, type RocPoint } from './roc-curve';
 export { rocReport, type ClassRoc, type RocReport } from './one-vs-rest';
 export { regressionMetrics, type RegressionMetrics } from './regression-metrics';
 export { EvalError, type EvalErrorCode } from './eval-error';
+export { scoreDataset, type DatasetMetrics } from './score-dataset';

@@ -11,6 +11,8 @@ export interface Evaluation {
   readonly confusion: number[][] | undefined;
   /** Accuracy per actual class (null for a class with no examples); classification only. */
   readonly perClassAccuracy: (number | null)[] | undefined;
+  /** The primary output per example, row-major (logits for classifiers), for compute/eval's metrics. */
+  readonly outputs?: Float32Array;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function evaluate(engine: GpuEngine, dataset: Dataset): Promise<Eva
     const d = outputs[i]! - (dataset.labels[i] ?? 0);
     sum += d * d;
   }
-  return { samples: dataset.size, loss: sum / Math.max(1, outputs.length), accuracy: undefined, confusion: undefined, perClassAccuracy: undefined };
+  return { samples: dataset.size, loss: sum / Math.max(1, outputs.length), accuracy: undefined, confusion: undefined, perClassAccuracy: undefined, outputs };
 }
 
 export function scoreClassification(logits: Float32Array, labels: Int32Array, width: number, classes: number): Evaluation {
@@ -56,5 +58,5 @@ export function scoreClassification(logits: Float32Array, labels: Int32Array, wi
     const total = row.reduce((a, b) => a + b, 0);
     return total === 0 ? null : row[k]! / total;
   });
-  return { samples: n, loss: n > 0 ? lossSum / n : Number.NaN, accuracy: n > 0 ? correct / n : undefined, confusion, perClassAccuracy };
+  return { samples: n, loss: n > 0 ? lossSum / n : Number.NaN, accuracy: n > 0 ? correct / n : undefined, confusion, perClassAccuracy, outputs: logits };
 }
