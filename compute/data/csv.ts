@@ -55,6 +55,8 @@ export interface CsvTable {
   readonly firstRows: readonly (readonly string[])[];
   /** Rows left out under the 'drop-rows' policy. */
   readonly droppedRows: number;
+  /** How the categorical columns were encoded (so a caller can find each column's features). */
+  readonly categoricalEncoding: CategoricalEncoding;
 }
 
 /**
@@ -177,6 +179,7 @@ export function parseCsvTable(text: string, options: CsvOptions = {}, keepRows =
     labelColumn,
     firstRows: kept.slice(0, keepRows).map((line) => line.cells),
     droppedRows: data.length - kept.length,
+    categoricalEncoding: encoding,
   };
 }
 

@@ -71,8 +71,8 @@ describe('uploading digits.csv', () => {
     expect(preview).toMatchObject({ builtin: false, mine: true, rows: 1797, columns: 65, numClasses: 10 });
     if (preview.builtin) throw new Error('unexpected');
     expect(preview.preview.rows).toHaveLength(20);
-    expect(preview.preview.rows[0]!.slice(0, 6)).toEqual([0, 0, 5, 13, 9, 1]);
-    expect(preview.preview.rows[0]![64]).toBe(0);
+    expect(preview.preview.rows[0]!.slice(0, 6)).toEqual(['0', '0', '5', '13', '9', '1']);
+    expect(preview.preview.rows[0]![64]).toBe('0');
     const stats = preview.preview.stats;
     expect(stats).toHaveLength(65);
     // Pixel 0 of the digits data is always blank; the label column holds the classes 0..9.

@@ -1,24 +1,29 @@
-import { DatasetError, featureSize, parseCsv, type CsvLimits } from '../../compute/data';
-import { csvLines } from '../../compute/data/csv-lines';
+import { DatasetError, parseCsvTable, type CsvLimits } from '../../compute/data';
+import type { DatasetReading } from '../db/collections';
+import { csvTableView } from './csv-table-view';
 import { rejectionFrom, DatasetRejected } from './dataset-rejected';
-import { MAX_COLUMNS, MAX_CSV_CELLS } from './limits';
+import { MAX_CATEGORIES, MAX_COLUMNS, MAX_CSV_CELLS, PREVIEW_ROWS } from './limits';
+import { csvReadOptions, DEFAULT_READING } from './reading';
 import { checkStoredNames } from './stored-names';
-import { numberedColumns, tableView, type TableView } from './table-view';
+import type { TableView } from './table-view';
 
 export interface InspectedDataset extends TableView {
   rows: number;
   featureShape: number[];
+  /** CSV only: rows left out for missing values ('drop-rows'). */
+  droppedRows?: number;
 }
 
-const CSV_LIMITS: CsvLimits = { maxColumns: MAX_COLUMNS, maxCells: MAX_CSV_CELLS };
+const CSV_LIMITS: CsvLimits & { maxCategories: number } = { maxColumns: MAX_COLUMNS, maxCells: MAX_CSV_CELLS, maxCategories: MAX_CATEGORIES };
 
 /**
- * Parses an uploaded CSV exactly as training will (compute/data's parseCsv), so a file that is
- * accepted here is one the trainer can read. Malformed files are refused with their row and column.
- * Call it through inspectOffThread: even within the caps a parse takes memory and time.
+ * Parses an uploaded CSV exactly as training will (compute/data's parseCsv, with the dataset's
+ * reading settings), so a file that is accepted here is one the trainer can read. Malformed files
+ * are refused with their row and column. Call it through inspectOffThread: even within the caps a
+ * parse takes memory and time.
  */
-export function inspectCsv(bytes: Uint8Array, labelColumn?: number): InspectedDataset {
-  const field = labelColumn === undefined ? 'file' : 'labelColumn';
+export function inspectCsv(bytes: Uint8Array, labelColumn?: number, reading: DatasetReading = DEFAULT_READING, field?: string): InspectedDataset {
+  const errorField = field ?? (labelColumn === undefined ? 'file' : 'labelColumn');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -26,22 +31,12 @@ export function inspectCsv(bytes: Uint8Array, labelColumn?: number): InspectedDa
     throw new DatasetRejected('NOT_TEXT', 'This file is not UTF-8 text. Upload a CSV of numbers, or an IDX file.');
   }
   try {
-    const dataset = parseCsv(text, { label: labelColumn ?? -1, limits: CSV_LIMITS });
-    const width = featureSize(dataset) + 1;
-    const label = labelColumn ?? width - 1;
-    const columnNames = columnNamesOf(text, dataset.featureNames, width);
-    checkStoredNames(columnNames, dataset.task === 'classification' ? dataset.classNames : [], label, field);
-    return { rows: dataset.size, featureShape: [...dataset.featureShape], ...tableView(dataset, label, columnNames) };
+    const table = parseCsvTable(text, { label: labelColumn ?? -1, limits: CSV_LIMITS, ...csvReadOptions(reading) }, PREVIEW_ROWS);
+    const view = csvTableView(table);
+    checkStoredNames(view.columnNames, view.classNames, table.labelColumn, errorField);
+    return { rows: table.dataset.size, featureShape: [...table.dataset.featureShape], droppedRows: table.droppedRows, ...view };
   } catch (error) {
-    if (error instanceof DatasetError) throw rejectionFrom(error, field);
+    if (error instanceof DatasetError) throw rejectionFrom(error, errorField);
     throw error;
   }
-}
-
-/** The header's names when the file has a header of names (the parser then reports feature names). */
-function columnNamesOf(text: string, featureNames: readonly string[] | undefined, width: number): string[] {
-  if (!featureNames) return numberedColumns('column', width);
-  // Only the first few lines are split: the header is the first non-blank one.
-  const header = csvLines(text.split(/\r\n|\n|\r/, 32).join('\n'), ',')[0]?.cells ?? [];
-  return Array.from({ length: width }, (_, c) => header[c] || `column ${c + 1}`);
 }

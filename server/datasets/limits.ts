@@ -27,6 +27,13 @@ export const MAX_COLUMNS = 4096;
 /** The most cells a CSV may have; mnist_test.csv (10,000 rows × 785 columns, 18 MB) fits. */
 export const MAX_CSV_CELLS = 8_000_000;
 
+/**
+ * The most distinct values a categorical column may have. More is usually an identifier or a
+ * numeric column with typos; with one-hot encoding each category is a feature, and MAX_COLUMNS
+ * still bounds the total.
+ */
+export const MAX_CATEGORIES = 256;
+
 /** The most any one IDX dimension may declare. */
 export const MAX_IDX_DIMENSION = 16_777_216;
 

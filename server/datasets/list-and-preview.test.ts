@@ -29,14 +29,15 @@ describe('the preview lives outside the dataset record', () => {
     expect(record).not.toHaveProperty('preview');
     expect(record).not.toHaveProperty('stats');
     const preview = await db.collection('datasetPreviews').findOne({ _id: doc._id });
-    expect(preview).toMatchObject({ ownerId: doc.ownerId, rows: [{ cells: [1, 2, 0] }, { cells: [3, 4, 1] }, { cells: [5, 6, 0] }] });
+    expect(preview).toMatchObject({ ownerId: doc.ownerId, rows: [{ cells: ['1', '2', '0'] }, { cells: ['3', '4', '1'] }, { cells: ['5', '6', '0'] }] });
     expect(preview!.stats).toHaveLength(3);
 
     const got = await (await as(alice)).datasets.get({ id: doc._id.toHexString() });
+    // Cells as the file wrote them.
     expect(got.preview.rows).toEqual([
-      [1, 2, 0],
-      [3, 4, 1],
-      [5, 6, 0],
+      ['1', '2', '0'],
+      ['3', '4', '1'],
+      ['5', '6', '0'],
     ]);
     expect(got.preview.stats.map((s) => s.name)).toEqual(['a', 'b', 'label']);
     const listed = (await (await as(alice)).datasets.list()).mine.find((d) => d.id === doc._id.toHexString());

@@ -1,9 +1,12 @@
+import type { DatasetReading } from '../db/collections';
 import { DatasetRejected, type CellLocation, type RejectionStatus } from './dataset-rejected';
 import { inspectCsv, type InspectedDataset } from './inspect-csv';
 import { inspectIdx } from './inspect-idx';
 
 /** What the parse worker is asked to check (the bytes are copied to it). */
-export type ParseTask = { kind: 'csv'; bytes: Uint8Array; labelColumn?: number } | { kind: 'idx'; data: Uint8Array; labels?: Uint8Array };
+export type ParseTask =
+  | { kind: 'csv'; bytes: Uint8Array; labelColumn?: number; reading?: DatasetReading; field?: string }
+  | { kind: 'idx'; data: Uint8Array; labels?: Uint8Array };
 
 export interface SerializedRejection {
   code: string;
@@ -23,7 +26,7 @@ export type ParseOutcome =
 /** Runs inside the worker (parse-worker.mjs). */
 export function runParseTask(task: ParseTask): ParseOutcome {
   try {
-    const inspected = task.kind === 'csv' ? inspectCsv(task.bytes, task.labelColumn) : inspectIdx(task.data, task.labels);
+    const inspected = task.kind === 'csv' ? inspectCsv(task.bytes, task.labelColumn, task.reading, task.field) : inspectIdx(task.data, task.labels);
     return { ok: true, inspected };
   } catch (error) {
     if (error instanceof DatasetRejected) {

@@ -1,4 +1,5 @@
 import type { DatasetDoc } from '../db/collections';
+import { readingOf } from './reading';
 
 /** What lists read of a dataset record: not its column and class names (thousands of them at most). */
 export const DATASET_LIST_PROJECTION = {
@@ -41,7 +42,7 @@ export function datasetListItem(d: DatasetListDoc) {
 
 /** What the API says about one stored dataset: the list's facts and its column and class names. */
 export function datasetSummary(d: DatasetDoc) {
-  return { ...datasetListItem(d), columnNames: d.columnNames, classNames: d.classNames };
+  return { ...datasetListItem(d), columnNames: d.columnNames, classNames: d.classNames, reading: readingOf(d), droppedRows: d.droppedRows ?? 0 };
 }
 
 export type DatasetSummary = ReturnType<typeof datasetSummary>;

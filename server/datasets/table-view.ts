@@ -49,7 +49,7 @@ export function tableView(dataset: Dataset, labelColumn: number | null, columnNa
 }
 
 /** Labels as the file wrote them: numbers stay numbers; text classes are counted by their index. */
-function labelValues(dataset: ClassificationDataset): { numeric: number[]; shown: (number | string)[] } {
+export function labelValues(dataset: ClassificationDataset): { numeric: number[]; shown: (number | string)[] } {
   const parsed = dataset.classNames.map((name) => Number(name));
   const numericNames = dataset.classNames.every((name, i) => name.trim() !== '' && Number.isFinite(parsed[i]));
   return {

@@ -1,11 +1,13 @@
 import { ObjectId, type Db } from 'mongodb';
-import { collections, type DatasetDoc, type DatasetFileRef } from '../db/collections';
+import type { MissingPolicy } from '../../compute/data';
+import { collections, type DatasetDoc, type DatasetFileRef, type DatasetReading } from '../db/collections';
 import { deleteDatasetFile, putDatasetFile } from './blob-store';
 import { DatasetRejected } from './dataset-rejected';
 import { detectKind } from './detect-kind';
 import { DEFAULT_VALIDATION_SPLIT, datasetMaxBytes, formatBytes } from './limits';
 import { inspectOffThread } from './parse-off-thread';
 import { deletePreview, putPreview } from './previews';
+import { DEFAULT_READING } from './reading';
 
 export interface UploadedFile {
   filename: string;
@@ -18,7 +20,7 @@ export interface UploadedFile {
  * files and last the record that makes the dataset exist. A failed write removes the earlier ones;
  * what a crash leaves, sweep-orphans removes after its grace period.
  */
-export async function uploadDataset(db: Db, ownerId: ObjectId, input: { name?: string; data: UploadedFile; labels?: UploadedFile }): Promise<DatasetDoc> {
+export async function uploadDataset(db: Db, ownerId: ObjectId, input: { name?: string; data: UploadedFile; labels?: UploadedFile; missing?: MissingPolicy }): Promise<DatasetDoc> {
   const total = input.data.bytes.byteLength + (input.labels?.bytes.byteLength ?? 0);
   const max = datasetMaxBytes();
   if (total > max) {
@@ -29,7 +31,8 @@ export async function uploadDataset(db: Db, ownerId: ObjectId, input: { name?: s
   if (kind === 'csv' && input.labels) {
     throw new DatasetRejected('UNEXPECTED_LABELS_FILE', 'A CSV keeps its labels in a column; a separate labels file is only for IDX data.', {}, 400, 'labels');
   }
-  const inspected = await inspectOffThread(kind === 'csv' ? { kind, bytes: input.data.bytes } : { kind, data: input.data.bytes, ...(input.labels ? { labels: input.labels.bytes } : {}) });
+  const reading: DatasetReading = { ...DEFAULT_READING, ...(input.missing ? { missing: input.missing } : {}) };
+  const inspected = await inspectOffThread(kind === 'csv' ? { kind, bytes: input.data.bytes, reading } : { kind, data: input.data.bytes, ...(input.labels ? { labels: input.labels.bytes } : {}) });
 
   const _id = new ObjectId();
   const stored: DatasetFileRef[] = [];
@@ -56,6 +59,7 @@ export async function uploadDataset(db: Db, ownerId: ObjectId, input: { name?: s
       numClasses: inspected.numClasses,
       classNames: inspected.classNames,
       validationSplit: DEFAULT_VALIDATION_SPLIT,
+      ...(kind === 'csv' ? { reading, droppedRows: inspected.droppedRows ?? 0 } : {}),
       createdAt: now,
       updatedAt: now,
     };

@@ -131,10 +131,20 @@ export interface DatasetColumnStats {
   max: number;
   mean: number;
   std: number;
-  /** Always 0 today: the parsers refuse empty cells, so a stored dataset has none. */
+  /** Missing cells in the file (dropped rows included); 0 unless the dataset's missing-value policy lets them in. */
   missing: number;
-  /** Distinct values, counted only for columns of small whole numbers (else null). */
+  /** Distinct values, counted only for columns of small whole numbers and categorical columns (else null). */
   distinct: number | null;
+  /** How the column is read; absent on records from before categorical columns (all numeric). Categorical columns have 0 for min, max, mean and std. */
+  type?: 'numeric' | 'categorical';
+}
+
+/** How a CSV's cells are read (compute/data's CsvOptions), as the owner chose. */
+export interface DatasetReading {
+  missing: 'refuse' | 'drop-rows' | 'mean';
+  categoricalEncoding: 'one-hot' | 'index';
+  /** One per file column; 'auto' takes the detected type. */
+  columnTypes: ('auto' | 'numeric' | 'categorical')[];
 }
 
 export interface DatasetDoc {
@@ -158,6 +168,10 @@ export interface DatasetDoc {
   classNames: string[];
   /** Fraction of rows held out for validation. */
   validationSplit: number;
+  /** CSV only; absent on older records, which read as DEFAULT_READING. */
+  reading?: DatasetReading;
+  /** Rows left out for missing values under the 'drop-rows' policy. */
+  droppedRows?: number;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,5 +1,7 @@
+import type { MissingPolicy } from '../../../compute/data';
 import { DatasetRejected } from '../dataset-rejected';
 import { formatBytes } from '../limits';
+import { missingPolicySchema } from '../reading';
 import type { UploadedFile } from '../upload';
 
 /** Room for multipart boundaries and part headers on top of the file bytes. */
@@ -9,11 +11,14 @@ export interface UploadBody {
   name?: string;
   data: UploadedFile;
   labels?: UploadedFile;
+  /** CSV: what to do with missing cells (`missing` field or `?missing=`); default refuse. */
+  missing?: MissingPolicy;
 }
 
 /**
- * Reads an upload: multipart/form-data with `file` (and for IDX an optional `labels` file and a
- * `name`), or the raw file as the body with `?filename=` (and `?name=`). The body is read with a
+ * Reads an upload: multipart/form-data with `file` (and for IDX an optional `labels` file, a
+ * `name` and for CSV a `missing` policy), or the raw file as the body with `?filename=` (and
+ * `?name=`, `?missing=`). The body is read with a
  * cap, so an oversize upload is refused without buffering all of it.
  */
 export async function readUpload(request: Request, maxBytes: number): Promise<UploadBody> {
@@ -28,7 +33,8 @@ export async function readUpload(request: Request, maxBytes: number): Promise<Up
 
   if (!multipart) {
     const filename = url.searchParams.get('filename') ?? 'dataset.csv';
-    return { name: url.searchParams.get('name') ?? undefined, data: { filename, bytes: body } };
+    const missing = missingPolicy(url.searchParams.get('missing'));
+    return { name: url.searchParams.get('name') ?? undefined, data: { filename, bytes: body }, ...(missing ? { missing } : {}) };
   }
   let form: FormData;
   try {
@@ -40,11 +46,21 @@ export async function readUpload(request: Request, maxBytes: number): Promise<Up
   if (!(file instanceof File)) throw new DatasetRejected('NO_FILE', 'Choose a CSV or IDX file to upload.');
   const labels = form.get('labels');
   const name = form.get('name');
+  const missingField = form.get('missing');
+  const missing = missingPolicy(typeof missingField === 'string' ? missingField : null);
   return {
     ...(typeof name === 'string' && name.trim() ? { name } : {}),
+    ...(missing ? { missing } : {}),
     data: { filename: file.name || 'dataset', bytes: new Uint8Array(await file.arrayBuffer()) },
     ...(labels instanceof File && labels.size > 0 ? { labels: { filename: labels.name || 'labels', bytes: new Uint8Array(await labels.arrayBuffer()) } } : {}),
   };
+}
+
+function missingPolicy(value: string | null): MissingPolicy | undefined {
+  if (value === null || value === '') return undefined;
+  const parsed = missingPolicySchema.safeParse(value);
+  if (!parsed.success) throw new DatasetRejected('INVALID_MISSING_POLICY', `Missing values can be 'refuse', 'drop-rows' or 'mean', not '${value.slice(0, 40)}'.`, {}, 400, 'missing');
+  return parsed.data;
 }
 
 async function readCapped(request: Request, cap: number, tooLarge: () => Error): Promise<Uint8Array<ArrayBuffer>> {

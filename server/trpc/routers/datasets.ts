@@ -8,6 +8,7 @@ import { listDatasets } from '../../datasets/list';
 import { readPreview } from '../../datasets/previews';
 import { updateDatasetSettings } from '../../datasets/settings';
 import { datasetSummary } from '../../datasets/summary';
+import { readingInput } from '../../datasets/reading';
 import { previewFromStored, type StoredPreview } from '../../datasets/table-view';
 import { requireModel } from '../../models/access';
 import { router, signedInProcedure } from '../init';
@@ -44,7 +45,7 @@ export const datasetsRouter = router({
     return { builtin: false as const, mine: dataset.ownerId.equals(ctx.caller.user._id), ...datasetSummary(dataset), preview: previewFromStored(preview) };
   }),
 
-  /** The owner renames it, picks the label column (0-based) or sets the validation split. */
+  /** The owner renames it, picks the label column (0-based), sets the validation split, or how cells are read (missing values, categorical encoding, column types). */
   update: signedInProcedure
     .input(
       z.object({
@@ -56,6 +57,7 @@ export const datasetsRouter = router({
           .min(0.05, 'Hold out at least 5% for validation.')
           .max(0.5, 'Hold out at most 50% for validation.')
           .optional(),
+        ...readingInput,
       }),
     )
     .mutation(async ({ ctx, input }) => {
