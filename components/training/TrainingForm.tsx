@@ -1,7 +1,7 @@
 'use client';
 
 import { useId } from 'react';
-import { FIELD_BOUNDS, type ConfigForm } from './config-form';
+import { FIELD_BOUNDS, MAX_HELD_OUT, type ConfigForm, type NumberField } from './config-form';
 
 export interface DatasetOption {
   readonly id: string;
@@ -25,8 +25,8 @@ interface TrainingFormProps {
 export function TrainingForm({ form, onChange, datasets, datasetId, onDataset, onFile, error, disabled }: TrainingFormProps) {
   const id = useId();
   const set = <K extends keyof ConfigForm>(key: K, value: ConfigForm[K]) => onChange({ ...form, [key]: value });
-  const field = (key: keyof ConfigForm, label: string, extra: { min?: number | undefined; max?: number | undefined; step?: string } = {}) => (
-    <label className="field-inline">
+  const field = (key: NumberField, label: string, extra: { min?: number | undefined; max?: number | undefined; step?: string; title?: string } = {}) => (
+    <label className="field-inline" title={extra.title}>
       <span>{label}</span>
       <input
         type="number"
@@ -64,6 +64,26 @@ export function TrainingForm({ form, onChange, datasets, datasetId, onDataset, o
       {field('epochs', 'Epochs', { ...FIELD_BOUNDS.epochs, step: '1' })}
       {field('batchSize', 'Batch size', { ...FIELD_BOUNDS.batchSize, step: '1' })}
       {field('validationFraction', 'Validation fraction', FIELD_BOUNDS.validationFraction)}
+      {field('testFraction', 'Test fraction', { ...FIELD_BOUNDS.testFraction, title: `Held out from training and early stopping, scored once at the end (validation and test together at most ${MAX_HELD_OUT})` })}
+      <label className="field-inline">
+        <span>Early stopping</span>
+        <input
+          type="checkbox"
+          checked={form.earlyStopping}
+          disabled={disabled}
+          aria-describedby={`${id}-early`}
+          onChange={(e) => set('earlyStopping', e.target.checked)}
+        />
+      </label>
+      <span id={`${id}-early`} className="visually-hidden">
+        Stops when validation loss has not improved for the patience in epochs, and keeps the best epoch&apos;s weights
+      </span>
+      {form.earlyStopping ? (
+        <>
+          {field('patience', 'Patience', { ...FIELD_BOUNDS.patience, step: '1', title: 'Epochs without improvement before stopping' })}
+          {field('minDelta', 'Min improvement', FIELD_BOUNDS.minDelta)}
+        </>
+      ) : null}
       <label className="field-inline">
         <span>Optimizer</span>
         <select value={form.optimizer} onChange={(e) => set('optimizer', e.target.value as ConfigForm['optimizer'])}>

@@ -6,19 +6,19 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { buildModelPlan } from '@/compute/model';
 import { messageOf, useTRPC } from '../trpc/client';
-import { DEFAULT_FORM, parseForm, type ConfigForm } from './config-form';
+import { DEFAULT_FORM, parseForm, withDatasetSplit, type ConfigForm } from './config-form';
 import { EvaluationView } from './EvaluationView';
 import { ExportBox } from './ExportBox';
 import { graphStoreFor } from './graph-store';
 import { LiveCharts } from './LiveCharts';
 import { PeerRuns } from './PeerRuns';
 import { SYNTHETIC_LABELS } from './prepare-data';
-import { formatDuration, ProgressBar } from './ProgressBar';
+import { outcomeDetail, progressDetail } from './progress-detail';
+import { ProgressBar } from './ProgressBar';
 import type { Backend, DataSpec, EvaluationReport } from './protocol';
 import { publishTraining } from './room-training';
 import { RunsPanel } from './RunsPanel';
 import { TrainingForm, type DatasetOption } from './TrainingForm';
-import type { LocalRun } from './trainer-client';
 import { useTrainerClient, useTrainerSnapshot } from './use-trainer';
 
 /** Parameters above which the CPU fallback is not offered: it would take minutes per epoch. */
@@ -45,15 +45,6 @@ function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
-}
-
-function progressDetail(run: LocalRun): string {
-  const batch = typeof run.config.batchSize === 'number' ? run.config.batchSize : 32;
-  const remaining = Math.max(0, run.totalSteps - run.step);
-  const eta = run.samplesPerSecond && run.status === 'running' ? formatDuration((remaining * batch * 1000) / run.samplesPerSecond) : '—';
-  const epoch = Math.min(run.epoch + 1, Math.max(1, run.epochs));
-  const speed = run.samplesPerSecond ? ` · ${Math.round(run.samplesPerSecond)} samples/s` : '';
-  return `Epoch ${epoch}/${run.epochs} · step ${run.step}/${run.totalSteps} · ETA ${eta}${speed}`;
 }
 
 /** Train in this tab: settings, live charts, controls, evaluation, export, saved runs, and the room's other runs. */
@@ -95,6 +86,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const cpuAllowed = params !== null && params <= CPU_PARAM_LIMIT;
   const active = run !== null && ACTIVE.has(run.status);
   const finished = run !== null && (run.status === 'completed' || run.status === 'stopped');
+  const ended = outcomeDetail(run?.outcome ?? null, run?.summary?.testSize ?? 0);
 
   const dataSpec = async (): Promise<{ spec: DataSpec; label: string; rows: number | null }> => {
     if (datasetId === 'builtin:spirals' || datasetId === 'builtin:blobs') {
@@ -190,7 +182,12 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
         onChange={setForm}
         datasets={options}
         datasetId={datasetId}
-        onDataset={setDatasetId}
+        onDataset={(id) => {
+          setDatasetId(id);
+          // A stored dataset's validation split is part of it: the form starts from it.
+          const stored = id.startsWith('ds:') ? uploaded.find((d) => d.id === id.slice(3)) : undefined;
+          if (stored) setForm((f) => withDatasetSplit(f, stored.validationSplit));
+        }}
         onFile={setFile}
         error={formError}
         disabled={active}
@@ -236,13 +233,23 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
         <div className="local-run" data-testid="local-run" data-status={run.status}>
           <p>
             <strong>{run.status}</strong> · {run.datasetLabel} on {run.backend === 'webgpu' ? 'WebGPU' : 'CPU'}
-            {run.summary ? ` · ${run.summary.trainSize} training / ${run.summary.validationSize} validation examples` : ''}
+            {run.summary ? ` · ${run.summary.trainSize} training / ${run.summary.validationSize} validation${run.summary.testSize ? ` / ${run.summary.testSize} test` : ''} examples` : ''}
           </p>
           <ProgressBar label="Training progress" step={run.step} totalSteps={run.totalSteps} detail={progressDetail(run)} />
           <p className="metrics" data-testid="run-metrics">
             loss {run.loss?.toFixed(4) ?? '—'} · accuracy {run.accuracy === null ? '—' : `${(run.accuracy * 100).toFixed(1)}%`} · validation accuracy{' '}
             <span data-testid="val-accuracy">{run.valAccuracy === null ? '—' : `${(run.valAccuracy * 100).toFixed(1)}%`}</span>
           </p>
+          {ended.test ? (
+            <p className="metrics" data-testid="test-metrics">
+              {ended.test}
+            </p>
+          ) : null}
+          {ended.earlyStopping ? (
+            <p className="muted" data-testid="early-stopping">
+              {ended.earlyStopping}
+            </p>
+          ) : null}
           {run.error ? (
             <p className="form-error" role="alert">
               Training failed: {run.error}

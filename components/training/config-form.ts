@@ -6,6 +6,10 @@ export interface ConfigForm {
   epochs: string;
   batchSize: string;
   validationFraction: string;
+  testFraction: string;
+  earlyStopping: boolean;
+  patience: string;
+  minDelta: string;
   optimizer: 'sgd' | 'adam' | 'adamw';
   lr: string;
   momentum: string;
@@ -21,6 +25,10 @@ export const DEFAULT_FORM: ConfigForm = {
   epochs: '10',
   batchSize: '32',
   validationFraction: '0.2',
+  testFraction: '0.1',
+  earlyStopping: false,
+  patience: '5',
+  minDelta: '0',
   optimizer: 'adam',
   lr: '0.01',
   momentum: '0.9',
@@ -32,6 +40,17 @@ export const DEFAULT_FORM: ConfigForm = {
   seed: '1',
 };
 
+/** The fields an <input type=number> edits. */
+export type NumberField = Exclude<keyof ConfigForm, 'optimizer' | 'schedule' | 'earlyStopping'>;
+
+/** Largest share validation and test may hold out together, so most rows still train. */
+export const MAX_HELD_OUT = 0.6;
+
+/** A stored dataset's validation split becomes the form's (the user can still change it). */
+export function withDatasetSplit(form: ConfigForm, validationSplit: number | undefined): ConfigForm {
+  return validationSplit === undefined || !Number.isFinite(validationSplit) ? form : { ...form, validationFraction: String(validationSplit) };
+}
+
 /** Bounds straight from compute's schemas, so the inputs' min/max never drift from validation. */
 function bounds(schema: z.ZodType): { min?: number; max?: number } {
   const json = z.toJSONSchema(schema, { io: 'input' }) as { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };
@@ -42,13 +61,17 @@ export const FIELD_BOUNDS = {
   epochs: bounds(TrainConfigSchema.shape.epochs),
   batchSize: bounds(TrainConfigSchema.shape.batchSize),
   validationFraction: { min: 0.05, max: 0.5 },
+  testFraction: { min: 0, max: 0.5 },
+  patience: bounds(TrainConfigSchema.shape.earlyStopping.unwrap().shape.patience),
+  minDelta: bounds(TrainConfigSchema.shape.earlyStopping.unwrap().shape.minDelta),
   seed: bounds(TrainConfigSchema.shape.seed),
 };
 
 export type FormResult = { ok: true; config: TrainConfigInput } | { ok: false; field: keyof ConfigForm | 'form'; message: string };
 
 const FIELD_OF: Record<string, keyof ConfigForm> = {
-  epochs: 'epochs', batchSize: 'batchSize', validationFraction: 'validationFraction', seed: 'seed',
+  epochs: 'epochs', batchSize: 'batchSize', validationFraction: 'validationFraction', testFraction: 'testFraction', seed: 'seed',
+  'earlyStopping.patience': 'patience', 'earlyStopping.minDelta': 'minDelta',
   'optimizer.lr': 'lr', 'optimizer.momentum': 'momentum', 'optimizer.weightDecay': 'weightDecay',
   'schedule.stepSize': 'stepSize', 'schedule.gamma': 'gamma', 'schedule.minLr': 'minLr', 'schedule.totalSteps': 'epochs',
 };
@@ -62,9 +85,14 @@ export function parseForm(form: ConfigForm, trainSize: number | null): FormResul
   const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
   const fraction = num(form.validationFraction);
   if (!(fraction >= 0.05 && fraction <= 0.5)) return { ok: false, field: 'validationFraction', message: 'Hold out between 0.05 and 0.5 for validation.' };
+  const testFraction = num(form.testFraction);
+  if (!(testFraction >= 0 && testFraction <= 0.5)) return { ok: false, field: 'testFraction', message: 'Hold out between 0 and 0.5 for testing (0 for no test set).' };
+  if (fraction + testFraction > MAX_HELD_OUT + 1e-9) {
+    return { ok: false, field: 'testFraction', message: `Validation and test together can hold out at most ${MAX_HELD_OUT * 100}% of the rows.` };
+  }
   const epochs = num(form.epochs);
   const batchSize = num(form.batchSize);
-  const stepsPerEpoch = trainSize ? Math.max(1, Math.floor((trainSize * (1 - fraction)) / Math.max(1, batchSize))) : 100;
+  const stepsPerEpoch = trainSize ? Math.max(1, Math.floor((trainSize * (1 - fraction - testFraction)) / Math.max(1, batchSize))) : 100;
   const optimizer =
     form.optimizer === 'sgd'
       ? { type: 'sgd' as const, lr: num(form.lr), momentum: num(form.momentum), weightDecay: num(form.weightDecay) }
@@ -75,7 +103,9 @@ export function parseForm(form: ConfigForm, trainSize: number | null): FormResul
       : form.schedule === 'cosine'
         ? { type: 'cosine' as const, totalSteps: Math.max(1, Math.round(epochs * stepsPerEpoch)) || 1, minLr: num(form.minLr) }
         : { type: 'constant' as const };
-  const input = { epochs, batchSize, validationFraction: fraction, optimizer, schedule, seed: num(form.seed), metricsEvery: 5 };
+  // Patience and min delta are checked only when early stopping is on, so a stray value cannot block a run.
+  const earlyStopping = form.earlyStopping ? { enabled: true, patience: num(form.patience), minDelta: num(form.minDelta) } : { enabled: false };
+  const input = { epochs, batchSize, validationFraction: fraction, testFraction, earlyStopping, optimizer, schedule, seed: num(form.seed), metricsEvery: 5 };
   const parsed = TrainConfigSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

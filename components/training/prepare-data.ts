@@ -1,9 +1,12 @@
-import { applyNormalizer, fitNormalizer, makeBlobs, makeSpirals, parseCsv, splitDataset, type ClassificationDataset, type Dataset } from '@/compute/data';
+import { applyNormalizer, fitNormalizer, makeBlobs, makeSpirals, parseCsv, type ClassificationDataset, type Dataset } from '@/compute/data';
+import { holdOut } from '@/compute/train';
 import type { DataSpec, DataSummary } from './protocol';
 
 export interface PreparedData {
   readonly train: Dataset;
   readonly validation: Dataset;
+  /** Held out from training and early stopping; scored once when the run ends. */
+  readonly test: Dataset | undefined;
   readonly summary: DataSummary;
 }
 
@@ -19,25 +22,28 @@ function load(spec: DataSpec): { dataset: Dataset; label: string } {
 }
 
 /**
- * Builds the train/validation split the worker trains on: a stratified split, then min-max scaling
- * over all features fitted on the training part only (pixel-like data such as digits keeps its
- * shape; the validation set never leaks into the statistics).
+ * Builds the train/validation/test split the worker trains on (stratified, test rows drawn first),
+ * then min-max scaling over all features fitted on the training part only (pixel-like data such
+ * as digits keeps its shape; validation and test rows never leak into the statistics).
  */
-export function prepareData(spec: DataSpec, validationFraction: number, seed: number): PreparedData {
+export function prepareData(spec: DataSpec, validationFraction: number, testFraction: number, seed: number): PreparedData {
   const { dataset, label } = load(spec);
   const fraction = Math.min(0.5, Math.max(0.05, validationFraction));
-  const split = splitDataset(dataset, { validationFraction: fraction, seed, stratify: dataset.task === 'classification' });
+  const split = holdOut(dataset, { validationFraction: fraction, testFraction: Math.min(0.5, Math.max(0, testFraction)), seed });
   const normalizer = fitNormalizer(split.train, 'minmax', { per: 'all' });
   const train = applyNormalizer(split.train, normalizer);
-  const validation = applyNormalizer(split.validation, normalizer);
+  const validation = applyNormalizer(split.validation!, normalizer);
+  const test = split.test ? applyNormalizer(split.test, normalizer) : undefined;
   const classification = dataset.task === 'classification' ? (dataset as ClassificationDataset) : null;
   return {
     train,
     validation,
+    test,
     summary: {
       label,
       trainSize: train.size,
       validationSize: validation.size,
+      testSize: test?.size ?? 0,
       featureShape: [...dataset.featureShape],
       numClasses: classification?.numClasses ?? 0,
       classNames: classification ? [...classification.classNames] : [],

@@ -4,6 +4,7 @@
  */
 import type { Graph } from '@/compute/graph';
 import type { TrainConfigInput, TrainingEvent } from '@/compute/train';
+import type { BoundaryPlot } from './decision-plot';
 import type { EvaluationMetrics } from './evaluation-metrics';
 
 export type SyntheticName = 'spirals' | 'blobs';
@@ -30,6 +31,8 @@ export interface DataSummary {
   readonly label: string;
   readonly trainSize: number;
   readonly validationSize: number;
+  /** 0 when no test share was held out. */
+  readonly testSize: number;
   readonly featureShape: readonly number[];
   readonly numClasses: number;
   readonly classNames: readonly string[];
@@ -51,6 +54,8 @@ export interface EvaluationReport {
   readonly perClassAccuracy: (number | null)[] | null;
   /** Precision / recall / F1, confusion counts and shares, ROC; or MSE / MAE / R² for regression. */
   readonly metrics: EvaluationMetrics;
+  /** Two-feature classifiers: the predicted class over the plane of the features; null otherwise. */
+  readonly boundary: BoundaryPlot | null;
   readonly classNames: readonly string[];
   readonly predictions: SamplePrediction[];
 }
@@ -94,6 +99,12 @@ export interface RunOutcome {
   readonly wallTimeMs: number;
   readonly validationAccuracy: number | null;
   readonly validationLoss: number | null;
+  /** The held-out test set, scored once with the final weights; null without one. */
+  readonly testAccuracy: number | null;
+  readonly testLoss: number | null;
+  /** With early stopping on: the best epoch (0-based) by validation loss, whose weights the run ended with. */
+  readonly bestEpoch: number | null;
+  readonly stoppedEarly: boolean;
 }
 
 export type FromWorker =

@@ -10,6 +10,7 @@ import { exportOnnx, exportPyTorch, saveWeights } from '@/compute/export';
 import { buildModelPlan, feedFromBatch, forward, type ModelPlan, type ParameterSet } from '@/compute/model';
 import { parseTrainConfig, train, type TrainConfig } from '@/compute/train';
 import { trainOnCpu, type RunHandle } from './cpu-run';
+import { boundaryPlot } from './decision-plot';
 import { evaluationMetrics } from './evaluation-metrics';
 import { prepareData, type PreparedData } from './prepare-data';
 import type { AdapterInfo, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, SamplePrediction, ToWorker } from './protocol';
@@ -80,10 +81,10 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   try {
     const config = parseTrainConfig(message.config);
     const plan = buildModelPlan(message.graph);
-    const data = prepareData(message.data, config.validationFraction, config.seed);
+    const data = prepareData(message.data, config.validationFraction, config.testFraction, config.seed);
     const batchSize = Math.min(config.batchSize, data.train.size);
     post({ type: 'data', runId, summary: data.summary, totalSteps: config.epochs * Math.floor(data.train.size / batchSize) });
-    const sets = { train: data.train, validation: data.validation };
+    const sets = { train: data.train, validation: data.validation, test: data.test };
     const onProgress = (event: Parameters<NonNullable<Parameters<typeof train>[3]['onProgress']>>[0]) => post({ type: 'progress', runId, event });
     let handle: RunHandle;
     if (message.backend === 'webgpu') {
@@ -96,7 +97,11 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
     const result = await handle.done;
     post({
       type: 'done', runId,
-      outcome: { status: result.status, steps: result.steps, wallTimeMs: result.wallTimeMs, validationAccuracy: result.validation?.accuracy ?? null, validationLoss: result.validation?.loss ?? null },
+      outcome: {
+        status: result.status, steps: result.steps, wallTimeMs: result.wallTimeMs, validationAccuracy: result.validation?.accuracy ?? null, validationLoss: result.validation?.loss ?? null,
+        testAccuracy: result.test?.accuracy ?? null, testLoss: result.test?.loss ?? null,
+        bestEpoch: result.earlyStopping?.bestEpoch ?? null, stoppedEarly: result.earlyStopping?.stoppedEarly ?? false,
+      },
     });
   } catch (error) {
     post({ type: 'failed', runId, message: errorText(error) });
@@ -146,6 +151,7 @@ async function evaluateNow(requestId: number): Promise<void> {
     confusion: evaluation.confusion ?? null,
     perClassAccuracy: evaluation.perClassAccuracy ?? null,
     metrics: evaluationMetrics(run.data.validation, outputs, width),
+    boundary: boundaryPlot(run.data.validation, (grid) => cpuForward(run.plan, params, grid, grid.size).logits, width),
     classNames: run.data.summary.classNames,
     predictions: samplePredictions(run.plan, params, run.data.validation, 12),
   };

@@ -36,7 +36,10 @@ export interface LocalRun {
   readonly loss: number | null;
   readonly accuracy: number | null;
   readonly valAccuracy: number | null;
+  /** Training throughput over recent steps; 0 while paused. */
   readonly samplesPerSecond: number | null;
+  /** Running time left at the recent step rate (compile and first steps excluded), from the trainer. */
+  readonly etaMs: number | null;
   /** Wall-clock ms spent running (paused time excluded), for the ETA. */
   readonly activeMs: number;
   readonly batchPoints: readonly BatchPoint[];
@@ -110,7 +113,7 @@ export class TrainerClient {
       {
         run: {
           runId, backend, config, datasetLabel, status: 'preparing', summary: null, totalSteps: 0, step: 0, epoch: 0, epochs,
-          batchesPerEpoch: 0, batchInEpoch: 0, loss: null, accuracy: null, valAccuracy: null, samplesPerSecond: null, activeMs: 0,
+          batchesPerEpoch: 0, batchInEpoch: 0, loss: null, accuracy: null, valAccuracy: null, samplesPerSecond: null, etaMs: null, activeMs: 0,
           batchPoints: [], epochPoints: [], outcome: null, error: null,
         },
       },
@@ -205,7 +208,9 @@ export class TrainerClient {
 
   private onProgress(run: LocalRun, event: TrainingEvent): void {
     if (event.type === 'state') {
-      this.update({ run: { ...run, ...this.activeTime(run, event.state), status: event.state } }, true);
+      // Nothing trains while paused, whatever the last report said.
+      const idle = event.state === 'paused' ? { samplesPerSecond: 0 } : {};
+      this.update({ run: { ...run, ...this.activeTime(run, event.state), status: event.state, ...idle } }, true);
       return;
     }
     if (event.type === 'batch') {
@@ -213,7 +218,8 @@ export class TrainerClient {
       this.update({
         run: {
           ...run, step: event.step, epoch: event.epoch, batchesPerEpoch: event.batchesPerEpoch, batchInEpoch: event.batch + 1,
-          loss: point.loss, accuracy: point.accuracy ?? run.accuracy, samplesPerSecond: event.samplesPerSecond,
+          loss: point.loss, accuracy: point.accuracy ?? run.accuracy, samplesPerSecond: run.status === 'paused' ? 0 : event.samplesPerSecond,
+          etaMs: finiteOrNull(event.etaMs),
           batchPoints: appendSampled(run.batchPoints, point),
         },
       });

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseTrainConfig } from '@/compute/train';
+import { DEFAULT_FORM, FIELD_BOUNDS, parseForm, withDatasetSplit } from './config-form';
+
+describe('training form: test split and early stopping', () => {
+  it('turns the defaults into a config with a test share and early stopping off', () => {
+    const parsed = parseForm(DEFAULT_FORM, 1000);
+    expect(parsed.ok).toBe(true);
+    const config = parseTrainConfig(parsed.ok ? parsed.config : {});
+    expect(config.validationFraction).toBe(0.2);
+    expect(config.testFraction).toBe(0.1);
+    expect(config.earlyStopping).toEqual({ enabled: false, patience: 5, minDelta: 0 });
+    expect(FIELD_BOUNDS.patience).toEqual({ min: 1, max: 10_000 });
+  });
+
+  it('passes patience and min delta when early stopping is on, and names the field at fault', () => {
+    const on = parseForm({ ...DEFAULT_FORM, earlyStopping: true, patience: '3', minDelta: '0.01' }, 1000);
+    expect(on.ok && parseTrainConfig(on.config).earlyStopping).toEqual({ enabled: true, patience: 3, minDelta: 0.01 });
+    expect(parseForm({ ...DEFAULT_FORM, earlyStopping: true, patience: '0' }, 1000)).toMatchObject({ ok: false, field: 'patience' });
+    expect(parseForm({ ...DEFAULT_FORM, earlyStopping: false, patience: 'x' }, 1000).ok).toBe(true);
+    expect(parseForm({ ...DEFAULT_FORM, testFraction: '0.6' }, 1000)).toMatchObject({ ok: false, field: 'testFraction' });
+    expect(parseForm({ ...DEFAULT_FORM, validationFraction: '0.5', testFraction: '0.2' }, 1000)).toMatchObject({ ok: false, field: 'testFraction', message: expect.stringContaining('at most 60%') });
+  });
+
+  it('takes a stored dataset\'s validation split', () => {
+    expect(withDatasetSplit(DEFAULT_FORM, 0.25).validationFraction).toBe('0.25');
+    expect(withDatasetSplit(DEFAULT_FORM, undefined)).toBe(DEFAULT_FORM);
+  });
+});
