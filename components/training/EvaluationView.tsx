@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { ClassificationMetrics, RegressionMetrics } from '@/compute/eval';
+import { DecisionBoundaryPlot } from './DecisionBoundaryPlot';
 import type { EvaluationReport, SamplePrediction } from './protocol';
 import { RocChart } from './RocChart';
 
@@ -225,7 +226,12 @@ export function EvaluationView({ report, split = 'Validation' }: { report: Evalu
       {metrics.task === 'regression' ? <RegressionReport metrics={metrics} /> : null}
       {classification ? <ClassReport metrics={classification} names={names} /> : null}
       {report.confusion ? <ConfusionSection confusion={report.confusion} shares={classification?.confusionNormalised} names={names} /> : null}
-      {classification ? <RocChart roc={classification.roc} names={names} /> : null}
+      {classification || report.boundary ? (
+        <div className="chart-row eval-charts">
+          {classification ? <RocChart roc={classification.roc} names={names} /> : null}
+          {report.boundary ? <DecisionBoundaryPlot plot={report.boundary} names={names} /> : null}
+        </div>
+      ) : null}
       {!classification && report.perClassAccuracy ? (
         <table className="data-table per-class">
           <caption>Per-class accuracy</caption>

@@ -1,8 +1,9 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { ClassificationDataset, RegressionDataset } from '@/compute/data';
+import { makeBlobs, type ClassificationDataset, type RegressionDataset } from '@/compute/data';
 import { scoreClassification } from '@/compute/train';
+import { boundaryPlot } from './decision-plot';
 import { EvaluationView } from './EvaluationView';
 import { evaluationMetrics } from './evaluation-metrics';
 import type { EvaluationReport } from './protocol';
@@ -13,7 +14,7 @@ function report(dataset: ClassificationDataset, logits: Float32Array): Evaluatio
   const e = scoreClassification(logits, dataset.labels, 3, 3);
   return {
     samples: e.samples, loss: e.loss, accuracy: e.accuracy ?? null, confusion: e.confusion ?? null, perClassAccuracy: e.perClassAccuracy ?? null,
-    metrics: evaluationMetrics(dataset, e.outputs!, 3), classNames, predictions: [],
+    metrics: evaluationMetrics(dataset, e.outputs!, 3), boundary: null, classNames, predictions: [],
   };
 }
 
@@ -53,11 +54,21 @@ describe('EvaluationView', () => {
     expect(html).not.toContain('roc-chart');
   });
 
+  it('draws the decision boundary of a two-feature classifier over its examples', () => {
+    const blobs = makeBlobs({ pointsPerClass: 20, seed: 3 });
+    // Predicts class 0 below y = 0, class 2 above: two regions, 2,500 cells, 60 dots.
+    const plot = boundaryPlot(blobs, (grid) => Float32Array.from({ length: grid.size * 3 }, (_, i) => (i % 3 === (grid.features[Math.floor(i / 3) * 2 + 1]! > 0 ? 2 : 0) ? 4 : 0)), 3);
+    const html = renderToStaticMarkup(createElement(EvaluationView, { report: { ...report(dataset, logits), boundary: plot } }));
+    expect(html).toContain('data-testid="decision-boundary"');
+    expect(html.match(/<rect /g)).toHaveLength(2500);
+    expect(html.match(/<circle /g)).toHaveLength(60);
+  });
+
   it('shows MSE, MAE and R² for a regression model', () => {
     const regression: RegressionDataset = { task: 'regression', size: 2, featureShape: [1], features: new Float32Array(2), labels: Float32Array.from([1, 3]), labelShape: [1] };
     const r: EvaluationReport = {
       samples: 2, loss: 0.5, accuracy: null, confusion: null, perClassAccuracy: null, classNames: [], predictions: [],
-      metrics: evaluationMetrics(regression, Float32Array.from([2, 3]), 1),
+      metrics: evaluationMetrics(regression, Float32Array.from([2, 3]), 1), boundary: null,
     };
     const html = renderToStaticMarkup(createElement(EvaluationView, { report: r }));
     expect(html).toContain('mean squared error</th><td>0.5000</td>');

@@ -7,3 +7,4 @@ export { rocReport, type ClassRoc, type RocReport } from './one-vs-rest';
 export { regressionMetrics, type RegressionMetrics } from './regression-metrics';
 export { EvalError, type EvalErrorCode } from './eval-error';
 export { scoreDataset, type DatasetMetrics } from './score-dataset';
+export { decisionBoundary, gridBounds, gridPoints, type DecisionBoundary, type GridBounds } from './decision-grid';
