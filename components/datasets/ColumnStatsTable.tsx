@@ -9,6 +9,7 @@ const MAX_ROWS = 100;
 /** Per-column statistics over every row: what to normalise, and which column looks like classes. */
 export function ColumnStatsTable({ stats, labelColumn }: { stats: ColumnStats[]; labelColumn: number | null }) {
   const shown = stats.slice(0, MAX_ROWS);
+  const categorical = (s: ColumnStats, c: number) => s.type === 'categorical' && c !== labelColumn;
   return (
     <div className="table-scroll">
       <table className="table compact" aria-label="Column statistics">
@@ -30,11 +31,13 @@ export function ColumnStatsTable({ stats, labelColumn }: { stats: ColumnStats[];
               <th scope="row">
                 {s.name}
                 {c === labelColumn ? ' (label)' : ''}
+                {s.type === 'categorical' && c !== labelColumn ? <span className="muted"> · categorical</span> : null}
               </th>
-              <td>{formatStat(s.min)}</td>
-              <td>{formatStat(s.max)}</td>
-              <td>{formatStat(s.mean)}</td>
-              <td>{formatStat(s.std)}</td>
+              {/* A categorical column has categories, not a range or a mean. */}
+              <td>{categorical(s, c) ? '—' : formatStat(s.min)}</td>
+              <td>{categorical(s, c) ? '—' : formatStat(s.max)}</td>
+              <td>{categorical(s, c) ? '—' : formatStat(s.mean)}</td>
+              <td>{categorical(s, c) ? '—' : formatStat(s.std)}</td>
               <td>{s.missing}</td>
               <td>{s.distinct ?? '—'}</td>
             </tr>

@@ -64,7 +64,19 @@ export function DatasetDetail({ id, onDeleted }: { id: string; onDeleted: () => 
           </>
         ) : null}
       </dl>
-      {owned ? <DatasetSettingsForm key={d.id} id={d.id} columnNames={d.columnNames} labelColumn={d.labelColumn} validationSplit={d.validationSplit} labelFixed={d.kind !== 'csv'} /> : null}
+      {owned ? (
+        <DatasetSettingsForm
+          key={d.id}
+          id={d.id}
+          columnNames={d.columnNames}
+          labelColumn={d.labelColumn}
+          validationSplit={d.validationSplit}
+          labelFixed={d.kind !== 'csv'}
+          reading={d.reading}
+          detectedTypes={d.preview.stats.map((s) => s.type)}
+        />
+      ) : null}
+      {!d.builtin && d.droppedRows > 0 ? <p className="muted" data-testid="dataset-dropped-rows">{d.droppedRows.toLocaleString('en-US')} rows with missing values are left out.</p> : null}
       <AttachToModelForm datasetId={d.id} />
       <h3>Preview</h3>
       <PreviewTable columnNames={d.columnNames} rows={d.preview.rows} labelColumn={d.labelColumn} totalRows={d.rows} />

@@ -3,9 +3,39 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
+import { COLUMN_TYPE_OPTIONS, ENCODING_OPTIONS, MissingPolicySelect } from './reading-selects';
 
-/** The owner picks the label column (CSV only) and how much data is held out for validation. */
-export function DatasetSettingsForm({ id, columnNames, labelColumn, validationSplit, labelFixed }: { id: string; columnNames: string[]; labelColumn: number | null; validationSplit: number; labelFixed: boolean }) {
+/** Column type selects are offered up to this many columns; wider data (images) is all numeric. */
+const MAX_TYPED_COLUMNS = 64;
+
+interface Reading {
+  missing: string;
+  categoricalEncoding: string;
+  columnTypes: string[];
+}
+
+/**
+ * The owner picks the label column, how much data is held out for validation and, for CSV, how
+ * cells are read: missing values, categorical encoding and each column's type.
+ */
+export function DatasetSettingsForm({
+  id,
+  columnNames,
+  labelColumn,
+  validationSplit,
+  labelFixed,
+  reading,
+  detectedTypes,
+}: {
+  id: string;
+  columnNames: string[];
+  labelColumn: number | null;
+  validationSplit: number;
+  labelFixed: boolean;
+  reading: Reading;
+  /** Per column as the parser reads it now (from the column statistics). */
+  detectedTypes: (string | undefined)[];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [saved, setSaved] = useState(false);
@@ -24,11 +54,23 @@ export function DatasetSettingsForm({ id, columnNames, labelColumn, validationSp
     const form = new FormData(event.currentTarget);
     const percent = Number(form.get('validationPercent'));
     const label = form.get('labelColumn');
-    update.mutate({ id, validationSplit: percent / 100, ...(label === null || labelFixed ? {} : { labelColumn: Number(label) }) });
+    update.mutate({ id, validationSplit: percent / 100, ...(label === null || labelFixed ? {} : { labelColumn: Number(label), ...readingOf(form) }) });
+  }
+
+  function readingOf(form: FormData) {
+    const types = columnNames.map((_, c) => String(form.get(`columnType-${c}`) ?? reading.columnTypes[c] ?? 'auto'));
+    while (types.length > 0 && types[types.length - 1] === 'auto') types.pop();
+    return {
+      missing: String(form.get('missing')) as 'refuse' | 'drop-rows' | 'mean',
+      categoricalEncoding: String(form.get('categoricalEncoding')) as 'one-hot' | 'index',
+      columnTypes: types as ('auto' | 'numeric' | 'categorical')[],
+    };
   }
 
   const errors = update.isError ? fieldErrorsOf(update.error) : {};
-  const other = update.isError && !errors.labelColumn && !errors.validationSplit ? messageOf(update.error) : null;
+  const fieldError = errors.missing ?? errors.categoricalEncoding ?? errors.columnTypes;
+  const other = update.isError && !errors.labelColumn && !errors.validationSplit && !fieldError ? messageOf(update.error) : null;
+  const typed = !labelFixed && columnNames.length <= MAX_TYPED_COLUMNS;
   return (
     <form className="inline-form" onSubmit={onSubmit} noValidate aria-label="Training settings">
       <div className="field">
@@ -59,6 +101,49 @@ export function DatasetSettingsForm({ id, columnNames, labelColumn, validationSp
           </p>
         ) : null}
       </div>
+      {!labelFixed ? (
+        <>
+          <div className="field">
+            <label htmlFor={`missing-${id}`}>Missing values</label>
+            <MissingPolicySelect id={`missing-${id}`} name="missing" value={reading.missing} />
+          </div>
+          <div className="field">
+            <label htmlFor={`encoding-${id}`}>Categorical encoding</label>
+            <select id={`encoding-${id}`} name="categoricalEncoding" defaultValue={reading.categoricalEncoding}>
+              {ENCODING_OPTIONS.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </>
+      ) : null}
+      {typed ? (
+        <fieldset className="field column-types">
+          <legend>Column types</legend>
+          {columnNames.map((name, c) =>
+            c === labelColumn ? null : (
+              <label key={c} className="column-type">
+                <span>{name}</span>
+                <select name={`columnType-${c}`} defaultValue={reading.columnTypes[c] ?? 'auto'} aria-label={`Type of ${name}`}>
+                  <option value="auto">Detected{detectedTypes[c] ? ` (${detectedTypes[c]})` : ''}</option>
+                  {COLUMN_TYPE_OPTIONS.map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ),
+          )}
+        </fieldset>
+      ) : null}
+      {fieldError ? (
+        <p className="field-error" role="alert">
+          {fieldError}
+        </p>
+      ) : null}
       <button type="submit" className="button primary" disabled={update.isPending}>
         {update.isPending ? 'Saving…' : 'Save'}
       </button>

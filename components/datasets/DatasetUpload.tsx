@@ -1,6 +1,7 @@
 'use client';
 
 import { useRef, useState, type DragEvent } from 'react';
+import { MissingPolicySelect } from './reading-selects';
 import { isUploadError, uploadDataset, type UploadError, type UploadHandle } from './upload-dataset';
 
 type State = { kind: 'idle' } | { kind: 'uploading'; fraction: number; names: string } | { kind: 'failed'; error: UploadError; names: string };
@@ -12,6 +13,7 @@ type State = { kind: 'idle' } | { kind: 'uploading'; fraction: number; names: st
 export function DatasetUpload({ onUploaded }: { onUploaded: (id: string) => void }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const [dragging, setDragging] = useState(false);
+  const [missing, setMissing] = useState('refuse');
   const input = useRef<HTMLInputElement>(null);
   const current = useRef<UploadHandle | null>(null);
 
@@ -24,7 +26,7 @@ export function DatasetUpload({ onUploaded }: { onUploaded: (id: string) => void
       return;
     }
     setState({ kind: 'uploading', fraction: 0, names });
-    const handle = uploadDataset(files, (fraction) => setState({ kind: 'uploading', fraction, names }));
+    const handle = uploadDataset(files, (fraction) => setState({ kind: 'uploading', fraction, names }), missing);
     current.current = handle;
     handle.done.then(
       (dataset) => {
@@ -57,8 +59,12 @@ export function DatasetUpload({ onUploaded }: { onUploaded: (id: string) => void
       >
         <input ref={input} type="file" className="visually-hidden" aria-label="Dataset file" accept=".csv,.txt,.idx,.idx1-ubyte,.idx3-ubyte,.ubyte" multiple disabled={uploading} onChange={(e) => start(e.target.files)} />
         <strong>Drop a CSV here, or choose a file</strong>
-        <span className="hint">Numbers only, one label column (the last by default). For IDX, drop the examples file and its labels file together. Up to 20 MiB.</span>
+        <span className="hint">Numbers or categories (text columns), one label column (the last by default); a header row, none, or scikit-learn&apos;s. For IDX, drop the examples file and its labels file together. Up to 20 MiB.</span>
       </label>
+      <div className="field">
+        <label htmlFor="upload-missing">Missing values</label>
+        <MissingPolicySelect id="upload-missing" value={missing} onChange={setMissing} disabled={uploading} />
+      </div>
       {state.kind === 'uploading' ? (
         <div className="upload-progress" role="status" aria-live="polite">
           <progress max={1} value={state.fraction} aria-label={`Uploading ${state.names}`} />

@@ -17,11 +17,12 @@ export interface UploadHandle {
  * Sends the files with XMLHttpRequest because fetch cannot report upload progress. IDX data may
  * come with its labels file; the larger of two files is the examples, the smaller the labels.
  */
-export function uploadDataset(files: File[], onProgress: (fraction: number) => void): UploadHandle {
+export function uploadDataset(files: File[], onProgress: (fraction: number) => void, missing = 'refuse'): UploadHandle {
   const [data, labels] = [...files].sort((a, b) => b.size - a.size);
   const form = new FormData();
   if (data) form.append('file', data);
   if (labels) form.append('labels', labels);
+  form.append('missing', missing);
   const xhr = new XMLHttpRequest();
   const done = new Promise<{ id: string; name: string }>((resolve, reject) => {
     xhr.upload.addEventListener('progress', (event) => {
