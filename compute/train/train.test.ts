@@ -34,6 +34,12 @@ describe('train()', () => {
       expect(b.samplesPerSecond).toBeGreaterThan(0);
       expect(b.learningRate).toBe(0.05);
     }
+    // The ETA leaves out the first report (compiles) and needs two more to measure a rate; at the last step nothing is left.
+    expect(batches[0]!.etaMs).toBeUndefined();
+    expect(batches[1]!.etaMs).toBeUndefined();
+    expect(batches.at(-1)!.etaMs).toBe(0);
+    expect(result.test).toBeUndefined();
+    expect(result.earlyStopping).toBeUndefined();
     expect(epochs[1]!.validationAccuracy).toBeGreaterThan(0);
     expect(result.validation!.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(24);
     expect(result.validation!.perClassAccuracy).toHaveLength(3);
