@@ -101,7 +101,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
     const meta = uploaded.find((d) => d.id === id);
     const res = await fetch(`/api/datasets/${encodeURIComponent(id)}`);
     if (!res.ok) throw new Error(`Could not load the dataset (${res.status}).`);
-    return { spec: { kind: 'csv', label: meta?.name ?? id, bytes: await res.arrayBuffer(), labelColumn: meta?.labelColumn ?? null }, label: meta?.name ?? id, rows: meta?.rows ?? null };
+    return { spec: { kind: 'csv', label: meta?.name ?? id, bytes: await res.arrayBuffer(), labelColumn: meta?.labelColumn ?? null, ...(meta ? { reading: meta.reading } : {}) }, label: meta?.name ?? id, rows: meta?.rows ?? null };
   };
 
   const start = async (backend: Backend) => {

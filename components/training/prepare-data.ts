@@ -1,4 +1,4 @@
-import { applyNormalizer, fitNormalizer, makeBlobs, makeSpirals, parseCsv, type ClassificationDataset, type Dataset } from '@/compute/data';
+import { applyNormalizer, fillMissingWithTrainMean, fitNormalizer, makeBlobs, makeSpirals, parseCsv, type ClassificationDataset, type Dataset } from '@/compute/data';
 import { holdOut } from '@/compute/train';
 import type { DataSpec, DataSummary } from './protocol';
 
@@ -18,7 +18,7 @@ function load(spec: DataSpec): { dataset: Dataset; label: string } {
     return { dataset, label: SYNTHETIC_LABELS[spec.name] };
   }
   const text = new TextDecoder().decode(spec.bytes);
-  return { dataset: parseCsv(text, { label: spec.labelColumn ?? -1 }), label: spec.label };
+  return { dataset: parseCsv(text, { label: spec.labelColumn ?? -1, ...spec.reading }), label: spec.label };
 }
 
 /**
@@ -29,7 +29,10 @@ function load(spec: DataSpec): { dataset: Dataset; label: string } {
 export function prepareData(spec: DataSpec, validationFraction: number, testFraction: number, seed: number): PreparedData {
   const { dataset, label } = load(spec);
   const fraction = Math.min(0.5, Math.max(0.05, validationFraction));
-  const split = holdOut(dataset, { validationFraction: fraction, testFraction: Math.min(0.5, Math.max(0, testFraction)), seed });
+  const held = holdOut(dataset, { validationFraction: fraction, testFraction: Math.min(0.5, Math.max(0, testFraction)), seed });
+  // Cells left missing by the dataset's 'mean' policy are filled here, from the training rows only.
+  const filled = fillMissingWithTrainMean(held.train, held.validation!, ...(held.test ? [held.test] : []));
+  const split = { train: filled.train, validation: filled.others[0], test: held.test ? filled.others[1] : undefined };
   const normalizer = fitNormalizer(split.train, 'minmax', { per: 'all' });
   const train = applyNormalizer(split.train, normalizer);
   const validation = applyNormalizer(split.validation!, normalizer);

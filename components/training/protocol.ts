@@ -2,6 +2,7 @@
  * Messages between the training panel (main thread) and train.worker.ts. Everything here is
  * structured-cloneable: graphs and configs as plain JSON, bytes as ArrayBuffers (transferred).
  */
+import type { CsvOptions } from '@/compute/data';
 import type { Graph } from '@/compute/graph';
 import type { TrainConfigInput, TrainingEvent } from '@/compute/train';
 import type { BoundaryPlot } from './decision-plot';
@@ -12,7 +13,14 @@ export type SyntheticName = 'spirals' | 'blobs';
 /** Where the examples come from: a built-in generator, or CSV bytes (an upload or a saved dataset). */
 export type DataSpec =
   | { readonly kind: 'synthetic'; readonly name: SyntheticName; readonly seed: number }
-  | { readonly kind: 'csv'; readonly label: string; readonly bytes: ArrayBuffer; readonly labelColumn: number | null };
+  | {
+      readonly kind: 'csv';
+      readonly label: string;
+      readonly bytes: ArrayBuffer;
+      readonly labelColumn: number | null;
+      /** How the dataset says its cells are read (missing values, categorical encoding, column types); default: refuse missing, one-hot. */
+      readonly reading?: Pick<CsvOptions, 'missing' | 'categoricalEncoding' | 'columnTypes'>;
+    };
 
 export type Backend = 'webgpu' | 'cpu';
 

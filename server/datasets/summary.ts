@@ -14,6 +14,7 @@ export const DATASET_LIST_PROJECTION = {
   labelColumn: 1,
   numClasses: 1,
   validationSplit: 1,
+  reading: 1,
   createdAt: 1,
   updatedAt: 1,
 } as const;
@@ -35,6 +36,8 @@ export function datasetListItem(d: DatasetListDoc) {
     labelColumn: d.labelColumn,
     numClasses: d.numClasses,
     validationSplit: d.validationSplit,
+    /** How the trainer must read the CSV (small: column types are stored only when someone sets them). */
+    reading: readingOf(d),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   };
@@ -42,7 +45,7 @@ export function datasetListItem(d: DatasetListDoc) {
 
 /** What the API says about one stored dataset: the list's facts and its column and class names. */
 export function datasetSummary(d: DatasetDoc) {
-  return { ...datasetListItem(d), columnNames: d.columnNames, classNames: d.classNames, reading: readingOf(d), droppedRows: d.droppedRows ?? 0 };
+  return { ...datasetListItem(d), columnNames: d.columnNames, classNames: d.classNames, droppedRows: d.droppedRows ?? 0 };
 }
 
 export type DatasetSummary = ReturnType<typeof datasetSummary>;

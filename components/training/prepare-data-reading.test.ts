@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { prepareData } from './prepare-data';
+import type { DataSpec } from './protocol';
+
+/** 40 rows; every 5th has no `b`, every 3rd is a 'green' one. */
+function csv(): ArrayBuffer {
+  const rows = Array.from({ length: 40 }, (_, i) => `${i},${i % 5 === 0 ? '' : i * 10},${i % 3 === 0 ? 'green' : 'red'},${i % 2}`);
+  return new TextEncoder().encode(`a,b,colour,label\n${rows.join('\n')}\n`).buffer as ArrayBuffer;
+}
+
+const spec = (reading: Extract<DataSpec, { kind: 'csv' }>['reading']): DataSpec => ({ kind: 'csv', label: 'gappy', bytes: csv(), labelColumn: null, ...(reading ? { reading } : {}) });
+
+describe('prepareData reads a CSV the way its dataset says', () => {
+  it('refuses missing cells by default, with the row and column', () => {
+    expect(() => prepareData(spec(undefined), 0.2, 0.1, 1)).toThrow('Row 2, column 2 (b): the cell is empty');
+  });
+
+  it("drops rows under 'drop-rows' and one-hot encodes the text column", () => {
+    const data = prepareData(spec({ missing: 'drop-rows' }), 0.2, 0.1, 1);
+    expect(data.train.size + data.validation.size + (data.test?.size ?? 0)).toBe(32);
+    expect(data.summary.featureShape).toEqual([4]);
+    expect(prepareData(spec({ missing: 'drop-rows', categoricalEncoding: 'index' }), 0.2, 0.1, 1).summary.featureShape).toEqual([3]);
+  });
+
+  it("fills under 'mean' from the training rows only: no NaN in any split", () => {
+    const data = prepareData(spec({ missing: 'mean' }), 0.2, 0.1, 1);
+    expect(data.train.size + data.validation.size + data.test!.size).toBe(40);
+    for (const split of [data.train, data.validation, data.test!]) expect(split.features.some(Number.isNaN)).toBe(false);
+  });
+});
