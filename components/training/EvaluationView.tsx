@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { ClassificationMetrics, RegressionMetrics } from '@/compute/eval';
 import { DecisionBoundaryPlot } from './DecisionBoundaryPlot';
-import type { EvaluationReport, SamplePrediction } from './protocol';
+import type { EvaluationReport, SamplePrediction, SplitEvaluation } from './protocol';
 import { RocChart } from './RocChart';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -208,13 +208,13 @@ function RegressionReport({ metrics }: { metrics: RegressionMetrics }) {
   );
 }
 
-/** Evaluation of one split: `split` names it in the summary line ("Validation", "Test"). */
-export function EvaluationView({ report, split = 'Validation' }: { report: EvaluationReport; split?: string }) {
+/** One split's numbers; `split` names it in the summary line. */
+function SplitView({ report, split }: { report: SplitEvaluation; split: string }) {
   const names = report.classNames;
   const metrics = report.metrics;
   const classification = metrics.task === 'classification' ? metrics : null;
   return (
-    <section className="evaluation" aria-label="Evaluation" data-testid="evaluation">
+    <>
       <p>
         {split}: <strong>{pct(report.accuracy)}</strong> accuracy, loss {report.loss.toFixed(4)} on {report.samples} examples.
       </p>
@@ -252,6 +252,28 @@ export function EvaluationView({ report, split = 'Validation' }: { report: Evalu
         </table>
       ) : null}
       {report.predictions.length > 0 ? <Samples predictions={report.predictions} names={names} /> : null}
+    </>
+  );
+}
+
+/** The validation split's evaluation, with a switch to the held-out test split when the run kept one. */
+export function EvaluationView({ report }: { report: EvaluationReport }) {
+  const [split, setSplit] = useState<'validation' | 'test'>('validation');
+  const test = report.test;
+  const showTest = split === 'test' && test !== null;
+  return (
+    <section className="evaluation" aria-label="Evaluation" data-testid="evaluation">
+      {test ? (
+        <div className="toggle-group" role="group" aria-label="Split to show">
+          <button type="button" className="link-button" aria-pressed={!showTest} onClick={() => setSplit('validation')}>
+            validation ({report.samples})
+          </button>
+          <button type="button" className="link-button" aria-pressed={showTest} onClick={() => setSplit('test')}>
+            test ({test.samples})
+          </button>
+        </div>
+      ) : null}
+      <SplitView key={showTest ? 'test' : 'validation'} report={showTest ? test : report} split={showTest ? 'Test' : 'Validation'} />
     </section>
   );
 }

@@ -14,7 +14,7 @@ function report(dataset: ClassificationDataset, logits: Float32Array): Evaluatio
   const e = scoreClassification(logits, dataset.labels, 3, 3);
   return {
     samples: e.samples, loss: e.loss, accuracy: e.accuracy ?? null, confusion: e.confusion ?? null, perClassAccuracy: e.perClassAccuracy ?? null,
-    metrics: evaluationMetrics(dataset, e.outputs!, 3), boundary: null, classNames, predictions: [],
+    metrics: evaluationMetrics(dataset, e.outputs!, 3), boundary: null, classNames, predictions: [], test: null,
   };
 }
 
@@ -37,6 +37,18 @@ describe('EvaluationView', () => {
     expect(html.match(/<polyline/g)).toHaveLength(3);
     expect(html).toContain('setosa (AUC 1.000)');
     expect(html).toContain('Macro AUC');
+  });
+
+  it('offers the held-out test split next to validation, showing validation first', () => {
+    const validation = report(dataset, logits);
+    const { test: _none, ...testSplit } = report(dataset, Float32Array.from([3, 1, 0, 0, 2, 1, 0, 1, 2, 0, 0, 4]));
+    const html = renderToStaticMarkup(createElement(EvaluationView, { report: { ...validation, test: { ...testSplit, samples: 4 } } }));
+    expect(html).toContain('aria-label="Split to show"');
+    expect(html).toMatch(/aria-pressed="true">validation \(4\)/);
+    expect(html).toMatch(/aria-pressed="false">test \(4\)/);
+    expect(html).toContain('Validation: <strong>75.0%</strong>');
+    // Without a test split there is nothing to switch.
+    expect(renderToStaticMarkup(createElement(EvaluationView, { report: validation }))).not.toContain('Split to show');
   });
 
   it('marks a class that is never predicted instead of inventing its precision', () => {
@@ -68,7 +80,7 @@ describe('EvaluationView', () => {
     const regression: RegressionDataset = { task: 'regression', size: 2, featureShape: [1], features: new Float32Array(2), labels: Float32Array.from([1, 3]), labelShape: [1] };
     const r: EvaluationReport = {
       samples: 2, loss: 0.5, accuracy: null, confusion: null, perClassAccuracy: null, classNames: [], predictions: [],
-      metrics: evaluationMetrics(regression, Float32Array.from([2, 3]), 1), boundary: null,
+      metrics: evaluationMetrics(regression, Float32Array.from([2, 3]), 1), boundary: null, test: null,
     };
     const html = renderToStaticMarkup(createElement(EvaluationView, { report: r }));
     expect(html).toContain('mean squared error</th><td>0.5000</td>');

@@ -54,7 +54,8 @@ export interface SamplePrediction {
   readonly confidence: number;
 }
 
-export interface EvaluationReport {
+/** One split (validation or test) scored with the run's weights. */
+export interface SplitEvaluation {
   readonly samples: number;
   readonly loss: number;
   readonly accuracy: number | null;
@@ -66,6 +67,11 @@ export interface EvaluationReport {
   readonly boundary: BoundaryPlot | null;
   readonly classNames: readonly string[];
   readonly predictions: SamplePrediction[];
+}
+
+/** The validation split, with the held-out test split alongside when the run kept one. */
+export interface EvaluationReport extends SplitEvaluation {
+  readonly test: SplitEvaluation | null;
 }
 
 export type ExportFormat = 'onnx' | 'pytorch' | 'safetensors';

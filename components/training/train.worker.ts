@@ -13,7 +13,7 @@ import { trainOnCpu, type RunHandle } from './cpu-run';
 import { boundaryPlot } from './decision-plot';
 import { evaluationMetrics } from './evaluation-metrics';
 import { prepareData, type PreparedData } from './prepare-data';
-import type { AdapterInfo, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, SamplePrediction, ToWorker } from './protocol';
+import type { AdapterInfo, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, SamplePrediction, SplitEvaluation, ToWorker } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -137,24 +137,33 @@ function samplePredictions(plan: ModelPlan, params: ParameterSet, dataset: Datas
   return out;
 }
 
-async function evaluateNow(requestId: number): Promise<void> {
-  const run = current;
-  if (!run) throw new Error('Train a model first.');
-  const [evaluation, params] = await Promise.all([run.handle.evaluate(run.data.validation), run.handle.getWeights()]);
+/** One split scored with the given weights; `samples` of its rows go along as individual predictions. */
+async function splitReport(run: Current, dataset: Dataset, params: ParameterSet, samples: number): Promise<SplitEvaluation> {
+  const evaluation = await run.handle.evaluate(dataset);
   const width = outputWidth(run.plan);
   // Runs that do not hand back their outputs (the CPU fallback's regression path) are scored by the CPU forward pass.
-  const outputs = evaluation.outputs ?? cpuForward(run.plan, params, run.data.validation, run.data.validation.size).logits;
-  const report: EvaluationReport = {
+  const outputs = evaluation.outputs ?? cpuForward(run.plan, params, dataset, dataset.size).logits;
+  return {
     samples: evaluation.samples,
     loss: evaluation.loss,
     accuracy: evaluation.accuracy ?? null,
     confusion: evaluation.confusion ?? null,
     perClassAccuracy: evaluation.perClassAccuracy ?? null,
-    metrics: evaluationMetrics(run.data.validation, outputs, width),
-    boundary: boundaryPlot(run.data.validation, (grid) => cpuForward(run.plan, params, grid, grid.size).logits, width),
+    metrics: evaluationMetrics(dataset, outputs, width),
+    boundary: boundaryPlot(dataset, (grid) => cpuForward(run.plan, params, grid, grid.size).logits, width),
     classNames: run.data.summary.classNames,
-    predictions: samplePredictions(run.plan, params, run.data.validation, 12),
+    predictions: samples > 0 ? samplePredictions(run.plan, params, dataset, samples) : [],
   };
+}
+
+async function evaluateNow(requestId: number): Promise<void> {
+  const run = current;
+  if (!run) throw new Error('Train a model first.');
+  const params = await run.handle.getWeights();
+  const validation = await splitReport(run, run.data.validation, params, 12);
+  // The held-out test rows are scored with the same final weights they were scored with when the run ended.
+  const test = run.data.test && run.data.test.size > 0 ? await splitReport(run, run.data.test, params, 0) : null;
+  const report: EvaluationReport = { ...validation, test };
   post({ type: 'evaluation', requestId, report });
 }
 
