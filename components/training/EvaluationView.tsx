@@ -225,7 +225,8 @@ function SplitView({ report, split }: { report: SplitEvaluation; split: string }
       ) : null}
       {metrics.task === 'regression' ? <RegressionReport metrics={metrics} /> : null}
       {classification ? <ClassReport metrics={classification} names={names} /> : null}
-      {report.confusion ? <ConfusionSection confusion={report.confusion} shares={classification?.confusionNormalised} names={names} /> : null}
+      {/* compute/eval's matrix when there is one, so counts and shares come from the same predictions. */}
+      {classification || report.confusion ? <ConfusionSection confusion={classification?.confusion ?? report.confusion!} shares={classification?.confusionNormalised} names={names} /> : null}
       {classification || report.boundary ? (
         <div className="chart-row eval-charts">
           {classification ? <RocChart roc={classification.roc} names={names} /> : null}
