@@ -13,7 +13,9 @@ export type DatasetErrorCode =
   | 'CSV_TOO_MANY_CATEGORIES'
   | 'MISSING_VALUE'
   | 'LABEL_COUNT_MISMATCH'
-  | 'INVALID_OPTION';
+  | 'INVALID_OPTION'
+  | 'PREPROCESSING_NO_ROWS'
+  | 'PREPROCESSING_FEATURE_MISMATCH';
 
 export interface DatasetErrorLocation {
   /** 1-based line in the file, as an editor shows it; for IDX, the 1-based example number. */
