@@ -3,6 +3,7 @@ export { DatasetError, type DatasetErrorCode, type DatasetErrorLocation } from '
 export { parseCsv, parseCsvTable, type CsvColumn, type CsvLimits, type CsvOptions, type CsvTable } from './csv';
 export { CATEGORICAL_ENCODINGS, COLUMN_TYPE_CHOICES, encodedWidth, type CategoricalEncoding, type ColumnType, type ColumnTypeChoice } from './categories';
 export { applyMissingFill, fillMissingWithTrainMean, isMissingCell, MISSING_POLICIES, type MissingFill, type MissingPolicy } from './missing-values';
+export { shortestFloat32 } from './float32-text';
 export { parseIdx, type IdxArray, type IdxData, type IdxDtype, type IdxLimits } from './idx';
 export { idxToDataset, type IdxDatasetOptions } from './idx-dataset';
 export { makeBlobs, makeSpirals, type BlobOptions, type SpiralOptions } from './synthetic';

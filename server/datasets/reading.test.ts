@@ -60,6 +60,17 @@ describe('headers and previews', () => {
   });
 });
 
+describe('generated data without cell text', () => {
+  it('previews float32 values in their shortest form', async () => {
+    const spirals = await (await caller()).datasets.get({ id: 'builtin:spirals' });
+    const values = spirals.preview.rows.flatMap((row) => row.slice(0, 2)) as number[];
+    for (const value of values) {
+      // At most 9 significant digits (float32's expansion, 14.229999542236328, has 17).
+      expect(Number(value.toPrecision(9))).toBe(value);
+    }
+  });
+});
+
 describe('categorical columns', () => {
   const pets = 'animal,weight,adopted\ncat,4.5,1\ndog,20,0\nbird,0.3,1\ncat,5,0\n';
 

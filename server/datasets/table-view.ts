@@ -1,4 +1,4 @@
-import { featureSize, type ClassificationDataset, type Dataset } from '../../compute/data';
+import { featureSize, shortestFloat32, type ClassificationDataset, type Dataset } from '../../compute/data';
 import type { DatasetColumnStats } from '../db/collections';
 import { ColumnStatsAccumulator } from './column-stats';
 import { PREVIEW_ROWS } from './limits';
@@ -35,7 +35,8 @@ export function tableView(dataset: Dataset, labelColumn: number | null, columnNa
       }
       const value = dataset.features[feature++]!;
       stats[c]!.add(value);
-      if (preview) preview[c] = value;
+      // Generated and IDX data has no cell text: float32 values are shown in their shortest form.
+      if (preview) preview[c] = shortestFloat32(value);
     }
     if (preview) rows.push(preview);
   }
