@@ -41,7 +41,11 @@ export function DatasetDetail({ id, onDeleted }: { id: string; onDeleted: () => 
           </button>
         ) : null}
       </div>
-      {d.builtin ? <p className="muted">{d.description} Generated in the browser from a fixed seed.</p> : null}
+      {d.builtin ? (
+        <p className="muted">
+          {d.description} {d.source === 'generated' ? 'Generated in the browser from a fixed seed.' : "Ships with CyxWiz, copied from scikit-learn (BSD 3-Clause; the UCI data is CC BY 4.0)."}
+        </p>
+      ) : null}
       <dl className="facts" aria-label="Summary">
         <dt>Rows</dt>
         <dd data-testid="dataset-rows">{d.rows.toLocaleString('en-US')}</dd>

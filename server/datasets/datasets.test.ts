@@ -86,7 +86,8 @@ describe('uploading digits.csv', () => {
     const list = await (await as(alice)).datasets.list();
     expect(list.mine.map((d) => [d.name, d.rows, d.columns, d.numClasses])).toEqual([['digits', 1797, 65, 10]]);
     expect(list.nextCursor).toBeNull();
-    expect(list.builtin.map((b) => b.id)).toEqual(['builtin:spirals', 'builtin:blobs']);
+    expect(list.builtin.map((b) => b.id)).toEqual(['builtin:spirals', 'builtin:blobs', 'builtin:digits', 'builtin:iris']);
+    expect(list.builtin[2]).toMatchObject({ source: 'file', rows: 1797, featureShape: [64], numClasses: 10 });
     expect(list.builtin[0]).toMatchObject({ rows: 300, columns: 3, numClasses: 3 });
     const spirals = await (await as(alice)).datasets.get({ id: 'builtin:spirals' });
     expect(spirals.preview.rows).toHaveLength(20);

@@ -4,17 +4,20 @@ import { AppError } from '../../errors/app-error';
 import { requireReadableDataset } from '../access';
 import { openDatasetFile } from '../blob-store';
 import { findBuiltin } from '../builtins';
+import { builtinDownload } from './builtin-download';
 import { errorResponse } from './json-error';
 import { requireCaller } from './request-caller';
 
 /**
  * GET /api/datasets/:id streams the file as uploaded (?part=labels for an IDX labels file) to anyone
  * who may read the dataset. The ETag is its SHA-256, so a tab can cache it and check what it got.
+ * Built-ins that ship as files (digits, iris) are served the same way to any signed-in person.
  */
 export async function handleDatasetDownload(request: Request, id: string): Promise<Response> {
   try {
     const caller = await requireCaller(request);
-    if (findBuiltin(id)) throw new AppError('NOT_FOUND', 'BUILTIN_HAS_NO_FILE', 'Built-in datasets are generated in the browser; there is no file to download.');
+    const builtin = findBuiltin(id);
+    if (builtin) return builtinDownload(request, builtin);
     const dataset = await requireReadableDataset(getDb(), id, caller.user._id);
     const part = new URL(request.url).searchParams.get('part') === 'labels' ? 'labels' : 'data';
     const file = dataset.files[part];
