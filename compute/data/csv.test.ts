@@ -272,6 +272,9 @@ describe('column types and categorical encoding', () => {
     expect(failure(colours, { limits: { maxCategories: 2 } })).toMatchObject({ code: 'CSV_TOO_MANY_CATEGORIES', row: 5, column: 1 });
     expect(failure(colours, { limits: { maxColumns: 4 } }).code).toBe('CSV_TOO_MANY_COLUMNS');
     expect(parseCsv(colours, { limits: { maxColumns: 4 }, categoricalEncoding: 'index' }).featureShape).toEqual([2]);
+    // 4 rows x 3 columns fit 12 cells, but one-hot makes 4 rows x (4 features + label) = 20 values.
+    expect(failure(colours, { limits: { maxCells: 19 } }).code).toBe('CSV_TOO_MANY_CELLS');
+    expect(parseCsv(colours, { limits: { maxCells: 20 } }).size).toBe(4);
   });
 });
 

@@ -136,6 +136,14 @@ export function parseCsvTable(text: string, options: CsvOptions = {}, keepRows =
   if (maxColumns !== undefined && numFeatures + 1 > maxColumns) {
     throw new DatasetError('CSV_TOO_MANY_COLUMNS', `Encoding the categorical columns one-hot makes ${numFeatures} features; a dataset can have at most ${maxColumns - 1} (choose index encoding)`);
   }
+  // The cell cap bounds the encoded values too: one-hot can turn a narrow file into a huge array.
+  const maxCells = options.limits?.maxCells;
+  if (maxCells !== undefined && kept.length * (numFeatures + 1) > maxCells) {
+    throw new DatasetError(
+      'CSV_TOO_MANY_CELLS',
+      `Encoding the categorical columns one-hot makes ${kept.length.toLocaleString('en-US')} rows of ${numFeatures} features; a dataset can have at most ${maxCells.toLocaleString('en-US')} values (choose index encoding)`,
+    );
+  }
   const indexOf = columns.map((column) => new Map(column.categories.map((name, i) => [name, i])));
 
   const features = new Float32Array(kept.length * numFeatures);
