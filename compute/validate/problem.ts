@@ -9,7 +9,11 @@ export type ProblemCode =
   | 'NO_LOSS'
   | 'PORT_TYPE_MISMATCH'
   | 'SHAPE_MISMATCH'
-  | 'INVALID_PARAM';
+  | 'INVALID_PARAM'
+  /** The chosen dataset's examples do not have as many values as the Input takes. */
+  | 'DATASET_FEATURES_MISMATCH'
+  /** The chosen dataset's class count differs from the units of the layer feeding the loss. */
+  | 'DATASET_CLASSES_MISMATCH';
 
 /** One thing wrong with a graph, addressed to the element the canvas should highlight. */
 export interface Problem {
