@@ -10,17 +10,20 @@ interface Template {
   id: TemplateId;
   name: string;
   description: string;
+  /** The built-in dataset a model made from it trains on out of the box. */
+  datasetId: string;
   build(): Graph;
 }
 
 /**
- * Starter graphs sized for the 8x8 digits data (64 features, 10 classes), the dataset people are
- * most likely to try first; a new Input shape and a new units count adapt them to anything else.
+ * Starter graphs sized for the built-in 8x8 digits data (64 features, 10 classes), which a model
+ * made from them is attached to, so Train works with no other step; a new Input shape and a new
+ * units count adapt them to anything else. The CNN reads the same 64 values as an 8x8 image.
  */
 export const MODEL_TEMPLATES: readonly Template[] = [
-  { id: 'mlp', name: 'MLP classifier', description: 'Input [64] → Dense 64 → Dense 32 → 10 classes', build: () => mlpClassifier(64, [64, 32], 10) },
-  { id: 'cnn', name: 'Small CNN', description: 'Input [8, 8, 1] → two Conv2D + MaxPool blocks → Dense → 10 classes', build: () => cnnClassifier([8, 8, 1], 10) },
-  { id: 'residual', name: 'Residual block', description: 'Input [64] → Dense → two residual blocks (Dense, BatchNorm, ReLU, Dropout, Add) → 10 classes', build: () => residualMlp(2, 64, 64, 10) },
+  { id: 'mlp', name: 'MLP classifier', description: 'Input [64] → Dense 64 → Dense 32 → 10 classes', datasetId: 'builtin:digits', build: () => mlpClassifier(64, [64, 32], 10) },
+  { id: 'cnn', name: 'Small CNN', description: 'Input [8, 8, 1] → two Conv2D + MaxPool blocks → Dense → 10 classes', datasetId: 'builtin:digits', build: () => cnnClassifier([8, 8, 1], 10) },
+  { id: 'residual', name: 'Residual block', description: 'Input [64] → Dense → two residual blocks (Dense, BatchNorm, ReLU, Dropout, Add) → 10 classes', datasetId: 'builtin:digits', build: () => residualMlp(2, 64, 64, 10) },
 ];
 
 export function findTemplate(id: TemplateId): Template {

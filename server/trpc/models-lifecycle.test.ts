@@ -2,9 +2,10 @@ import { ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNode } from '../../collab/doc';
 import { connectClient, startCollabForTest, ticketFor, waitFor } from '../../collab/server/testing';
-import { validateGraph } from '../../compute/validate';
+import { checkDatasetFit, validateGraph } from '../../compute/validate';
 import { signUp, type PublicUser } from '../auth/users';
 import { registerCollabServer } from '../collab-bridge';
+import { builtinSummary, findBuiltin } from '../datasets/builtins';
 import { MODEL_TEMPLATES } from '../models/templates';
 import { useTestDatabase } from '../testing/test-db';
 import { createContext } from './context';
@@ -54,6 +55,14 @@ describe('model templates', () => {
     expect(elements).toBe(64);
   });
 
+  it.each(MODEL_TEMPLATES.map((t) => [t.id, t] as const))('%s ships with a built-in dataset whose features and classes it fits', (_id, template) => {
+    const builtin = findBuiltin(template.datasetId);
+    expect(builtin).toBeDefined();
+    const summary = builtinSummary(builtin!);
+    const graph = template.build();
+    expect(checkDatasetFit(graph, validateGraph(graph), summary)).toEqual([]);
+  });
+
   it('creates a model from a template with its graph, a position for every node and the owner’s membership row', async () => {
     const caller = await as(alice);
     expect((await caller.models.templates()).map((t) => t.id)).toEqual(['mlp', 'cnn', 'residual']);
@@ -61,11 +70,16 @@ describe('model templates', () => {
       const { id } = await caller.models.create({ name: `From ${template.id}`, template: template.id });
       const record = await db.collection('models').findOne({ _id: new ObjectId(id) });
       expect(record!.graph).toEqual(template.build());
+      expect(record!.datasetId).toBe(template.datasetId);
+      expect((await caller.models.get({ id })).datasetId).toBe(template.datasetId);
       expect(Object.keys(record!.layout).sort()).toEqual(template.build().nodes.map((n) => n.id).sort());
       // The owner's membership row is what their models list reads.
       const rows = await db.collection('modelMembers').find({ modelId: new ObjectId(id) }).toArray();
       expect(rows.map((r) => [r._id, r.role, r.name, r.ownerName])).toEqual([[`${id}:${alice.id}`, 'owner', `From ${template.id}`, 'alice']]);
     }
+    // A blank model has no layers to fit a dataset to, so it gets none.
+    const blank = await caller.models.create({ name: 'Blank' });
+    expect((await caller.models.get({ id: blank.id })).datasetId).toBeNull();
   });
 
   it('refuses an unknown template with a field error', async () => {

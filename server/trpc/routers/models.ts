@@ -35,12 +35,13 @@ export const modelsRouter = router({
   /** The starter graphs a new model can begin from. */
   templates: signedInProcedure.query(() => MODEL_TEMPLATES.map(({ id, name, description }) => ({ id, name, description }))),
 
-  /** A blank model, or one starting from a template. */
+  /** A blank model, or one starting from a template (and attached to the built-in dataset it trains on). */
   create: signedInProcedure
     .input(z.object({ name: modelName, template: z.enum(TEMPLATE_IDS, { error: 'Choose one of the templates.' }).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const graph = input.template ? findTemplate(input.template).build() : { nodes: [], edges: [] };
-      const _id = await insertModel(ctx.db, { owner: ctx.caller.user, name: input.name, graph, layout: layoutFor(graph) });
+      const template = input.template ? findTemplate(input.template) : undefined;
+      const graph = template ? template.build() : { nodes: [], edges: [] };
+      const _id = await insertModel(ctx.db, { owner: ctx.caller.user, name: input.name, graph, layout: layoutFor(graph), ...(template ? { datasetId: template.datasetId } : {}) });
       return { id: _id.toHexString() };
     }),
 
