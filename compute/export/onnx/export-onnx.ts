@@ -1,3 +1,4 @@
+import { preprocessingConstants, preprocessingWidth } from '../../data/preprocessing';
 import { checkParameters } from '../../model/check-parameters';
 import { ModelError } from '../../model/model-error';
 import type { ModelPlan } from '../../model/plan';
@@ -5,6 +6,7 @@ import type { ParameterSet } from '../../model/tensor';
 import { OnnxGraphBuilder } from './onnx-builder';
 import { encodeModel, TensorDataType, type ModelProto, type ValueInfoProto } from './onnx-proto';
 import { ONNX_EXPORTERS } from './layer-nodes';
+import { modelMetadataEntries, type ModelMetadata } from '../model-metadata';
 
 export interface OnnxExportOptions {
   /** Append Softmax to classifier logits so the model outputs probabilities. Default false. */
@@ -12,7 +14,16 @@ export interface OnnxExportOptions {
   /** Graph name inside the file. Default 'cyxwiz_model'. */
   readonly name?: string;
   readonly docString?: string;
+  /**
+   * The fitted preprocessing and class names: the model then takes RAW features. Needs a single
+   * Input, which is named `features`; the scaling becomes Sub/Div nodes in front of the layers,
+   * classifiers output both `logits` and `probabilities`, and both travel as JSON in metadata_props.
+   */
+  readonly model?: ModelMetadata;
 }
+
+/** The graph input's name when the export carries its preprocessing. */
+export const ONNX_FEATURES_INPUT = 'features';
 
 /** opset 17 (IR 8) is supported by every current runtime, including onnxruntime-web. */
 export const ONNX_OPSET = 17;
@@ -23,8 +34,9 @@ export const ONNX_EXPORTABLE_LAYERS: readonly string[] = [...ONNX_EXPORTERS.keys
 
 /**
  * An inference model: each Input layer becomes a graph input `[batch, ...shape]` named by its node
- * id; Labels and losses are dropped, and the tensor each loss scores becomes an output —
- * `logits` (or `probabilities` with `softmax`) for SoftmaxCrossEntropy, `predictions` for MSE.
+ * id (or `features`, taking raw rows, with `model`); Labels and losses are dropped, and the tensor
+ * each loss scores becomes an output — `logits` (or `probabilities` with `softmax`, both with
+ * `model`) for SoftmaxCrossEntropy, `predictions` for MSE.
  * With several losses the names are prefixed by the loss id. Dropout is Identity and BatchNorm
  * uses its running statistics. Weights are embedded as initializers named like our parameters.
  */
@@ -33,12 +45,17 @@ export function buildOnnxModel(plan: ModelPlan, params: ParameterSet, options: O
   const b = new OnnxGraphBuilder();
   const tensorOf = new Map<string, string>();
   const inputs: ValueInfoProto[] = [];
+  const { model } = options;
+  if (model && plan.inputs.length !== 1) throw new ModelError('INVALID_GRAPH', `A model exported with its preprocessing needs exactly one Input; this one has ${plan.inputs.length}`);
+  // Reserved first, so no node id can take the public names.
+  const featuresName = model ? b.name(ONNX_FEATURES_INPUT) : '';
 
   for (const node of plan.nodes) {
     if (node.type === 'Input') {
-      const name = b.name(node.id);
-      tensorOf.set(node.id, name);
-      inputs.push({ name, elemType: TensorDataType.FLOAT, dims: ['batch', ...node.outputShape!] });
+      const shape = node.outputShape!;
+      const name = model ? featuresName : b.name(node.id);
+      inputs.push({ name, elemType: TensorDataType.FLOAT, dims: ['batch', ...shape] });
+      tensorOf.set(node.id, model ? scaledInput(b, name, shape, model) : name);
       continue;
     }
     if (node.category === 'loss' || node.type === 'Labels') continue;
@@ -49,15 +66,20 @@ export function buildOnnxModel(plan: ModelPlan, params: ParameterSet, options: O
   }
 
   const outputs: ValueInfoProto[] = [];
+  // Identity gives each output a stable name independent of node ids.
+  const emit = (tensor: string, kind: string, output: (typeof plan.outputs)[number]) => {
+    const name = b.node('Identity', [tensor], b.name(plan.outputs.length === 1 ? kind : `${output.lossId}/${kind}`));
+    outputs.push({ name, elemType: TensorDataType.FLOAT, dims: ['batch', ...output.shape] });
+  };
   for (const output of plan.outputs) {
     const classifier = output.lossType === 'SoftmaxCrossEntropy';
-    const kind = classifier ? (options.softmax ? 'probabilities' : 'logits') : 'predictions';
-    const base = plan.outputs.length === 1 ? kind : `${output.lossId}/${kind}`;
-    let tensor = tensorOf.get(output.source)!;
-    if (classifier && options.softmax) tensor = b.node('Softmax', [tensor], b.name(`${output.lossId}/softmax`), { axis: { type: 'int', value: -1 } });
-    // Identity gives the output a stable name independent of node ids.
-    const name = b.node('Identity', [tensor], b.name(base));
-    outputs.push({ name, elemType: TensorDataType.FLOAT, dims: ['batch', ...output.shape] });
+    const tensor = tensorOf.get(output.source)!;
+    if (!classifier) {
+      emit(tensor, 'predictions', output);
+      continue;
+    }
+    if (model || !options.softmax) emit(tensor, 'logits', output);
+    if (model || options.softmax) emit(b.node('Softmax', [tensor], b.name(`${output.lossId}/softmax`), { axis: { type: 'int', value: -1 } }), 'probabilities', output);
   }
   if (outputs.length === 0) throw new ModelError('INVALID_GRAPH', 'The model has no loss, so there is no output to export');
 
@@ -67,9 +89,23 @@ export function buildOnnxModel(plan: ModelPlan, params: ParameterSet, options: O
     producerName: 'CyxWiz',
     producerVersion: '0.1.0',
     ...(options.docString ? { docString: options.docString } : {}),
-    metadata: { layout: 'inputs and outputs are [batch, ...shape]; images NHWC' },
+    metadata: {
+      layout: 'inputs and outputs are [batch, ...shape]; images NHWC',
+      ...(model ? { input: 'raw features: the preprocessing below is applied inside the graph', ...modelMetadataEntries(model) } : {}),
+    },
     graph: { name: options.name ?? 'cyxwiz_model', nodes: b.nodes, initializers: b.initializers, inputs, outputs },
   };
+}
+
+/** (x - offset) / divisor as two nodes with [...shape] constants, broadcast over the batch. */
+function scaledInput(b: OnnxGraphBuilder, input: string, shape: readonly number[], model: ModelMetadata): string {
+  const width = shape.reduce((a, d) => a * d, 1);
+  const got = preprocessingWidth(model.preprocessing);
+  if (got !== width) throw new ModelError('INVALID_GRAPH', `The preprocessing was fitted on ${got} features but the model's Input takes ${width}`);
+  const constants = preprocessingConstants(model.preprocessing);
+  if (!constants) return input;
+  const centred = b.node('Sub', [input, b.floatInitializer('preprocessing/offset', shape, constants.offset)], b.name('preprocessing/centred'));
+  return b.node('Div', [centred, b.floatInitializer('preprocessing/divisor', shape, constants.divisor)], b.name('preprocessing/scaled'));
 }
 
 /** Serialises the model to ONNX protobuf bytes, ready to save as `model.onnx`. */
