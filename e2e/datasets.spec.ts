@@ -40,7 +40,7 @@ test('uploading digits.csv shows its preview and column statistics', async () =>
   await detail.getByRole('button', { name: 'Save' }).click();
   await expect(detail.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
   await page.reload();
-  await page.getByRole('button', { name: 'digits' }).click();
+  await page.getByRole('button', { name: 'digits', exact: true }).click();
   await expect(page.getByLabel('Validation split (%)')).toHaveValue('25');
 });
 
