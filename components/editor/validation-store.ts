@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import { docToGraph } from '@/collab/doc';
-import { validateGraph, type GraphValidation } from '@/compute/validate';
+import { checkDatasetFit, validateGraph, type DatasetFacts, type GraphValidation } from '@/compute/validate';
 
 type Schedule = (run: () => void) => void;
 
@@ -15,12 +15,15 @@ const nextFrame: Schedule = (run) => {
  * useSyncExternalStore). Every change schedules one run per frame, so a burst of transactions
  * (typing, a peer dragging) costs one validateGraph call. The snapshot keeps its identity while
  * the graph itself (types, params, wiring; not positions) is unchanged, so dragging a node does
- * not re-render every node that reads the validation.
+ * not re-render every node that reads the validation. The dataset the training panel has chosen
+ * is part of it: a model that cannot take that data is not ready to train, and the problem sits on
+ * the node to change.
  */
 export class ValidationStore {
   private snapshot: GraphValidation | null = null;
   private graphKey = '';
   private scheduled = false;
+  private dataset: DatasetFacts | null = null;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -40,6 +43,13 @@ export class ValidationStore {
     return this.snapshot!;
   };
 
+  /** The dataset the next run would train on, or null when none is chosen (or its facts are unknown). */
+  setDataset(dataset: DatasetFacts | null): void {
+    if (JSON.stringify(dataset) === JSON.stringify(this.dataset)) return;
+    this.dataset = dataset;
+    this.onChange();
+  }
+
   destroy(): void {
     this.doc.off('afterAllTransactions', this.onChange);
     this.listeners.clear();
@@ -48,10 +58,12 @@ export class ValidationStore {
   /** Validates now; true when the result may differ from the previous snapshot. */
   private refresh(): boolean {
     const graph = docToGraph(this.doc);
-    const key = JSON.stringify(graph);
+    const key = JSON.stringify([graph, this.dataset]);
     if (this.snapshot && key === this.graphKey) return false;
     this.graphKey = key;
-    this.snapshot = validateGraph(graph);
+    const validation = validateGraph(graph);
+    const mismatches = this.dataset ? checkDatasetFit(graph, validation, this.dataset) : [];
+    this.snapshot = mismatches.length === 0 ? validation : { ...validation, ok: false, problems: [...validation.problems, ...mismatches] };
     return true;
   }
 
