@@ -1,6 +1,8 @@
 import type { Padding } from '../../cpu/window-geometry';
+import { preprocessingConstants, preprocessingWidth } from '../../data/preprocessing';
 import { ModelError } from '../../model/model-error';
 import type { ModelPlan, PlanNode } from '../../model/plan';
+import type { ModelMetadata } from '../model-metadata';
 import { windowPads } from '../window-pads';
 import { PythonNames, pyFloat, pyString } from './python-names';
 
@@ -13,6 +15,12 @@ import { PythonNames, pyFloat, pyString } from './python-names';
  */
 export interface ModelCodeOptions {
   readonly className?: string;
+  /**
+   * The fitted preprocessing and class names: forward() then takes RAW features and scales them
+   * with two non-persistent buffers (they move with .to(device) but stay out of the state_dict,
+   * so CyxWiz weight files load unchanged). Needs a single Input.
+   */
+  readonly model?: ModelMetadata;
 }
 
 interface Lines {
@@ -28,6 +36,8 @@ export function generateModelCode(plan: ModelPlan, options: ModelCodeOptions = {
   for (const node of plan.nodes) {
     if (node.type === 'Input') names.of(node.id);
   }
+  const model = options.model;
+  if (model) emitPreprocessing(plan, model, names, lines);
   for (const node of plan.nodes) {
     if (node.category === 'io' || node.category === 'loss') continue;
     emitLayer(node, names, lines);
@@ -50,7 +60,11 @@ INPUT_SHAPES = {${inputShapes.join(', ')}}
 # (loss id, loss type, node whose output the loss scores), in forward() return order.
 OUTPUTS = [${outputs.join(', ')}]
 
-# CyxWiz tensor name -> (state_dict key, conversion): "linear" transposes [in, out] to [out, in];
+${model ? `# How forward() scales raw features (fitted on the training split in CyxWiz), and what each class index means.
+PREPROCESSING = ${pyJson(model.preprocessing)}
+CLASS_NAMES = ${pyJson(model.classNames)}
+
+` : ''}# CyxWiz tensor name -> (state_dict key, conversion): "linear" transposes [in, out] to [out, in];
 # "conv" turns HWIO [kh, kw, in, out] into OIHW [out, in, kh, kw]; "none" copies.
 WEIGHT_MAP = {
 ${lines.weightMap.map((l) => `    ${l},`).join('\n')}
@@ -111,6 +125,28 @@ def save_cyxwiz_weights(model, path):
     tensors = {name: _from_torch(state[key].detach().float().cpu(), conversion) for name, (key, conversion) in WEIGHT_MAP.items()}
     save_file(tensors, path, metadata={"format": "cyxwiz", "kind": "weights"})
 `;
+}
+
+function emitPreprocessing(plan: ModelPlan, model: ModelMetadata, names: PythonNames, lines: Lines): void {
+  if (plan.inputs.length !== 1) throw new ModelError('INVALID_GRAPH', `A model exported with its preprocessing needs exactly one Input; this one has ${plan.inputs.length}`);
+  const input = plan.inputs[0]!;
+  const shape = input.outputShape!;
+  const width = shape.reduce((a, d) => a * d, 1);
+  if (preprocessingWidth(model.preprocessing) !== width) {
+    throw new ModelError('INVALID_GRAPH', `The preprocessing was fitted on ${preprocessingWidth(model.preprocessing)} features but the model's Input takes ${width}`);
+  }
+  const constants = preprocessingConstants(model.preprocessing);
+  if (!constants) return;
+  const tensor = (values: Float32Array) => `torch.tensor([${Array.from(values, pyFloat).join(', ')}], dtype=torch.float32).reshape(${shape.join(', ')})`;
+  lines.init.push(`self.register_buffer("feature_offset", ${tensor(constants.offset)}, persistent=False)`);
+  lines.init.push(`self.register_buffer("feature_divisor", ${tensor(constants.divisor)}, persistent=False)`);
+  const x = names.of(input.id);
+  lines.forward.push(`${x} = (${x} - self.feature_offset) / self.feature_divisor`);
+}
+
+/** JSON is Python literal syntax except for true/false/null, which our metadata never holds. */
+function pyJson(value: unknown): string {
+  return JSON.stringify(value);
 }
 
 function emitLayer(node: PlanNode, names: PythonNames, lines: Lines): void {

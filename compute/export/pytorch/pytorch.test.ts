@@ -24,6 +24,8 @@ cls = next(n for n in tree.body if isinstance(n, ast.ClassDef))
 init = next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__")
 fwd = next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "forward")
 created = {t.attr for s in init.body if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Attribute)}
+buffers = [c for s in init.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and getattr(s.value.func, "attr", "") == "register_buffer" for c in [s.value]]
+created |= {ast.literal_eval(c.args[0]) for c in buffers}
 known = {a.arg for a in fwd.args.args} | {"F", "torch", "float", "_avg_pool_excluding_padding"}
 problems = []
 for stmt in fwd.body:
@@ -35,10 +37,23 @@ for stmt in fwd.body:
     if isinstance(stmt, ast.Assign):
         known |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
 weight_map = next(ast.literal_eval(s.value) for s in tree.body if isinstance(s, ast.Assign) and getattr(s.targets[0], "id", "") == "WEIGHT_MAP")
-print(json.dumps({"problems": problems, "weightMap": weight_map, "args": [a.arg for a in fwd.args.args]}))
+consts = {s.targets[0].id: ast.literal_eval(s.value) for s in tree.body if isinstance(s, ast.Assign) and getattr(s.targets[0], "id", "") in ("PREPROCESSING", "CLASS_NAMES")}
+# Each buffer: its name, the numbers in torch.tensor([...]), the reshape, and persistent=False.
+buffer_info = [{"name": ast.literal_eval(c.args[0]), "values": ast.literal_eval(c.args[1].func.value.args[0]), "shape": [ast.literal_eval(a) for a in c.args[1].args], "persistent": next(ast.literal_eval(k.value) for k in c.keywords if k.arg == "persistent")} for c in buffers]
+first = ast.unparse(fwd.body[0])
+print(json.dumps({"problems": problems, "weightMap": weight_map, "args": [a.arg for a in fwd.args.args], "consts": consts, "buffers": buffer_info, "first": first}))
 `;
 
-function analyse(source: string): { problems: string[]; weightMap: Record<string, [string, string]>; args: string[] } {
+interface Analysis {
+  problems: string[];
+  weightMap: Record<string, [string, string]>;
+  args: string[];
+  consts: Record<string, unknown>;
+  buffers: { name: string; values: number[]; shape: number[]; persistent: boolean }[];
+  first: string;
+}
+
+function analyse(source: string): Analysis {
   const result = spawnSync('python3', ['-c', ANALYSE], { input: source, encoding: 'utf8' });
   expect(result.stderr).toBe('');
   return JSON.parse(result.stdout);
@@ -109,5 +124,26 @@ describe('PyTorch export', () => {
     expect(model).toContain('F.gelu(conv2d2, approximate="tanh")');
     expect(model).toContain('reshape1 = tanh1.reshape(tanh1.shape[0], 2, 4)');
     expect(model).toContain('return (dense3, softmax1)');
+  });
+
+  it('carries the fitted preprocessing as buffers applied first in forward(), with class names', () => {
+    const plan = buildModelPlan(mlpClassifier(3, [4], 2));
+    const model = { preprocessing: { kind: 'minmax' as const, min: [0, -1.5, 10], max: [2, 1.5, 1710] }, classNames: ['no', 'yes'] };
+    const files = exportPyTorch(plan, { model });
+    const { problems, consts, buffers, first, args, weightMap } = analyse(files['model.py']);
+    expect(problems).toEqual([]);
+    expect(consts).toEqual({ PREPROCESSING: model.preprocessing, CLASS_NAMES: ['no', 'yes'] });
+    expect(buffers).toEqual([
+      { name: 'feature_offset', values: [0, -1.5, 10], shape: [3], persistent: false },
+      { name: 'feature_divisor', values: [2, 3, 1700], shape: [3], persistent: false },
+    ]);
+    expect(first).toBe(`${args[1]} = (${args[1]} - self.feature_offset) / self.feature_divisor`);
+    // The buffers are not weights: the weight map (and so CyxWiz weight files) is unchanged.
+    expect(Object.keys(weightMap).sort()).toEqual(plan.params.map((p) => p.name).sort());
+  });
+
+  it('refuses preprocessing fitted on another feature count', () => {
+    const plan = buildModelPlan(mlpClassifier(3, [4], 2));
+    expect(() => exportPyTorch(plan, { model: { preprocessing: { kind: 'standardize', mean: [0], std: [1] }, classNames: [] } })).toThrow(/fitted on 1 features but the model's Input takes 3/);
   });
 });
