@@ -1,12 +1,13 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { messageOf, useTRPC } from '../trpc/client';
 
-/** Sets this dataset as the training data of a model the person can edit. */
+/** Sets this dataset as the training data of a model the person can edit: the editor's training panel then starts on it. */
 export function AttachToModelForm({ datasetId }: { datasetId: string }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   // The most recently edited page: the models someone is working on now.
   const models = useQuery(trpc.models.list.queryOptions({ limit: 100 }));
   const attach = useMutation(trpc.datasets.attach.mutationOptions());
@@ -17,7 +18,16 @@ export function AttachToModelForm({ datasetId }: { datasetId: string }) {
     event.preventDefault();
     const modelId = String(new FormData(event.currentTarget).get('modelId') ?? '');
     if (!modelId) return;
-    attach.mutate({ modelId, datasetId }, { onSuccess: () => setAttachedTo(editable.find((m) => m.id === modelId)?.name ?? 'the model') });
+    attach.mutate(
+      { modelId, datasetId },
+      {
+        onSuccess: () => {
+          setAttachedTo(editable.find((m) => m.id === modelId)?.name ?? 'the model');
+          // An editor already open in this session reads the model's dataset from this query.
+          void queryClient.invalidateQueries({ queryKey: trpc.models.get.queryKey({ id: modelId }) });
+        },
+      },
+    );
   }
 
   if (models.isSuccess && editable.length === 0) return <p className="hint">Create a model to train on this dataset.</p>;

@@ -1,12 +1,15 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { buildModelPlan } from '@/compute/model';
+import { checkDatasetFit } from '@/compute/validate';
+import { validationStoreFor } from '../editor/validation-store';
 import { messageOf, useTRPC } from '../trpc/client';
 import { DEFAULT_FORM, parseForm, withDatasetSplit, type ConfigForm } from './config-form';
+import { builtinChoice, choiceIdFor, downloadIdOf, factsOf, NO_DATASET, storedChoice, type DatasetChoice } from './dataset-choice';
 import { EvaluationView } from './EvaluationView';
 import { ExportBox } from './ExportBox';
 import { graphStoreFor } from './graph-store';
@@ -57,7 +60,12 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const { graph, validation } = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const datasets = useQuery(trpc.datasets.list.queryOptions());
   const [form, setForm] = useState<ConfigForm>(DEFAULT_FORM);
-  const [datasetId, setDatasetId] = useState('builtin:spirals');
+  // The model's attached dataset is the default (with its split); a pick in this tab overrides it.
+  const model = useQuery(trpc.models.get.queryOptions({ id: modelId }));
+  const attachedId = model.data?.datasetId ?? null;
+  const attached = useQuery(trpc.datasets.get.queryOptions(attachedId === null ? skipToken : { id: attachedId }));
+  const [picked, setPicked] = useState<string | null>(null);
+  const [splitFrom, setSplitFrom] = useState<string | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [formError, setFormError] = useState<{ field: string; message: string } | null>(null);
   const [refusal, setRefusal] = useState<string[] | null>(null);
@@ -73,13 +81,38 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   // Publishing to awareness is a subscription to an external system; no React state involved.
   useEffect(() => (client && awareness ? publishTraining(client, awareness) : undefined), [client, awareness]);
 
-  const uploaded = datasets.data?.mine ?? [];
+  const stored = (datasets.data?.mine ?? []).map(storedChoice);
+  // Someone else's dataset attached to a model shared with me is not in my list.
+  const attachedStored = attached.data && !attached.data.builtin ? storedChoice(attached.data) : undefined;
+  const choices: DatasetChoice[] = [
+    ...(datasets.data?.builtin ?? []).map(builtinChoice),
+    ...stored,
+    ...(attachedStored && !stored.some((c) => c.id === attachedStored.id) ? [attachedStored] : []),
+  ];
+  const datasetId = picked ?? choiceIdFor(attachedId);
+  const chosen = choices.find((c) => c.id === datasetId);
+  if (picked === null && chosen && splitFrom !== chosen.id) {
+    // Adjusting state while rendering: the attached dataset's split arrives with the queries.
+    setSplitFrom(chosen.id);
+    setForm((f) => withDatasetSplit(f, chosen.validationSplit));
+  }
   const options: DatasetOption[] = [
-    { id: 'builtin:spirals', label: SYNTHETIC_LABELS.spirals },
-    { id: 'builtin:blobs', label: SYNTHETIC_LABELS.blobs },
-    ...uploaded.map((d) => ({ id: `ds:${d.id}`, label: `${d.name} (${d.rows} rows)`, disabled: d.kind !== 'csv' ? 'IDX datasets train on the network for now' : undefined })),
+    ...(datasetId === NO_DATASET ? [{ id: NO_DATASET, label: 'Choose a dataset…', disabled: 'Pick the data this model trains on' }] : []),
+    ...(datasetId !== NO_DATASET && datasetId !== 'file' && !chosen ? [{ id: datasetId, label: attached.isError ? 'The model’s dataset (not available to you)' : 'Loading the model’s dataset…', disabled: attached.isError ? messageOf(attached.error) : 'Still loading' }] : []),
+    ...choices.map(({ id, label, disabled }) => ({ id, label, disabled })),
     { id: 'file', label: 'A CSV file from this computer…' },
   ];
+
+  // The model is checked against the chosen data before Train is pressed; the editor shows the same problems on the nodes.
+  const facts = datasetId === 'file' ? null : factsOf(chosen);
+  const factsKey = JSON.stringify(facts);
+  const mismatches = facts ? checkDatasetFit(graph, validation, facts) : [];
+  useEffect(() => {
+    const store = validationStoreFor(doc);
+    store.setDataset(JSON.parse(factsKey) as ReturnType<typeof factsOf>);
+    return () => store.setDataset(null);
+  }, [doc, factsKey]);
+  const mismatchReason = mismatches.length > 0 ? `The model does not fit ${facts!.name}: ${mismatches.map((p) => p.message).join('; ')}` : undefined;
 
   const params = validation.ok ? parameterCount(graph) : null;
   const gpuOk = probe?.ok === true;
@@ -89,19 +122,24 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const ended = outcomeDetail(run?.outcome ?? null, run?.summary?.testSize ?? 0);
 
   const dataSpec = async (): Promise<{ spec: DataSpec; label: string; rows: number | null }> => {
-    if (datasetId === 'builtin:spirals' || datasetId === 'builtin:blobs') {
-      const name = datasetId === 'builtin:spirals' ? 'spirals' : 'blobs';
-      return { spec: { kind: 'synthetic', name, seed: 1 }, label: SYNTHETIC_LABELS[name], rows: 600 };
-    }
     if (datasetId === 'file') {
       if (!file) throw new Error('Choose a CSV file first.');
       return { spec: { kind: 'csv', label: file.name, bytes: await file.arrayBuffer(), labelColumn: null }, label: file.name, rows: null };
     }
-    const id = datasetId.slice(3);
-    const meta = uploaded.find((d) => d.id === id);
-    const res = await fetch(`/api/datasets/${encodeURIComponent(id)}`);
+    if (datasetId === NO_DATASET) throw new Error('Choose a dataset to train on first.');
+    if (!chosen) throw new Error('The dataset is still loading; try again in a moment.');
+    if (chosen.source === 'generated') {
+      const name = chosen.id === 'builtin:spirals' ? 'spirals' : 'blobs';
+      return { spec: { kind: 'synthetic', name, seed: 1 }, label: SYNTHETIC_LABELS[name], rows: 600 };
+    }
+    // Stored datasets and the built-ins that ship as files (digits, iris) come as CSV from the same route.
+    const res = await fetch(`/api/datasets/${encodeURIComponent(downloadIdOf(chosen))}`);
     if (!res.ok) throw new Error(`Could not load the dataset (${res.status}).`);
-    return { spec: { kind: 'csv', label: meta?.name ?? id, bytes: await res.arrayBuffer(), labelColumn: meta?.labelColumn ?? null, ...(meta ? { reading: meta.reading } : {}) }, label: meta?.name ?? id, rows: meta?.rows ?? null };
+    return {
+      spec: { kind: 'csv', label: chosen.name, bytes: await res.arrayBuffer(), labelColumn: chosen.labelColumn, ...(chosen.reading ? { reading: chosen.reading } : {}) },
+      label: chosen.name,
+      rows: chosen.rows,
+    };
   };
 
   const start = async (backend: Backend) => {
@@ -183,15 +221,28 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
         datasets={options}
         datasetId={datasetId}
         onDataset={(id) => {
-          setDatasetId(id);
-          // A stored dataset's validation split is part of it: the form starts from it.
-          const stored = id.startsWith('ds:') ? uploaded.find((d) => d.id === id.slice(3)) : undefined;
-          if (stored) setForm((f) => withDatasetSplit(f, stored.validationSplit));
+          setPicked(id);
+          // A dataset's validation split is part of it: the form starts from it.
+          const next = choices.find((c) => c.id === id);
+          if (next) setForm((f) => withDatasetSplit(f, next.validationSplit));
         }}
         onFile={setFile}
         error={formError}
         disabled={active}
       />
+
+      {mismatches.length > 0 ? (
+        <div className="form-error" role="status" data-testid="dataset-mismatch">
+          <p>This model cannot train on {facts!.name} until it fits the data:</p>
+          <ul>
+            {mismatches.map((p) => (
+              <li key={p.code} data-code={p.code}>
+                {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
 
       {refusal ? (
         <div className="form-error" role="alert" data-testid="training-refused">
@@ -206,12 +257,12 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
 
       <div className="button-row">
         {gpuOk || probe === null ? (
-          <button type="button" className="button" disabled={!client || active || probe === null} onClick={() => void start('webgpu')}>
+          <button type="button" className="button" disabled={!client || active || probe === null || mismatchReason !== undefined} title={mismatchReason} onClick={() => void start('webgpu')}>
             Train on WebGPU
           </button>
         ) : null}
         {probe !== null && !probe.ok ? (
-          <button type="button" className="button" disabled={!client || active || (validation.ok && !cpuAllowed)} onClick={() => void start('cpu')} title={cpuAllowed ? undefined : `The CPU path is for models up to ${CPU_PARAM_LIMIT.toLocaleString()} parameters`}>
+          <button type="button" className="button" disabled={!client || active || (validation.ok && !cpuAllowed) || mismatchReason !== undefined} onClick={() => void start('cpu')} title={mismatchReason ?? (cpuAllowed ? undefined : `The CPU path is for models up to ${CPU_PARAM_LIMIT.toLocaleString()} parameters`)}>
             Train on CPU
           </button>
         ) : null}
