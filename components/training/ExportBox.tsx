@@ -54,7 +54,7 @@ export function ExportBox({ client, disabled }: { client: TrainerClient; disable
             ? 'Running the ONNX file in onnxruntime-web…'
             : check.state === 'failed'
               ? `onnxruntime-web check failed: ${check.message}`
-              : `onnxruntime-web check ${check.result.pass ? 'passed' : 'FAILED'}: max |difference| ${check.result.maxAbsDiff.toExponential(2)} over ${check.result.examples} validation examples (limit ${ONNX_TOLERANCE.toExponential(0)})`}
+              : `onnxruntime-web check ${check.result.pass ? 'passed' : 'FAILED'}: raw validation rows through the exported preprocessing and model, max |difference| ${check.result.maxAbsDiff.toExponential(2)} in ${check.result.outputs.join(' and ')} over ${check.result.examples} examples (limit ${ONNX_TOLERANCE.toExponential(0)})`}
         </p>
       ) : null}
     </section>

@@ -1,7 +1,8 @@
 'use client';
 
 import { useId } from 'react';
-import { FIELD_BOUNDS, MAX_HELD_OUT, type ConfigForm, type NumberField } from './config-form';
+import { PREPROCESSING_KINDS } from '@/compute/data/preprocessing';
+import { FIELD_BOUNDS, MAX_HELD_OUT, PREPROCESSING_LABELS, type ConfigForm, type NumberField } from './config-form';
 
 export interface DatasetOption {
   readonly id: string;
@@ -61,6 +62,16 @@ export function TrainingForm({ form, onChange, datasets, datasetId, onDataset, o
           <input type="file" accept=".csv,text/csv" onChange={(e) => onFile(e.target.files?.[0] ?? null)} />
         </label>
       ) : null}
+      <label className="field-inline wide" title="Fitted on the training split only; saved with the run and built into every export">
+        <span>Feature scaling</span>
+        <select value={form.preprocessing} data-testid="preprocessing" onChange={(e) => set('preprocessing', e.target.value as ConfigForm['preprocessing'])}>
+          {PREPROCESSING_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {PREPROCESSING_LABELS[kind]}
+            </option>
+          ))}
+        </select>
+      </label>
       {field('epochs', 'Epochs', { ...FIELD_BOUNDS.epochs, step: '1' })}
       {field('batchSize', 'Batch size', { ...FIELD_BOUNDS.batchSize, step: '1' })}
       {field('validationFraction', 'Validation fraction', FIELD_BOUNDS.validationFraction)}

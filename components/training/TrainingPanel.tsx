@@ -162,7 +162,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       setEvaluation(null);
       setRunName('');
       save.reset();
-      client.start(graph, data.spec, data.label, parsed.config, backend);
+      client.start(graph, data.spec, data.label, parsed.config, backend, form.preprocessing);
     } catch (e) {
       setFormError({ field: 'form', message: messageOf(e) });
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTrainConfig } from '@/compute/train';
-import { DEFAULT_FORM, FIELD_BOUNDS, parseForm, withDatasetSplit } from './config-form';
+import { DEFAULT_FORM, FIELD_BOUNDS, parseForm, PREPROCESSING_LABELS, withDatasetSplit } from './config-form';
 
 describe('training form: test split and early stopping', () => {
   it('turns the defaults into a config with a test share and early stopping off', () => {
@@ -25,5 +25,10 @@ describe('training form: test split and early stopping', () => {
   it('takes a stored dataset\'s validation split', () => {
     expect(withDatasetSplit(DEFAULT_FORM, 0.25).validationFraction).toBe('0.25');
     expect(withDatasetSplit(DEFAULT_FORM, undefined)).toBe(DEFAULT_FORM);
+  });
+
+  it('scales features by per-feature standardisation unless the user picks another choice', () => {
+    expect(DEFAULT_FORM.preprocessing).toBe('standardize');
+    expect(Object.keys(PREPROCESSING_LABELS)).toEqual(['standardize', 'minmax', 'none']);
   });
 });

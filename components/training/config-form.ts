@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PREPROCESSING, type PreprocessingKind } from '@/compute/data/preprocessing';
 import { TrainConfigSchema, type TrainConfigInput } from '@/compute/train';
 
 /** The panel's form state: strings, as the inputs hold them, turned into a TrainConfig on submit. */
@@ -19,6 +20,8 @@ export interface ConfigForm {
   gamma: string;
   minLr: string;
   seed: string;
+  /** Feature scaling, fitted on the training split; part of the model and of every export. */
+  preprocessing: PreprocessingKind;
 }
 
 export const DEFAULT_FORM: ConfigForm = {
@@ -38,10 +41,18 @@ export const DEFAULT_FORM: ConfigForm = {
   gamma: '0.5',
   minLr: '0.0005',
   seed: '1',
+  preprocessing: DEFAULT_PREPROCESSING,
 };
 
 /** The fields an <input type=number> edits. */
-export type NumberField = Exclude<keyof ConfigForm, 'optimizer' | 'schedule' | 'earlyStopping'>;
+export type NumberField = Exclude<keyof ConfigForm, 'optimizer' | 'schedule' | 'earlyStopping' | 'preprocessing'>;
+
+/** The scaling choices as the panel names them. */
+export const PREPROCESSING_LABELS: Record<PreprocessingKind, string> = {
+  standardize: 'Standardise (per feature)',
+  minmax: 'Min-max to [0, 1] (per feature)',
+  none: 'None (raw values)',
+};
 
 /** Largest share validation and test may hold out together, so most rows still train. */
 export const MAX_HELD_OUT = 0.6;

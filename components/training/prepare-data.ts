@@ -1,4 +1,5 @@
-import { applyNormalizer, fillMissingWithTrainMean, fitNormalizer, makeBlobs, makeSpirals, parseCsv, type ClassificationDataset, type Dataset } from '@/compute/data';
+import { fillMissingWithTrainMean, makeBlobs, makeSpirals, parseCsv, type ClassificationDataset, type Dataset } from '@/compute/data';
+import { applyPreprocessing, DEFAULT_PREPROCESSING, fitPreprocessing, type Preprocessing, type PreprocessingKind } from '@/compute/data/preprocessing';
 import { holdOut } from '@/compute/train';
 import type { DataSpec, DataSummary } from './protocol';
 
@@ -7,6 +8,8 @@ export interface PreparedData {
   readonly validation: Dataset;
   /** Held out from training and early stopping; scored once when the run ends. */
   readonly test: Dataset | undefined;
+  /** The validation rows before scaling: what an exported model (which scales inside) is fed. */
+  readonly rawValidation: Dataset;
   readonly summary: DataSummary;
 }
 
@@ -23,25 +26,27 @@ function load(spec: DataSpec): { dataset: Dataset; label: string } {
 
 /**
  * Builds the train/validation/test split the worker trains on (stratified, test rows drawn first),
- * then min-max scaling over all features fitted on the training part only (pixel-like data such
- * as digits keeps its shape; validation and test rows never leak into the statistics).
+ * then the chosen per-feature scaling fitted on the training part only (validation and test rows
+ * never leak into the statistics). The fitted preprocessing goes out in the summary: it is part of
+ * the model and travels with runs and exports.
  */
-export function prepareData(spec: DataSpec, validationFraction: number, testFraction: number, seed: number): PreparedData {
+export function prepareData(spec: DataSpec, validationFraction: number, testFraction: number, seed: number, kind: PreprocessingKind = DEFAULT_PREPROCESSING): PreparedData {
   const { dataset, label } = load(spec);
   const fraction = Math.min(0.5, Math.max(0.05, validationFraction));
   const held = holdOut(dataset, { validationFraction: fraction, testFraction: Math.min(0.5, Math.max(0, testFraction)), seed });
   // Cells left missing by the dataset's 'mean' policy are filled here, from the training rows only.
   const filled = fillMissingWithTrainMean(held.train, held.validation!, ...(held.test ? [held.test] : []));
   const split = { train: filled.train, validation: filled.others[0], test: held.test ? filled.others[1] : undefined };
-  const normalizer = fitNormalizer(split.train, 'minmax', { per: 'all' });
-  const train = applyNormalizer(split.train, normalizer);
-  const validation = applyNormalizer(split.validation!, normalizer);
-  const test = split.test ? applyNormalizer(split.test, normalizer) : undefined;
+  const preprocessing: Preprocessing = fitPreprocessing(split.train, kind);
+  const train = applyPreprocessing(split.train, preprocessing);
+  const validation = applyPreprocessing(split.validation!, preprocessing);
+  const test = split.test ? applyPreprocessing(split.test, preprocessing) : undefined;
   const classification = dataset.task === 'classification' ? (dataset as ClassificationDataset) : null;
   return {
     train,
     validation,
     test,
+    rawValidation: split.validation!,
     summary: {
       label,
       trainSize: train.size,
@@ -50,6 +55,7 @@ export function prepareData(spec: DataSpec, validationFraction: number, testFrac
       featureShape: [...dataset.featureShape],
       numClasses: classification?.numClasses ?? 0,
       classNames: classification ? [...classification.classNames] : [],
+      preprocessing,
     },
   };
 }

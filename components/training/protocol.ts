@@ -3,6 +3,7 @@
  * structured-cloneable: graphs and configs as plain JSON, bytes as ArrayBuffers (transferred).
  */
 import type { CsvOptions } from '@/compute/data';
+import type { Preprocessing, PreprocessingKind } from '@/compute/data/preprocessing';
 import type { Graph } from '@/compute/graph';
 import type { TrainConfigInput, TrainingEvent } from '@/compute/train';
 import type { BoundaryPlot } from './decision-plot';
@@ -44,6 +45,8 @@ export interface DataSummary {
   readonly featureShape: readonly number[];
   readonly numClasses: number;
   readonly classNames: readonly string[];
+  /** Fitted on the training rows; part of the model (saved with the run, in every export). */
+  readonly preprocessing: Preprocessing;
 }
 
 export interface SamplePrediction {
@@ -82,13 +85,15 @@ export interface ExportedFile {
   readonly bytes: ArrayBuffer;
 }
 
-/** For checking the ONNX file in the page: validation rows and what our own CPU forward pass made of them. */
+/** Raw validation rows for the exported model, and what our pipeline (preprocess + forward) gives for them. */
 export interface OnnxCheckData {
   readonly inputName: string;
   readonly inputShape: readonly number[];
   readonly batch: number;
+  /** Unscaled: the export carries its preprocessing, so the check covers it too. */
   readonly features: Float32Array;
-  readonly expected: Float32Array;
+  /** Output name -> our values for it, e.g. logits and probabilities. */
+  readonly expected: Readonly<Record<string, Float32Array>>;
 }
 
 export type ToWorker =
@@ -100,6 +105,8 @@ export type ToWorker =
       readonly data: DataSpec;
       readonly config: TrainConfigInput;
       readonly backend: Backend;
+      /** How features are scaled (fitted on the training split); default standardise. */
+      readonly preprocessing?: PreprocessingKind;
     }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }

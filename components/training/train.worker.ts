@@ -6,12 +6,13 @@
  */
 import type { Dataset } from '@/compute/data';
 import { getBatch } from '@/compute/data';
-import { exportOnnx, exportPyTorch, saveWeights } from '@/compute/export';
+import { exportOnnx, exportPyTorch, modelMetadataEntries, saveWeights, type ModelMetadata } from '@/compute/export';
 import { buildModelPlan, feedFromBatch, forward, type ModelPlan, type ParameterSet } from '@/compute/model';
 import { parseTrainConfig, train, type TrainConfig } from '@/compute/train';
 import { trainOnCpu, type RunHandle } from './cpu-run';
 import { boundaryPlot } from './decision-plot';
 import { evaluationMetrics } from './evaluation-metrics';
+import { onnxCheckData } from './onnx-check-data';
 import { prepareData, type PreparedData } from './prepare-data';
 import type { AdapterInfo, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, SamplePrediction, SplitEvaluation, ToWorker } from './protocol';
 
@@ -81,7 +82,7 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   try {
     const config = parseTrainConfig(message.config);
     const plan = buildModelPlan(message.graph);
-    const data = prepareData(message.data, config.validationFraction, config.testFraction, config.seed);
+    const data = prepareData(message.data, config.validationFraction, config.testFraction, config.seed, message.preprocessing);
     const batchSize = Math.min(config.batchSize, data.train.size);
     post({ type: 'data', runId, summary: data.summary, totalSteps: config.epochs * Math.floor(data.train.size / batchSize) });
     const sets = { train: data.train, validation: data.validation, test: data.test };
@@ -173,25 +174,29 @@ function bufferOf(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/** What the model needs besides weights to run on raw rows; it goes into every export. */
+function modelMetadata(run: Current): ModelMetadata {
+  return { preprocessing: run.data.summary.preprocessing, classNames: run.data.summary.classNames };
+}
+
 async function exportNow(requestId: number, format: ExportFormat): Promise<void> {
   const run = current;
   if (!run) throw new Error('Train a model first.');
   const params = await run.handle.getWeights();
+  const model = modelMetadata(run);
   const files: ExportedFile[] = [];
   let check: OnnxCheckData | undefined;
   if (format === 'onnx') {
-    files.push({ name: 'model.onnx', mime: 'application/octet-stream', bytes: bufferOf(exportOnnx(run.plan, params, { softmax: false })) });
-    const input = run.plan.inputs[0]!;
-    const { features, logits } = cpuForward(run.plan, params, run.data.validation, 64);
-    check = { inputName: input.id, inputShape: input.outputShape!, batch: logits.length / outputWidth(run.plan), features, expected: logits };
+    files.push({ name: 'model.onnx', mime: 'application/octet-stream', bytes: bufferOf(exportOnnx(run.plan, params, { model })) });
+    check = onnxCheckData(run.plan, params, run.data);
   } else if (format === 'pytorch') {
-    const code = exportPyTorch(run.plan, { optimizer: run.config.optimizer, schedule: run.config.schedule, epochs: run.config.epochs, batchSize: run.config.batchSize });
+    const code = exportPyTorch(run.plan, { optimizer: run.config.optimizer, schedule: run.config.schedule, epochs: run.config.epochs, batchSize: run.config.batchSize, model });
     for (const [name, text] of Object.entries(code)) files.push({ name, mime: 'text/x-python', bytes: bufferOf(encoder.encode(text)) });
   } else {
-    files.push({ name: 'weights.safetensors', mime: 'application/octet-stream', bytes: bufferOf(saveWeights(params, { model: 'cyxwiz' })) });
+    files.push({ name: 'weights.safetensors', mime: 'application/octet-stream', bytes: bufferOf(saveWeights(params, { model: 'cyxwiz', ...modelMetadataEntries(model) })) });
   }
   const transfer: Transferable[] = files.map((f) => f.bytes);
-  if (check) transfer.push(check.features.buffer, check.expected.buffer);
+  if (check) transfer.push(check.features.buffer, ...Object.values(check.expected).map((v) => v.buffer));
   post({ type: 'exported', requestId, files, ...(check ? { check } : {}) }, transfer);
 }
 

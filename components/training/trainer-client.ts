@@ -1,5 +1,6 @@
 import type { TrainConfigInput, TrainingEvent, TrainingState } from '@/compute/train';
 import type { Graph } from '@/compute/graph';
+import { DEFAULT_PREPROCESSING, type PreprocessingKind } from '@/compute/data/preprocessing';
 import type { Backend, DataSpec, DataSummary, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, RunOutcome, ToWorker } from './protocol';
 
 export interface EpochPoint {
@@ -105,7 +106,7 @@ export class TrainerClient {
 
   readonly getSnapshot = (): TrainerSnapshot => this.snapshot;
 
-  start(graph: Graph, data: DataSpec, datasetLabel: string, config: TrainConfigInput, backend: Backend): string {
+  start(graph: Graph, data: DataSpec, datasetLabel: string, config: TrainConfigInput, backend: Backend, preprocessing: PreprocessingKind = DEFAULT_PREPROCESSING): string {
     const runId = newRunId();
     const epochs = typeof config.epochs === 'number' ? config.epochs : 10;
     this.runningSince = null;
@@ -120,7 +121,7 @@ export class TrainerClient {
       true,
     );
     // The CSV bytes are copied, not transferred: the caller may start another run from the same file.
-    this.send({ type: 'start', runId, graph, data: data.kind === 'csv' ? { ...data, bytes: data.bytes.slice(0) } : data, config, backend });
+    this.send({ type: 'start', runId, graph, data: data.kind === 'csv' ? { ...data, bytes: data.bytes.slice(0) } : data, config, backend, preprocessing });
     return runId;
   }
 
