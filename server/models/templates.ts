@@ -21,9 +21,9 @@ interface Template {
  * units count adapt them to anything else. The CNN reads the same 64 values as an 8x8 image.
  */
 export const MODEL_TEMPLATES: readonly Template[] = [
-  { id: 'mlp', name: 'MLP classifier', description: 'Input [64] → Dense 64 → Dense 32 → 10 classes', datasetId: 'builtin:digits', build: () => mlpClassifier(64, [64, 32], 10) },
-  { id: 'cnn', name: 'Small CNN', description: 'Input [8, 8, 1] → two Conv2D + MaxPool blocks → Dense → 10 classes', datasetId: 'builtin:digits', build: () => cnnClassifier([8, 8, 1], 10) },
-  { id: 'residual', name: 'Residual block', description: 'Input [64] → Dense → two residual blocks (Dense, BatchNorm, ReLU, Dropout, Add) → 10 classes', datasetId: 'builtin:digits', build: () => residualMlp(2, 64, 64, 10) },
+  { id: 'mlp', name: 'MLP classifier', description: 'Input [64] → Dense 64 → Dense 32 → 10 classes; trains on the built-in 8x8 digits', datasetId: 'builtin:digits', build: () => mlpClassifier(64, [64, 32], 10) },
+  { id: 'cnn', name: 'Small CNN', description: 'Input [8, 8, 1] → two Conv2D + MaxPool blocks → Dense → 10 classes; trains on the built-in 8x8 digits', datasetId: 'builtin:digits', build: () => cnnClassifier([8, 8, 1], 10) },
+  { id: 'residual', name: 'Residual block', description: 'Input [64] → Dense → two residual blocks (Dense, BatchNorm, ReLU, Dropout, Add) → 10 classes; trains on the built-in 8x8 digits', datasetId: 'builtin:digits', build: () => residualMlp(2, 64, 64, 10) },
 ];
 
 export function findTemplate(id: TemplateId): Template {
