@@ -16,7 +16,8 @@ import { requireCaller } from './request-caller';
 export async function handleDatasetDownload(request: Request, id: string): Promise<Response> {
   try {
     const caller = await requireCaller(request);
-    const builtin = findBuiltin(id);
+    // 'builtin:digits' may arrive with its colon still percent-encoded, depending on the router.
+    const builtin = findBuiltin(id) ?? findBuiltin(id.replace(/%3a/gi, ':'));
     if (builtin) return builtinDownload(request, builtin);
     const dataset = await requireReadableDataset(getDb(), id, caller.user._id);
     const part = new URL(request.url).searchParams.get('part') === 'labels' ? 'labels' : 'data';
