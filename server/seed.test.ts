@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateGraph } from '../compute/validate';
+import { checkDatasetFit, validateGraph } from '../compute/validate';
+import { builtinSummary, findBuiltin } from './datasets/builtins';
 import { verifyCredentials } from './auth/users';
 import { DEMO_ADMIN, DEMO_USER, sampleMlpGraph, seedDemo } from './seed';
 import { useTestDatabase } from './testing/test-db';
@@ -22,6 +23,10 @@ describe('demo seed', () => {
     await seedDemo(db);
     expect(await db.collection('users').countDocuments()).toBe(2);
     expect(await db.collection('models').countDocuments()).toBe(1);
+    const model = await db.collection('models').findOne({});
+    expect(model!.datasetId).toBe('builtin:digits');
+    const graph = sampleMlpGraph();
+    expect(checkDatasetFit(graph, validateGraph(graph), builtinSummary(findBuiltin('builtin:digits')!))).toEqual([]);
     await expect(verifyCredentials(db, DEMO_ADMIN.email, DEMO_ADMIN.password, null)).resolves.toMatchObject({ role: 'admin' });
     await expect(verifyCredentials(db, DEMO_USER.email, DEMO_USER.password, null)).resolves.toMatchObject({ role: 'user' });
   });

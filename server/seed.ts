@@ -48,6 +48,8 @@ export async function seedDemo(db: Db): Promise<void> {
       description: 'A two-layer perceptron for the 8x8 digits dataset.',
       graph: sampleMlpGraph(),
       layout: layoutFor(sampleMlpGraph()),
+      // Trains out of the box: the panel starts on the built-in digits it is sized for.
+      datasetId: 'builtin:digits',
     });
   }
 }
