@@ -108,9 +108,9 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const factsKey = JSON.stringify(facts);
   const mismatches = facts ? checkDatasetFit(graph, validation, facts) : [];
   useEffect(() => {
-    const store = validationStoreFor(doc);
-    store.setDataset(JSON.parse(factsKey) as ReturnType<typeof factsOf>);
-    return () => store.setDataset(null);
+    const editorValidation = validationStoreFor(doc);
+    editorValidation.setDataset(JSON.parse(factsKey) as ReturnType<typeof factsOf>);
+    return () => editorValidation.setDataset(null);
   }, [doc, factsKey]);
   const mismatchReason = mismatches.length > 0 ? `The model does not fit ${facts!.name}: ${mismatches.map((p) => p.message).join('; ')}` : undefined;
 
