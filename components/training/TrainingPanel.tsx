@@ -200,6 +200,8 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       finalLoss: run.outcome.validationLoss,
       steps: run.outcome.steps,
       wallTimeMs: Math.round(run.outcome.wallTimeMs),
+      // The fitted scaling is part of the model: saved with the run (the weights file records it too).
+      ...(run.summary ? { preprocessing: run.summary.preprocessing, classNames: [...run.summary.classNames] } : {}),
       weightsBase64: toBase64(weights),
     });
   };

@@ -1,4 +1,5 @@
 import type { Db, ObjectId } from 'mongodb';
+import type { Preprocessing } from '../../compute/data/preprocessing';
 import type { BatchPoint, EpochPoint } from './schema';
 
 export interface RunDoc {
@@ -16,6 +17,9 @@ export interface RunDoc {
   finalLoss: number | null;
   steps: number;
   wallTimeMs: number;
+  /** Absent on runs saved before preprocessing travelled with the model. */
+  preprocessing?: Preprocessing | null;
+  classNames?: string[];
   /** The .safetensors file in the GridFS bucket 'artifacts'. */
   weights: { fileId: ObjectId; sha256: string; bytes: number };
   createdAt: Date;

@@ -3,7 +3,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mlpClassifier } from '../../compute/graph';
 import { buildModelPlan, initParameters } from '../../compute/model';
-import { loadWeights, saveWeights } from '../../compute/export';
+import { loadWeights, modelMetadataEntries, saveWeights } from '../../compute/export';
 import { signUp, type PublicUser } from '../auth/users';
 import { useTestDatabase } from '../testing/test-db';
 import { createContext } from '../trpc/context';
@@ -136,5 +136,50 @@ describe('saving training runs', () => {
     expect(seen).toEqual(all);
     await expect((await as(viewer)).runs.list({ modelId, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect((await as(viewer)).runs.list({ modelId, limit: 1000 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
+
+describe('a run keeps the preprocessing its model was trained with', () => {
+  const preprocessing = { kind: 'standardize' as const, mean: [5.8, 3.1, 3.8, 1.2], std: [0.8, 0.4, 1.8, 0.8] };
+  const params = initParameters(buildModelPlan(mlpClassifier(4, [3], 2)), { seed: 1 });
+  const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  let scaledModel: string;
+
+  beforeAll(async () => {
+    ({ id: scaledModel } = await (await as(owner)).models.create({ name: 'Scaled model' }));
+  });
+
+  it('stores the fitted statistics and class names sent with the run', async () => {
+    const saved = await (await as(owner)).runs.save(runInput({ modelId: scaledModel, preprocessing, classNames: ['no', 'yes'] }));
+    expect(await (await as(owner)).runs.get({ id: saved.id })).toMatchObject({ preprocessing, classNames: ['no', 'yes'] });
+  });
+
+  it('reads them from the weights file metadata when the run does not send them', async () => {
+    const minmax = { kind: 'minmax' as const, min: [0, 0, 1, 0], max: [8, 4.5, 7, 2.5] };
+    const file = saveWeights(params, modelMetadataEntries({ preprocessing: minmax, classNames: ['a', 'b'] }));
+    const saved = await (await as(owner)).runs.save(runInput({ modelId: scaledModel, weightsBase64: base64(file) }));
+    expect(await (await as(owner)).runs.get({ id: saved.id })).toMatchObject({ preprocessing: minmax, classNames: ['a', 'b'] });
+  });
+
+  it('answers null for a run saved without any (older runs)', async () => {
+    const saved = await (await as(owner)).runs.save(runInput({ modelId: scaledModel }));
+    expect(await (await as(owner)).runs.get({ id: saved.id })).toMatchObject({ preprocessing: null, classNames: [] });
+  });
+
+  it('refuses statistics that disagree with the weights file or are malformed, and writes nothing', async () => {
+    const runsBefore = await db.collection('runs').countDocuments();
+    const file = saveWeights(params, modelMetadataEntries({ preprocessing, classNames: [] }));
+    const other = { ...preprocessing, mean: [0, 0, 0, 0] };
+    await expect((await as(owner)).runs.save(runInput({ modelId: scaledModel, weightsBase64: base64(file), preprocessing: other }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('differs from the one recorded in its weights file'),
+    });
+    await expect((await as(owner)).runs.save(runInput({ modelId: scaledModel, preprocessing: { ...preprocessing, std: [0, 1, 1, 1] } }))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const broken = saveWeights(params, { preprocessing: '{"kind":"minmax"' });
+    await expect((await as(owner)).runs.save(runInput({ modelId: scaledModel, weightsBase64: base64(broken) }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('preprocessing metadata is malformed'),
+    });
+    expect(await db.collection('runs').countDocuments()).toBe(runsBefore);
   });
 });

@@ -1,5 +1,6 @@
 import { MongoServerError, ObjectId, type Db } from 'mongodb';
-import { readSafetensors } from '../../compute/export';
+import type { Preprocessing } from '../../compute/data/preprocessing';
+import { readModelMetadata, readSafetensors, type ModelMetadata } from '../../compute/export';
 import { collections } from '../db/collections';
 import { newestFirstPage, type Page, type PageRequest } from '../db/newest-first-page';
 import { AppError } from '../errors/app-error';
@@ -29,19 +30,36 @@ export interface RunSummary {
 
 export interface RunDetail extends RunSummary {
   metrics: RunDoc['metrics'];
+  /** How the model scales raw features; null for runs saved before it travelled. */
+  preprocessing: Preprocessing | null;
+  classNames: string[];
 }
 
 const notFound = () => new AppError('NOT_FOUND', 'RUN_NOT_FOUND', 'No such training run, or its model is not shared with you.');
 
-function decodeWeights(base64: string): Uint8Array {
+function decodeWeights(base64: string): { bytes: Uint8Array; model: ModelMetadata | null } {
   const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
   if (bytes.byteLength > MAX_WEIGHT_BYTES) throw new AppError('BAD_REQUEST', 'WEIGHTS_TOO_LARGE', `Weights are limited to ${MAX_WEIGHT_BYTES / (1024 * 1024)} MB.`, 'weightsBase64');
+  let metadata: Record<string, string>;
   try {
-    readSafetensors(bytes);
+    metadata = readSafetensors(bytes).metadata;
   } catch (error) {
     throw new AppError('BAD_REQUEST', 'BAD_WEIGHTS', `The weights are not a valid safetensors file: ${error instanceof Error ? error.message : String(error)}`, 'weightsBase64');
   }
-  return bytes;
+  try {
+    return { bytes, model: readModelMetadata(metadata) };
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', 'BAD_WEIGHTS', `The weights file's preprocessing metadata is malformed: ${error instanceof Error ? error.message : String(error)}`, 'weightsBase64');
+  }
+}
+
+/** The run's preprocessing: as sent, or as the weights file records it; the two must agree when both are there. */
+function runPreprocessing(input: SaveRunInput, fromWeights: ModelMetadata | null): { preprocessing: Preprocessing | null; classNames: string[] } {
+  if (input.preprocessing && fromWeights && JSON.stringify(input.preprocessing) !== JSON.stringify(fromWeights.preprocessing)) {
+    throw new AppError('BAD_REQUEST', 'PREPROCESSING_MISMATCH', 'The preprocessing sent with the run differs from the one recorded in its weights file.', 'preprocessing');
+  }
+  const classNames = input.classNames && input.classNames.length > 0 ? input.classNames : [...(fromWeights?.classNames ?? [])];
+  return { preprocessing: input.preprocessing ?? fromWeights?.preprocessing ?? null, classNames };
 }
 
 /**
@@ -55,7 +73,8 @@ export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Pr
   const existing = await runs.findOne({ modelId: model._id, clientRunId: input.clientRunId }, { projection: { _id: 1 } });
   if (existing) return { id: existing._id.toHexString(), created: false };
 
-  const weights = decodeWeights(input.weightsBase64);
+  const { bytes: weights, model: fromWeights } = decodeWeights(input.weightsBase64);
+  const { preprocessing, classNames } = runPreprocessing(input, fromWeights);
   const _id = new ObjectId();
   const artifact = await putArtifact(db, `${_id.toHexString()}.safetensors`, weights, { kind: 'weights', runId: _id, modelId: model._id });
   const doc: RunDoc = {
@@ -73,6 +92,8 @@ export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Pr
     finalLoss: input.finalLoss,
     steps: input.steps,
     wallTimeMs: input.wallTimeMs,
+    preprocessing,
+    classNames,
     weights: artifact,
     createdAt: new Date(),
   };
@@ -140,7 +161,7 @@ async function findRun(db: Db, userId: ObjectId, runId: string): Promise<RunDoc>
 
 export async function getRun(db: Db, userId: ObjectId, runId: string): Promise<RunDetail> {
   const doc = await findRun(db, userId, runId);
-  return { ...summarize(doc, await names(db, [doc.userId])), metrics: doc.metrics };
+  return { ...summarize(doc, await names(db, [doc.userId])), metrics: doc.metrics, preprocessing: doc.preprocessing ?? null, classNames: doc.classNames ?? [] };
 }
 
 /** The run's weights file, checked against its SHA-256. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PreprocessingSchema } from '../../compute/data/preprocessing';
 
 /**
  * What the browser sends when it saves a run. Metrics are compact on purpose: one point per epoch
@@ -28,6 +29,8 @@ export const MAX_EPOCH_POINTS = 10_000;
 export const MAX_BATCH_POINTS = 2_000;
 /** Weights travel base64-encoded in JSON; this bounds the decoded size. */
 export const MAX_WEIGHT_BYTES = 32 * 1024 * 1024;
+/** Class names stored with a run (what each output index means). */
+export const MAX_RUN_CLASSES = 1_000;
 
 export const SaveRunInputSchema = z.object({
   modelId: z.string().trim().min(1, 'Choose a model.').max(64),
@@ -45,6 +48,12 @@ export const SaveRunInputSchema = z.object({
   finalLoss: maybe,
   steps: z.number().int().min(0),
   wallTimeMs: z.number().min(0),
+  /**
+   * The feature scaling fitted on the training split (numbers only); part of the model. Left out,
+   * it is read from the weights file's metadata, where the panel's export records it too.
+   */
+  preprocessing: PreprocessingSchema.nullable().optional(),
+  classNames: z.array(z.string().max(200)).max(MAX_RUN_CLASSES).optional(),
   weightsBase64: z
     .string()
     .min(1, 'The weights are missing.')
