@@ -8,7 +8,7 @@ import { buildModelPlan } from '@/compute/model';
 import { checkDatasetFit } from '@/compute/validate';
 import { validationStoreFor } from '../editor/validation-store';
 import { messageOf, useTRPC } from '../trpc/client';
-import { DEFAULT_FORM, parseForm, withDatasetSplit, type ConfigForm } from './config-form';
+import { DEFAULT_FORM, parseForm, PREPROCESSING_APPLIED, withDatasetSplit, type ConfigForm } from './config-form';
 import { builtinChoice, choiceIdFor, downloadIdOf, factsOf, NO_DATASET, storedChoice, type DatasetChoice } from './dataset-choice';
 import { EvaluationView } from './EvaluationView';
 import { ExportBox } from './ExportBox';
@@ -286,7 +286,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
         <div className="local-run" data-testid="local-run" data-status={run.status}>
           <p>
             <strong>{run.status}</strong> · {run.datasetLabel} on {run.backend === 'webgpu' ? 'WebGPU' : 'CPU'}
-            {run.summary ? ` · ${run.summary.trainSize} training / ${run.summary.validationSize} validation${run.summary.testSize ? ` / ${run.summary.testSize} test` : ''} examples` : ''}
+            {run.summary ? ` · ${run.summary.trainSize} training / ${run.summary.validationSize} validation${run.summary.testSize ? ` / ${run.summary.testSize} test` : ''} examples · ${PREPROCESSING_APPLIED[run.summary.preprocessing.kind]}` : ''}
           </p>
           <ProgressBar label="Training progress" step={run.step} totalSteps={run.totalSteps} detail={progressDetail(run)} />
           <p className="metrics" data-testid="run-metrics">

@@ -54,6 +54,13 @@ export const PREPROCESSING_LABELS: Record<PreprocessingKind, string> = {
   none: 'None (raw values)',
 };
 
+/** What a run's summary line says it did (the statistics come from its training rows). */
+export const PREPROCESSING_APPLIED: Record<PreprocessingKind, string> = {
+  standardize: 'features standardised on the training split',
+  minmax: 'features min-max scaled on the training split',
+  none: 'raw features',
+};
+
 /** Largest share validation and test may hold out together, so most rows still train. */
 export const MAX_HELD_OUT = 0.6;
 
