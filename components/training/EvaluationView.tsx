@@ -54,10 +54,13 @@ function ConfusionMatrix({ confusion, shares, names }: { confusion: number[][]; 
 
 /** An 8x8 grey image (scikit-learn digits) as a tiny grid of cells; features are scaled to [0, 1]. */
 function DigitImage({ features }: { features: readonly number[] }) {
+  // The row as written (digits: 0-16), shaded against its own brightest pixel.
+  const top = Math.max(1e-9, ...features);
+  const shade = (v: number) => Math.round(255 * (1 - Math.min(1, Math.max(0, v / top))));
   return (
     <svg viewBox="0 0 8 8" width={40} height={40} className="digit" role="img" aria-label="8 by 8 input image">
       {features.map((v, i) => (
-        <rect key={i} x={i % 8} y={Math.floor(i / 8)} width={1} height={1} fill={`rgb(${Math.round(255 * (1 - Math.min(1, Math.max(0, v))))}, ${Math.round(255 * (1 - Math.min(1, Math.max(0, v))))}, ${Math.round(255 * (1 - Math.min(1, Math.max(0, v))))})`} />
+        <rect key={i} x={i % 8} y={Math.floor(i / 8)} width={1} height={1} fill={`rgb(${shade(v)}, ${shade(v)}, ${shade(v)})`} />
       ))}
     </svg>
   );

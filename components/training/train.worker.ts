@@ -121,9 +121,11 @@ function cpuForward(plan: ModelPlan, params: ParameterSet, dataset: Dataset, cou
   return { features: Float32Array.from(batch.features), logits: Float32Array.from(logits) };
 }
 
-function samplePredictions(plan: ModelPlan, params: ParameterSet, dataset: Dataset, count: number): SamplePrediction[] {
+/** Predictions for the first rows; they show the rows as the user wrote them (`raw`), not as scaled. */
+function samplePredictions(plan: ModelPlan, params: ParameterSet, dataset: Dataset, count: number, raw: Dataset): SamplePrediction[] {
   if (dataset.task !== 'classification') return [];
-  const { features, logits } = cpuForward(plan, params, dataset, count);
+  const { logits } = cpuForward(plan, params, dataset, count);
+  const features = getBatch(raw, 0, Math.min(count, raw.size)).features;
   const width = outputWidth(plan);
   const perRow = features.length / Math.max(1, logits.length / width);
   const out: SamplePrediction[] = [];
@@ -139,7 +141,7 @@ function samplePredictions(plan: ModelPlan, params: ParameterSet, dataset: Datas
 }
 
 /** One split scored with the given weights; `samples` of its rows go along as individual predictions. */
-async function splitReport(run: Current, dataset: Dataset, params: ParameterSet, samples: number): Promise<SplitEvaluation> {
+async function splitReport(run: Current, dataset: Dataset, params: ParameterSet, samples: number, raw: Dataset = dataset): Promise<SplitEvaluation> {
   const evaluation = await run.handle.evaluate(dataset);
   const width = outputWidth(run.plan);
   // Runs that do not hand back their outputs (the CPU fallback's regression path) are scored by the CPU forward pass.
@@ -153,7 +155,7 @@ async function splitReport(run: Current, dataset: Dataset, params: ParameterSet,
     metrics: evaluationMetrics(dataset, outputs, width),
     boundary: boundaryPlot(dataset, (grid) => cpuForward(run.plan, params, grid, grid.size).logits, width),
     classNames: run.data.summary.classNames,
-    predictions: samples > 0 ? samplePredictions(run.plan, params, dataset, samples) : [],
+    predictions: samples > 0 ? samplePredictions(run.plan, params, dataset, samples, raw) : [],
   };
 }
 
@@ -161,7 +163,7 @@ async function evaluateNow(requestId: number): Promise<void> {
   const run = current;
   if (!run) throw new Error('Train a model first.');
   const params = await run.handle.getWeights();
-  const validation = await splitReport(run, run.data.validation, params, 12);
+  const validation = await splitReport(run, run.data.validation, params, 12, run.data.rawValidation);
   // The held-out test rows are scored with the same final weights they were scored with when the run ended.
   const test = run.data.test && run.data.test.size > 0 ? await splitReport(run, run.data.test, params, 0) : null;
   const report: EvaluationReport = { ...validation, test };
