@@ -138,6 +138,9 @@ describe('PyTorch export', () => {
       { name: 'feature_divisor', values: [2, 3, 1700], shape: [3], persistent: false },
     ]);
     expect(first).toBe(`${args[1]} = (${args[1]} - self.feature_offset) / self.feature_divisor`);
+    // Weights saved back from PyTorch keep the preprocessing, under the keys CyxWiz reads.
+    expect(files['model.py']).toContain('"preprocessing": json.dumps(PREPROCESSING), "class_names": json.dumps(CLASS_NAMES)');
+    expect(files['model.py']).toMatch(/^import json$/m);
     // The buffers are not weights: the weight map (and so CyxWiz weight files) is unchanged.
     expect(Object.keys(weightMap).sort()).toEqual(plan.params.map((p) => p.name).sort());
   });
