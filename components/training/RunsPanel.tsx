@@ -9,7 +9,7 @@ const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2'
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 /** Saved runs of the model; tick some to overlay their validation curves on one chart. */
-export function RunsPanel({ modelId }: { modelId: string }) {
+export function RunsPanel({ modelId, graphHash }: { modelId: string; graphHash: string }) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(trpc.runs.list.infiniteQueryOptions({ modelId }, { getNextPageParam: (page) => page.nextCursor }));
   const [selected, setSelected] = useState<string[]>([]);
@@ -20,6 +20,8 @@ export function RunsPanel({ modelId }: { modelId: string }) {
   const runs = list.data.pages.flatMap((page) => page.items);
   if (runs.length === 0) return <p className="muted">No saved runs yet. Train, then “Save run”.</p>;
 
+  // Runs saved before graph versions were recorded are not marked: nothing to compare.
+  const graphChanged = (runHash: string | null) => runHash !== null && runHash !== graphHash;
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id].slice(-COLORS.length)));
   const loaded = details.flatMap((q) => (q.data ? [q.data] : []));
   const series = (key: 'valAccuracy' | 'valLoss'): ChartSeries[] =>
@@ -39,21 +41,28 @@ export function RunsPanel({ modelId }: { modelId: string }) {
             <th scope="col">by</th>
             <th scope="col">data</th>
             <th scope="col">val acc</th>
+            <th scope="col">test acc</th>
             <th scope="col">weights</th>
           </tr>
         </thead>
         <tbody>
           {runs.map((r) => (
-            <tr key={r.id} data-testid="saved-run">
+            <tr key={r.id} data-testid="saved-run" data-graph-changed={graphChanged(r.graphHash) ? 'true' : 'false'}>
               <td>
                 <input type="checkbox" aria-label={`Compare ${r.name}`} checked={selected.includes(r.id)} onChange={() => toggle(r.id)} />
               </td>
               <td title={new Date(r.createdAt).toLocaleString()}>
                 {r.name} <span className="muted">({r.status}, {r.epochs} epochs)</span>
+                {graphChanged(r.graphHash) ? (
+                  <span className="badge warning" data-testid="graph-changed" title="The model's graph was edited after this run trained; its weights may not fit it.">
+                    {' '}graph changed since
+                  </span>
+                ) : null}
               </td>
               <td>{r.by}</td>
               <td>{r.dataset}</td>
               <td>{pct(r.finalAccuracy)}</td>
+              <td>{pct(r.testAccuracy)}</td>
               <td>
                 <a href={`/api/runs/${r.id}/weights`} download title={`sha256 ${r.weights.sha256}`}>
                   .safetensors

@@ -1,9 +1,10 @@
 'use client';
 
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { graphHash } from '@/compute/graph';
 import { buildModelPlan } from '@/compute/model';
 import { checkDatasetFit } from '@/compute/validate';
 import { validationStoreFor } from '../editor/validation-store';
@@ -44,6 +45,19 @@ function parameterCount(graph: Parameters<typeof buildModelPlan>[0]): number | n
   }
 }
 
+/** The graph and data a local run started from, kept until it is saved. */
+interface TrainedOn {
+  readonly runId: string;
+  readonly graphHash: string;
+  readonly datasetId: string | null;
+  readonly datasetSha256: string | null;
+}
+
+async function sha256OfBytes(bytes: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -74,6 +88,8 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const [evalError, setEvalError] = useState<string | null>(null);
   const [runName, setRunName] = useState('');
   const [showRuns, setShowRuns] = useState(false);
+  const [trainedOn, setTrainedOn] = useState<TrainedOn | null>(null);
+  const currentGraphHash = useMemo(() => graphHash(graph), [graph]);
   const save = useMutation(
     trpc.runs.save.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.runs.list.infiniteQueryKey({ modelId }) }) }),
   );
@@ -121,16 +137,16 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const finished = run !== null && (run.status === 'completed' || run.status === 'stopped');
   const ended = outcomeDetail(run?.outcome ?? null, run?.summary?.testSize ?? 0);
 
-  const dataSpec = async (): Promise<{ spec: DataSpec; label: string; rows: number | null }> => {
+  const dataSpec = async (): Promise<{ spec: DataSpec; label: string; rows: number | null; id: string | null }> => {
     if (datasetId === 'file') {
       if (!file) throw new Error('Choose a CSV file first.');
-      return { spec: { kind: 'csv', label: file.name, bytes: await file.arrayBuffer(), labelColumn: null }, label: file.name, rows: null };
+      return { spec: { kind: 'csv', label: file.name, bytes: await file.arrayBuffer(), labelColumn: null }, label: file.name, rows: null, id: null };
     }
     if (datasetId === NO_DATASET) throw new Error('Choose a dataset to train on first.');
     if (!chosen) throw new Error('The dataset is still loading; try again in a moment.');
     if (chosen.source === 'generated') {
       const name = chosen.id === 'builtin:spirals' ? 'spirals' : 'blobs';
-      return { spec: { kind: 'synthetic', name, seed: 1 }, label: SYNTHETIC_LABELS[name], rows: 600 };
+      return { spec: { kind: 'synthetic', name, seed: 1 }, label: SYNTHETIC_LABELS[name], rows: 600, id: chosen.id };
     }
     // Stored datasets and the built-ins that ship as files (digits, iris) come as CSV from the same route.
     const res = await fetch(`/api/datasets/${encodeURIComponent(downloadIdOf(chosen))}`);
@@ -139,6 +155,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       spec: { kind: 'csv', label: chosen.name, bytes: await res.arrayBuffer(), labelColumn: chosen.labelColumn, ...(chosen.reading ? { reading: chosen.reading } : {}) },
       label: chosen.name,
       rows: chosen.rows,
+      id: chosen.id,
     };
   };
 
@@ -162,7 +179,10 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       setEvaluation(null);
       setRunName('');
       save.reset();
-      client.start(graph, data.spec, data.label, parsed.config, backend, form.preprocessing);
+      // What the run trained on, recorded when it is saved: the graph's version and the data's identity.
+      const datasetSha256 = data.spec.kind === 'csv' ? await sha256OfBytes(data.spec.bytes) : null;
+      const runId = client.start(graph, data.spec, data.label, parsed.config, backend, form.preprocessing);
+      setTrainedOn({ runId, graphHash: graphHash(graph), datasetId: data.id, datasetSha256 });
     } catch (e) {
       setFormError({ field: 'form', message: messageOf(e) });
     }
@@ -198,6 +218,9 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       batches: run.batchPoints.map((b) => ({ ...b })),
       finalAccuracy: run.outcome.validationAccuracy,
       finalLoss: run.outcome.validationLoss,
+      testAccuracy: run.outcome.testAccuracy,
+      testLoss: run.outcome.testLoss,
+      ...(trainedOn?.runId === run.runId ? { graphHash: trainedOn.graphHash, datasetId: trainedOn.datasetId, datasetSha256: trainedOn.datasetSha256 } : {}),
       steps: run.outcome.steps,
       wallTimeMs: Math.round(run.outcome.wallTimeMs),
       // The fitted scaling is part of the model: saved with the run (the weights file records it too).
@@ -340,7 +363,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       {/* The list loads when opened, so it is fresh when someone looks at it. */}
       <details className="saved-runs-box" onToggle={(e) => setShowRuns(e.currentTarget.open)}>
         <summary>Saved runs</summary>
-        {showRuns ? <RunsPanel modelId={modelId} /> : null}
+        {showRuns ? <RunsPanel modelId={modelId} graphHash={currentGraphHash} /> : null}
       </details>
     </section>
   );

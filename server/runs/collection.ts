@@ -10,11 +10,17 @@ export interface RunDoc {
   name: string;
   config: Record<string, unknown>;
   dataset: string;
+  /** Absent on runs saved before these were recorded. */
+  datasetId?: string | null;
+  datasetSha256?: string | null;
+  graphHash?: string | null;
   device: string;
   status: 'completed' | 'stopped';
   metrics: { epochs: EpochPoint[]; batches: BatchPoint[] };
   finalAccuracy: number | null;
   finalLoss: number | null;
+  testAccuracy?: number | null;
+  testLoss?: number | null;
   steps: number;
   wallTimeMs: number;
   /** Absent on runs saved before preprocessing travelled with the model. */

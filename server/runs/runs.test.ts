@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ObjectId, type Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mlpClassifier } from '../../compute/graph';
+import { graphHash, mlpClassifier } from '../../compute/graph';
 import { buildModelPlan, initParameters } from '../../compute/model';
 import { loadWeights, modelMetadataEntries, saveWeights } from '../../compute/export';
 import { signUp, type PublicUser } from '../auth/users';
@@ -181,5 +181,31 @@ describe('a run keeps the preprocessing its model was trained with', () => {
       message: expect.stringContaining('preprocessing metadata is malformed'),
     });
     expect(await db.collection('runs').countDocuments()).toBe(runsBefore);
+  });
+});
+
+describe('a run records what it trained on and how it ended', () => {
+  const graph = mlpClassifier(4, [3], 2);
+  const datasetSha256 = createHash('sha256').update('a,b,label\n1,2,0\n').digest('hex');
+
+  it('stores the whole config, graph version, dataset id and sha256, and test metrics; lists them', async () => {
+    const config = { epochs: 3, batchSize: 8, optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, validationFraction: 0.2, testFraction: 0.1, seed: 7, earlyStopping: { patience: 2 } };
+    const saved = await (await as(owner)).runs.save(
+      runInput({ name: 'recorded', config, graphHash: graphHash(graph), datasetId: 'builtin:iris', datasetSha256, testAccuracy: 0.9, testLoss: 0.3 }),
+    );
+    const run = await (await as(viewer)).runs.get({ id: saved.id });
+    expect(run).toMatchObject({ config, graphHash: graphHash(graph), datasetId: 'builtin:iris', datasetSha256, testAccuracy: 0.9, testLoss: 0.3, finalAccuracy: 0.85, finalLoss: 0.45 });
+    const listed = (await (await as(viewer)).runs.list({ modelId, limit: 100 })).items.find((r) => r.id === saved.id);
+    expect(listed).toMatchObject({ graphHash: graphHash(graph), datasetId: 'builtin:iris', datasetSha256, testAccuracy: 0.9 });
+  });
+
+  it('answers null for runs saved without them', async () => {
+    const saved = await (await as(owner)).runs.save(runInput({ name: 'unrecorded' }));
+    expect(await (await as(owner)).runs.get({ id: saved.id })).toMatchObject({ graphHash: null, datasetId: null, datasetSha256: null, testAccuracy: null, testLoss: null });
+  });
+
+  it('refuses a graph version or dataset sha256 that is not a hex SHA-256', async () => {
+    await expect((await as(owner)).runs.save(runInput({ graphHash: 'abc' }))).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('SHA-256') });
+    await expect((await as(owner)).runs.save(runInput({ datasetSha256: 'Z'.repeat(64) }))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });

@@ -16,11 +16,18 @@ export interface RunSummary {
   name: string;
   by: string;
   dataset: string;
+  /** Null for runs on generated or local data, and runs saved before it was recorded. */
+  datasetId: string | null;
+  datasetSha256: string | null;
+  /** The trained graph's version (compute/graph graphHash); null for older runs. */
+  graphHash: string | null;
   device: string;
   status: 'completed' | 'stopped';
   config: Record<string, unknown>;
   finalAccuracy: number | null;
   finalLoss: number | null;
+  testAccuracy: number | null;
+  testLoss: number | null;
   epochs: number;
   steps: number;
   wallTimeMs: number;
@@ -85,11 +92,16 @@ export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Pr
     name: input.name,
     config: input.config,
     dataset: input.dataset,
+    datasetId: input.datasetId ?? null,
+    datasetSha256: input.datasetSha256 ?? null,
+    graphHash: input.graphHash ?? null,
     device: input.device,
     status: input.status,
     metrics: { epochs: input.epochs, batches: input.batches },
     finalAccuracy: input.finalAccuracy,
     finalLoss: input.finalLoss,
+    testAccuracy: input.testAccuracy ?? null,
+    testLoss: input.testLoss ?? null,
     steps: input.steps,
     wallTimeMs: input.wallTimeMs,
     preprocessing,
@@ -122,11 +134,16 @@ function summarize(doc: RunDoc, by: Map<string, string>): RunSummary {
     name: doc.name,
     by: by.get(doc.userId.toHexString()) ?? 'unknown',
     dataset: doc.dataset,
+    datasetId: doc.datasetId ?? null,
+    datasetSha256: doc.datasetSha256 ?? null,
+    graphHash: doc.graphHash ?? null,
     device: doc.device,
     status: doc.status,
     config: doc.config,
     finalAccuracy: doc.finalAccuracy,
     finalLoss: doc.finalLoss,
+    testAccuracy: doc.testAccuracy ?? null,
+    testLoss: doc.testLoss ?? null,
     epochs: doc.metrics.epochs.length,
     steps: doc.steps,
     wallTimeMs: doc.wallTimeMs,

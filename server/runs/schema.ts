@@ -8,6 +8,7 @@ import { PreprocessingSchema } from '../../compute/data/preprocessing';
  */
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const maybe = finite.nullable();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'Use a lowercase hex SHA-256.');
 
 export const EpochPointSchema = z.object({
   epoch: z.number().int().min(0),
@@ -40,12 +41,20 @@ export const SaveRunInputSchema = z.object({
   /** The training config as compute/train parsed it (epochs, batch size, optimizer, schedule, ...). */
   config: z.record(z.string(), z.unknown()).refine((c) => JSON.stringify(c).length <= 10_000, 'The config is too large.'),
   dataset: z.string().trim().min(1).max(200),
+  /** The dataset's id ('builtin:…' or a stored dataset's id) and the SHA-256 of the bytes trained on; null for a generated or local file. */
+  datasetId: z.string().trim().min(1).max(200).nullable().optional(),
+  datasetSha256: sha256.nullable().optional(),
+  /** compute/graph graphHash of the graph this run trained: the list marks runs whose graph changed since. */
+  graphHash: sha256.optional(),
   device: z.string().trim().max(200).default(''),
   status: z.enum(['completed', 'stopped']),
   epochs: z.array(EpochPointSchema).max(MAX_EPOCH_POINTS),
   batches: z.array(BatchPointSchema).max(MAX_BATCH_POINTS),
   finalAccuracy: maybe,
   finalLoss: maybe,
+  /** The held-out test split, scored once at the end; null without one. */
+  testAccuracy: maybe.optional(),
+  testLoss: maybe.optional(),
   steps: z.number().int().min(0),
   wallTimeMs: z.number().min(0),
   /**
