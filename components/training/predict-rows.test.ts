@@ -29,7 +29,7 @@ describe('predictRows + predictionsCsv', () => {
     // By hand: the same rows already scaled, straight through the model.
     const logits = logitsOf(Float32Array.from([1, 1, -1, -2]), 2);
     for (let r = 0; r < 2; r++) {
-      const row = Array.from(logits.subarray(r * 3, r * 3 + 3));
+      const row = Array.from(logits as ArrayLike<number>).slice(r * 3, r * 3 + 3);
       const exps = row.map((v) => Math.exp(v));
       const sum = exps.reduce((a, b) => a + b, 0);
       got[r]!.probabilities.forEach((p, c) => expect(p).toBeCloseTo(exps[c]! / sum, 6));
