@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { personInNewContext } from './helpers';
+
+/**
+ * In-tab ML a practitioner can trust: every template trains on its built-in dataset with no other
+ * step; an uploaded CSV whose features span six orders of magnitude trains with the defaults
+ * (per-feature standardisation fitted on the training split), is evaluated with precision / recall
+ * / F1 and ROC, and exports an ONNX model that takes raw rows.
+ */
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+const IRIS = path.resolve(process.cwd(), '../shared/datasets/iris.csv');
+// Column k of iris is multiplied by SCALES[k]: 0.001 to 1000, so one global min-max would flatten most of them.
+const SCALES = [0.001, 1, 100, 1000];
+
+/** iris.csv (scikit-learn's layout: `150,4,setosa,versicolor,virginica` first) with its feature columns rescaled. */
+function scaledIris(): string {
+  const [header, ...rows] = readFileSync(IRIS, 'utf8').trim().split('\n');
+  const scaled = rows.map((row) => {
+    const cells = row.split(',');
+    const label = cells.pop()!;
+    return [...cells.map((c, k) => String(Number((Number(c) * SCALES[k]!).toPrecision(6)))), label].join(',');
+  });
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-e2e-iris-')), 'iris-scaled.csv');
+  writeFileSync(file, [header, ...scaled].join('\n') + '\n');
+  return file;
+}
+
+const nodeWithShape = (shape: string) => page.locator('.react-flow__node').filter({ has: page.locator('.layer-node-shape', { hasText: shape }) });
+const percent = async (testId: string) => Number((await page.getByTestId(testId).textContent())!.replace('%', ''));
+
+/** Creates a model through the /models form and waits for its editor to open; returns its id. */
+async function createModel(name: string, template: string): Promise<string> {
+  await page.goto('/models');
+  await page.getByLabel('New model name').fill(name);
+  await page.getByLabel('Start from').selectOption({ label: template });
+  await page.getByRole('button', { name: 'Create model' }).click();
+  await expect(page).toHaveURL(/\/models\/[0-9a-f]{24}$/);
+  return page.url().split('/').pop()!;
+}
+
+/** The accuracy figure inside the test line ('test accuracy 96.3% · …'). */
+async function testAccuracy(): Promise<number> {
+  const text = (await page.getByTestId('test-metrics').textContent())!;
+  return Number(/test accuracy (\d+(?:\.\d+)?)%/.exec(text)![1]);
+}
+
+test.beforeAll(async ({ browser }) => {
+  ({ page } = await personInNewContext(browser, 'ml'));
+});
+
+for (const template of ['MLP classifier', 'Small CNN', 'Residual block']) {
+  test(`a model from the ${template} template trains on its built-in digits with no other step`, async () => {
+    test.setTimeout(180_000);
+    await createModel(`${template} digits`, template);
+    await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
+    // The panel starts on the dataset the template is attached to, and the model fits it.
+    await expect(page.getByLabel('Dataset')).toHaveValue('builtin:digits');
+    await expect(page.getByTestId('problems-ok')).toBeVisible();
+    await expect(page.getByTestId('dataset-mismatch')).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Train on WebGPU' }).click();
+    const run = page.getByTestId('local-run');
+    await expect(run).toContainText('Digits');
+    await expect(run).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+    const validation = await percent('val-accuracy');
+    const held = await testAccuracy();
+    console.log(`${template} on built-in digits with the defaults: validation ${validation}%, test ${held}%`);
+    expect(validation).toBeGreaterThanOrEqual(85);
+    expect(held).toBeGreaterThanOrEqual(85);
+  });
+}
+
+test('an uploaded iris with features from 0.001x to 1000x, attached to a fitted MLP, trains with the defaults to at least 95%', async () => {
+  test.setTimeout(180_000);
+  await page.goto('/datasets');
+  await page.getByLabel('Dataset file').setInputFiles(scaledIris());
+  const detail = page.getByRole('region', { name: 'iris-scaled' });
+  await expect(detail.getByTestId('dataset-rows')).toHaveText('150', { timeout: 20_000 });
+  await expect(detail.getByTestId('dataset-classes')).toHaveText('3');
+
+  const modelId = await createModel('Iris MLP', 'MLP classifier');
+  await page.goto('/datasets');
+  await page.getByRole('button', { name: 'iris-scaled', exact: true }).click();
+  await detail.getByLabel('Train a model on it').selectOption({ label: 'Iris MLP' });
+  await detail.getByRole('button', { name: 'Use this dataset' }).click();
+  await expect(detail.getByRole('status').filter({ hasText: 'Iris MLP now trains on it' })).toBeVisible();
+
+  await page.goto(`/models/${modelId}`);
+  await expect(page.getByTestId('room-status')).toHaveText('Live');
+  await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
+  // The attached dataset is the panel's default; the digits-sized template does not fit it yet.
+  await expect(page.getByLabel('Dataset').locator('option:checked')).toHaveText(/^iris-scaled/);
+  const mismatch = page.getByTestId('dataset-mismatch');
+  await expect(mismatch.locator('[data-code="DATASET_FEATURES_MISMATCH"]')).toBeVisible();
+  await expect(mismatch.locator('[data-code="DATASET_CLASSES_MISMATCH"]')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Train on WebGPU' })).toBeDisabled();
+
+  // Input [4] and a 3-unit last Dense make it fit.
+  await page.locator('.react-flow__node .layer-node-title', { hasText: /^Input$/ }).click();
+  await page.getByRole('form', { name: 'Input properties' }).getByLabel('shape').fill('4');
+  await nodeWithShape('→ [10]').locator('.layer-node-title').click();
+  await page.getByRole('form', { name: 'Dense properties' }).getByLabel('units').fill('3');
+  await expect(mismatch).toHaveCount(0);
+  await expect(page.getByTestId('problems-ok')).toBeVisible();
+
+  // The defaults, untouched: the product's own choice of epochs, learning rate and scaling.
+  await expect(page.getByTestId('preprocessing')).toHaveValue('standardize');
+  await page.getByRole('button', { name: 'Train on WebGPU' }).click();
+  const run = page.getByTestId('local-run');
+  await expect(run).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect(run).toContainText('features standardised on the training split');
+  const validation = await percent('val-accuracy');
+  const held = await testAccuracy();
+  console.log(`MLP on scaled iris with the defaults: validation ${validation}%, test ${held}%`);
+  expect(validation).toBeGreaterThanOrEqual(95);
+});
+
+test('evaluating the iris run shows per-class precision, recall and F1 and the ROC curves', async () => {
+  await page.getByRole('button', { name: 'Evaluate' }).click();
+  const evaluation = page.getByTestId('evaluation');
+  const report = evaluation.getByRole('table', { name: /Per-class precision, recall/ });
+  await expect(report).toBeVisible();
+  for (const name of ['setosa', 'versicolor', 'virginica', 'macro avg', 'weighted avg']) await expect(report.getByRole('row', { name: new RegExp(`^${name}`) })).toHaveCount(1);
+  await expect(report.getByRole('columnheader')).toContainText(['precision', 'recall', 'F1']);
+  const roc = evaluation.getByTestId('roc-chart');
+  // The chart is named by its title and summary: one-vs-rest curves for all three classes.
+  await expect(roc.getByRole('img', { name: /^ROC curves, one class against the rest Macro AUC \d\.\d+ over 3 of 3 classes\.$/ })).toBeVisible();
+
+  // The held-out test split has its own report.
+  await evaluation.getByRole('button', { name: /^test \(\d+\)$/ }).click();
+  await expect(evaluation.getByRole('table', { name: /Per-class precision, recall/ })).toBeVisible();
+  await expect(evaluation.getByTestId('roc-chart')).toBeVisible();
+});
+
+test('the exported ONNX model takes raw rows and passes the in-page onnxruntime check', async () => {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export ONNX' }).click();
+  expect((await download).suggestedFilename()).toBe('model.onnx');
+  const check = page.getByTestId('onnx-check');
+  await expect(check).toContainText('onnxruntime-web check passed: raw validation rows through the exported preprocessing and model', { timeout: 30_000 });
+  await expect(check).toContainText('logits and probabilities');
+});
