@@ -9,7 +9,16 @@ const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2'
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 /** Saved runs of the model; tick some to overlay their validation curves on one chart. */
-export function RunsPanel({ modelId, graphHash }: { modelId: string; graphHash: string }) {
+interface RunsPanelProps {
+  readonly modelId: string;
+  /** The model's graph now (compute/graph graphHash): runs trained on another version are marked. */
+  readonly graphHash: string;
+  /** Loads a run back into the training panel; absent while that is not possible (training, no worker). */
+  readonly onLoad?: ((run: { id: string; name: string; graphHash: string | null }) => void) | undefined;
+  readonly loadingId?: string | null;
+}
+
+export function RunsPanel({ modelId, graphHash, onLoad, loadingId = null }: RunsPanelProps) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(trpc.runs.list.infiniteQueryOptions({ modelId }, { getNextPageParam: (page) => page.nextCursor }));
   const [selected, setSelected] = useState<string[]>([]);
@@ -43,6 +52,7 @@ export function RunsPanel({ modelId, graphHash }: { modelId: string; graphHash: 
             <th scope="col">val acc</th>
             <th scope="col">test acc</th>
             <th scope="col">weights</th>
+            <th scope="col">load</th>
           </tr>
         </thead>
         <tbody>
@@ -67,6 +77,19 @@ export function RunsPanel({ modelId, graphHash }: { modelId: string; graphHash: 
                 <a href={`/api/runs/${r.id}/weights`} download title={`sha256 ${r.weights.sha256}`}>
                   .safetensors
                 </a>
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="button secondary"
+                  data-testid="load-run"
+                  aria-label={`Load ${r.name}`}
+                  disabled={!onLoad || loadingId !== null}
+                  title={graphChanged(r.graphHash) ? 'The graph changed since this run trained; loading is refused' : 'Load this run into the panel to evaluate it or predict'}
+                  onClick={() => onLoad?.(r)}
+                >
+                  {loadingId === r.id ? 'Loading…' : 'Load'}
+                </button>
               </td>
             </tr>
           ))}

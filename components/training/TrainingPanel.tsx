@@ -4,7 +4,9 @@ import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/reac
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { preprocessingWidth } from '@/compute/data/preprocessing';
 import { graphHash } from '@/compute/graph';
+import type { TrainConfigInput } from '@/compute/train';
 import { buildModelPlan } from '@/compute/model';
 import { checkDatasetFit } from '@/compute/validate';
 import { validationStoreFor } from '../editor/validation-store';
@@ -21,6 +23,7 @@ import { outcomeDetail, progressDetail } from './progress-detail';
 import { ProgressBar } from './ProgressBar';
 import type { Backend, DataSpec, EvaluationReport } from './protocol';
 import { publishTraining } from './room-training';
+import { PredictBox } from './PredictBox';
 import { RunsPanel } from './RunsPanel';
 import { TrainingForm, type DatasetOption } from './TrainingForm';
 import { useTrainerClient, useTrainerSnapshot } from './use-trainer';
@@ -58,6 +61,13 @@ async function sha256OfBytes(bytes: ArrayBuffer): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+function fromBase64(base64: string): ArrayBuffer {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -89,6 +99,8 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const [runName, setRunName] = useState('');
   const [showRuns, setShowRuns] = useState(false);
   const [trainedOn, setTrainedOn] = useState<TrainedOn | null>(null);
+  const [loadingRun, setLoadingRun] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const currentGraphHash = useMemo(() => graphHash(graph), [graph]);
   const save = useMutation(
     trpc.runs.save.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.runs.list.infiniteQueryKey({ modelId }) }) }),
@@ -137,12 +149,13 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const finished = run !== null && (run.status === 'completed' || run.status === 'stopped');
   const ended = outcomeDetail(run?.outcome ?? null, run?.summary?.testSize ?? 0);
 
-  const dataSpec = async (): Promise<{ spec: DataSpec; label: string; rows: number | null; id: string | null }> => {
-    if (datasetId === 'file') {
+  const dataSpec = async (id: string = datasetId): Promise<{ spec: DataSpec; label: string; rows: number | null; id: string | null }> => {
+    const chosen = choices.find((c) => c.id === id);
+    if (id === 'file') {
       if (!file) throw new Error('Choose a CSV file first.');
       return { spec: { kind: 'csv', label: file.name, bytes: await file.arrayBuffer(), labelColumn: null }, label: file.name, rows: null, id: null };
     }
-    if (datasetId === NO_DATASET) throw new Error('Choose a dataset to train on first.');
+    if (id === NO_DATASET) throw new Error('Choose a dataset to train on first.');
     if (!chosen) throw new Error('The dataset is still loading; try again in a moment.');
     if (chosen.source === 'generated') {
       const name = chosen.id === 'builtin:spirals' ? 'spirals' : 'blobs';
@@ -198,6 +211,39 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       setEvalError(messageOf(e));
     } finally {
       setEvaluating(false);
+    }
+  };
+
+  /** A saved run back into the worker, to evaluate, export or predict; refused when the graph changed since it trained. */
+  const loadRun = async (saved: { id: string; name: string; graphHash: string | null }) => {
+    if (!client) return;
+    setLoadError(null);
+    if (saved.graphHash !== null && saved.graphHash !== currentGraphHash) {
+      setLoadError(`Cannot load “${saved.name}”: the graph changed since it trained, so its weights no longer describe this model. Undo the edits (or train again) to use it.`);
+      return;
+    }
+    setLoadingRun(saved.id);
+    try {
+      const [detail, weights] = await Promise.all([queryClient.fetchQuery(trpc.runs.get.queryOptions({ id: saved.id })), queryClient.fetchQuery(trpc.runs.weights.queryOptions({ id: saved.id }))]);
+      if (!detail.preprocessing) throw new Error(`“${saved.name}” was saved before runs recorded their feature scaling, so it cannot take raw rows; train and save it again.`);
+      // Its own dataset when this panel offers it (split as the run split it), else the one chosen here.
+      const dataId = detail.datasetId && choices.some((c) => c.id === detail.datasetId) ? detail.datasetId : datasetId;
+      const data = dataId === NO_DATASET || (dataId === 'file' && !file) ? null : await dataSpec(dataId).then((d) => d.spec, () => null);
+      setEvaluation(null);
+      setEvalError(null);
+      save.reset();
+      await client.load({
+        id: detail.id, name: detail.name, graph, weights: fromBase64(weights.base64), config: detail.config as TrainConfigInput, datasetLabel: detail.dataset, data,
+        preprocessing: detail.preprocessing, classNames: detail.classNames, epochPoints: detail.metrics.epochs,
+        outcome: {
+          status: detail.status, steps: detail.steps, wallTimeMs: detail.wallTimeMs, validationAccuracy: detail.finalAccuracy, validationLoss: detail.finalLoss,
+          testAccuracy: detail.testAccuracy, testLoss: detail.testLoss, bestEpoch: null, stoppedEarly: false,
+        },
+      });
+    } catch (e) {
+      setLoadError(`Cannot load “${saved.name}”: ${messageOf(e)}`);
+    } finally {
+      setLoadingRun(null);
     }
   };
 
@@ -311,6 +357,11 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
             <strong>{run.status}</strong> · {run.datasetLabel} on {run.backend === 'webgpu' ? 'WebGPU' : 'CPU'}
             {run.summary ? ` · ${run.summary.trainSize} training / ${run.summary.validationSize} validation${run.summary.testSize ? ` / ${run.summary.testSize} test` : ''} examples · ${PREPROCESSING_APPLIED[run.summary.preprocessing.kind]}` : ''}
           </p>
+          {run.loadedFrom ? (
+            <p data-testid="loaded-run">
+              Loaded saved run “{run.loadedFrom.name}”: evaluate it, export it or predict with it.
+            </p>
+          ) : null}
           <ProgressBar label="Training progress" step={run.step} totalSteps={run.totalSteps} detail={progressDetail(run)} />
           <p className="metrics" data-testid="run-metrics">
             loss {run.loss?.toFixed(4) ?? '—'} · accuracy {run.accuracy === null ? '—' : `${(run.accuracy * 100).toFixed(1)}%`} · validation accuracy{' '}
@@ -342,7 +393,15 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
               {evalError ? <p className="form-error" role="alert">{evalError}</p> : null}
               {evaluation && evaluation.runId === run.runId ? <EvaluationView report={evaluation.report} /> : null}
               <ExportBox client={client} disabled={false} />
-              {!readOnly ? (
+              {run.loadedFrom || run.summary ? (
+                <PredictBox
+                  key={run.runId}
+                  client={client}
+                  width={preprocessingWidth(run.loadedFrom?.preprocessing ?? run.summary!.preprocessing)}
+                  classNames={run.loadedFrom?.classNames ?? run.summary!.classNames}
+                />
+              ) : null}
+              {!readOnly && !run.loadedFrom ? (
                 <div className="save-run">
                   <label>
                     Run name <input value={runName} onChange={(e) => setRunName(e.target.value)} maxLength={100} placeholder="optional" />
@@ -363,7 +422,12 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       {/* The list loads when opened, so it is fresh when someone looks at it. */}
       <details className="saved-runs-box" onToggle={(e) => setShowRuns(e.currentTarget.open)}>
         <summary>Saved runs</summary>
-        {showRuns ? <RunsPanel modelId={modelId} graphHash={currentGraphHash} /> : null}
+        {showRuns ? <RunsPanel modelId={modelId} graphHash={currentGraphHash} onLoad={client && !active ? (r) => void loadRun(r) : undefined} loadingId={loadingRun} /> : null}
+        {loadError ? (
+          <p className="form-error" role="alert" data-testid="load-error">
+            {loadError}
+          </p>
+        ) : null}
       </details>
     </section>
   );

@@ -39,6 +39,24 @@ function cpuEvaluate(trainer: CpuTrainer, dataset: Dataset): Evaluation {
 }
 
 /**
+ * A saved run's weights behind the same handle, for evaluating and exporting a run loaded back into
+ * the panel: nothing trains, so the controls do nothing and `done` never settles.
+ */
+export function loadedRun(plan: ModelPlan, params: ParameterSet, configInput: TrainConfigInput): RunHandle {
+  const config = parseTrainConfig(configInput);
+  const trainer = new CpuTrainer(plan, { seed: config.seed, optimizer: config.optimizer, schedule: config.schedule, params });
+  return {
+    done: new Promise<TrainingResult>(() => undefined),
+    pause: () => undefined,
+    resume: () => undefined,
+    stop: () => undefined,
+    evaluate: async (dataset) => cpuEvaluate(trainer, dataset),
+    getWeights: async () => trainer.params,
+    dispose: () => undefined,
+  };
+}
+
+/**
  * compute/model's CpuTrainer behind the same controls and progress events as the WebGPU run: the
  * fallback when the browser has no WebGPU adapter. Slow (a few hundred thousand multiply-adds per
  * millisecond), so the panel offers it only for small models.

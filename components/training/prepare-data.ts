@@ -30,14 +30,15 @@ function load(spec: DataSpec): { dataset: Dataset; label: string } {
  * never leak into the statistics). The fitted preprocessing goes out in the summary: it is part of
  * the model and travels with runs and exports.
  */
-export function prepareData(spec: DataSpec, validationFraction: number, testFraction: number, seed: number, kind: PreprocessingKind = DEFAULT_PREPROCESSING): PreparedData {
+export function prepareData(spec: DataSpec, validationFraction: number, testFraction: number, seed: number, kind: PreprocessingKind = DEFAULT_PREPROCESSING, fitted?: Preprocessing): PreparedData {
   const { dataset, label } = load(spec);
   const fraction = Math.min(0.5, Math.max(0.05, validationFraction));
   const held = holdOut(dataset, { validationFraction: fraction, testFraction: Math.min(0.5, Math.max(0, testFraction)), seed });
   // Cells left missing by the dataset's 'mean' policy are filled here, from the training rows only.
   const filled = fillMissingWithTrainMean(held.train, held.validation!, ...(held.test ? [held.test] : []));
   const split = { train: filled.train, validation: filled.others[0], test: held.test ? filled.others[1] : undefined };
-  const preprocessing: Preprocessing = fitPreprocessing(split.train, kind);
+  // A loaded run brings the scaling its model was trained with: applied as is, never refitted.
+  const preprocessing: Preprocessing = fitted ?? fitPreprocessing(split.train, kind);
   const train = applyPreprocessing(split.train, preprocessing);
   const validation = applyPreprocessing(split.validation!, preprocessing);
   const test = split.test ? applyPreprocessing(split.test, preprocessing) : undefined;

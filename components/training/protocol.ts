@@ -8,6 +8,7 @@ import type { Graph } from '@/compute/graph';
 import type { TrainConfigInput, TrainingEvent } from '@/compute/train';
 import type { BoundaryPlot } from './decision-plot';
 import type { EvaluationMetrics } from './evaluation-metrics';
+import type { RowPrediction } from './predict-rows';
 
 export type SyntheticName = 'spirals' | 'blobs';
 
@@ -112,7 +113,20 @@ export type ToWorker =
   | { readonly type: 'resume' }
   | { readonly type: 'stop' }
   | { readonly type: 'evaluate'; readonly requestId: number }
-  | { readonly type: 'export'; readonly requestId: number; readonly format: ExportFormat };
+  | { readonly type: 'export'; readonly requestId: number; readonly format: ExportFormat }
+  | {
+      /** A saved run's weights, to evaluate, export or predict with; `data` (its dataset, when at hand) is split as the run split it. */
+      readonly type: 'load';
+      readonly requestId: number;
+      readonly runId: string;
+      readonly graph: Graph;
+      readonly weights: ArrayBuffer;
+      readonly config: TrainConfigInput;
+      readonly preprocessing: Preprocessing;
+      readonly classNames: readonly string[];
+      readonly data: DataSpec | null;
+    }
+  | { readonly type: 'predict'; readonly requestId: number; readonly rows: number[][] };
 
 export interface RunOutcome {
   readonly status: 'completed' | 'stopped';
@@ -136,4 +150,6 @@ export type FromWorker =
   | { readonly type: 'failed'; readonly runId: string; readonly message: string }
   | { readonly type: 'evaluation'; readonly requestId: number; readonly report: EvaluationReport }
   | { readonly type: 'exported'; readonly requestId: number; readonly files: ExportedFile[]; readonly check?: OnnxCheckData }
+  | { readonly type: 'loaded'; readonly requestId: number; readonly summary: DataSummary | null }
+  | { readonly type: 'predicted'; readonly requestId: number; readonly predictions: RowPrediction[] }
   | { readonly type: 'request-failed'; readonly requestId: number; readonly message: string };

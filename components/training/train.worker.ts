@@ -6,13 +6,14 @@
  */
 import type { Dataset } from '@/compute/data';
 import { getBatch } from '@/compute/data';
-import { exportOnnx, exportPyTorch, modelMetadataEntries, saveWeights, type ModelMetadata } from '@/compute/export';
+import { exportOnnx, exportPyTorch, loadWeights, modelMetadataEntries, saveWeights, type ModelMetadata } from '@/compute/export';
 import { buildModelPlan, feedFromBatch, forward, type ModelPlan, type ParameterSet } from '@/compute/model';
 import { parseTrainConfig, train, type TrainConfig } from '@/compute/train';
-import { trainOnCpu, type RunHandle } from './cpu-run';
+import { loadedRun, trainOnCpu, type RunHandle } from './cpu-run';
 import { boundaryPlot } from './decision-plot';
 import { evaluationMetrics } from './evaluation-metrics';
 import { onnxCheckData } from './onnx-check-data';
+import { predictRows } from './predict-rows';
 import { prepareData, type PreparedData } from './prepare-data';
 import type { AdapterInfo, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, SamplePrediction, SplitEvaluation, ToWorker } from './protocol';
 
@@ -22,8 +23,11 @@ interface Current {
   readonly runId: string;
   readonly handle: RunHandle;
   readonly plan: ModelPlan;
-  readonly data: PreparedData;
+  /** Null for a loaded run whose dataset is not at hand: it predicts and exports, but cannot evaluate. */
+  readonly data: PreparedData | null;
   readonly config: TrainConfig;
+  /** What the model needs besides weights to run on raw rows; it goes into every export. */
+  readonly model: ModelMetadata;
 }
 
 let current: Current | null = null;
@@ -94,7 +98,7 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
     } else {
       handle = trainOnCpu(plan, sets, config, onProgress);
     }
-    current = { runId, handle, plan, data, config };
+    current = { runId, handle, plan, data, config, model: { preprocessing: data.summary.preprocessing, classNames: data.summary.classNames } };
     const result = await handle.done;
     post({
       type: 'done', runId,
@@ -154,7 +158,7 @@ async function splitReport(run: Current, dataset: Dataset, params: ParameterSet,
     perClassAccuracy: evaluation.perClassAccuracy ?? null,
     metrics: evaluationMetrics(dataset, outputs, width),
     boundary: boundaryPlot(dataset, (grid) => cpuForward(run.plan, params, grid, grid.size).logits, width),
-    classNames: run.data.summary.classNames,
+    classNames: run.model.classNames,
     predictions: samples > 0 ? samplePredictions(run.plan, params, dataset, samples, raw) : [],
   };
 }
@@ -162,10 +166,12 @@ async function splitReport(run: Current, dataset: Dataset, params: ParameterSet,
 async function evaluateNow(requestId: number): Promise<void> {
   const run = current;
   if (!run) throw new Error('Train a model first.');
+  const data = run.data;
+  if (!data) throw new Error('This run’s dataset is not at hand: choose the dataset it trained on, then load the run again to evaluate it.');
   const params = await run.handle.getWeights();
-  const validation = await splitReport(run, run.data.validation, params, 12, run.data.rawValidation);
+  const validation = await splitReport(run, data.validation, params, 12, data.rawValidation);
   // The held-out test rows are scored with the same final weights they were scored with when the run ended.
-  const test = run.data.test && run.data.test.size > 0 ? await splitReport(run, run.data.test, params, 0) : null;
+  const test = data.test && data.test.size > 0 ? await splitReport(run, data.test, params, 0) : null;
   const report: EvaluationReport = { ...validation, test };
   post({ type: 'evaluation', requestId, report });
 }
@@ -176,21 +182,17 @@ function bufferOf(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-/** What the model needs besides weights to run on raw rows; it goes into every export. */
-function modelMetadata(run: Current): ModelMetadata {
-  return { preprocessing: run.data.summary.preprocessing, classNames: run.data.summary.classNames };
-}
-
 async function exportNow(requestId: number, format: ExportFormat): Promise<void> {
   const run = current;
   if (!run) throw new Error('Train a model first.');
   const params = await run.handle.getWeights();
-  const model = modelMetadata(run);
+  const model = run.model;
   const files: ExportedFile[] = [];
   let check: OnnxCheckData | undefined;
   if (format === 'onnx') {
     files.push({ name: 'model.onnx', mime: 'application/octet-stream', bytes: bufferOf(exportOnnx(run.plan, params, { model })) });
-    check = onnxCheckData(run.plan, params, run.data);
+    // A loaded run without its dataset has no rows to check the export on.
+    if (run.data) check = onnxCheckData(run.plan, params, run.data);
   } else if (format === 'pytorch') {
     const code = exportPyTorch(run.plan, { optimizer: run.config.optimizer, schedule: run.config.schedule, epochs: run.config.epochs, batchSize: run.config.batchSize, model });
     for (const [name, text] of Object.entries(code)) files.push({ name, mime: 'text/x-python', bytes: bufferOf(encoder.encode(text)) });
@@ -200,6 +202,42 @@ async function exportNow(requestId: number, format: ExportFormat): Promise<void>
   const transfer: Transferable[] = files.map((f) => f.bytes);
   if (check) transfer.push(check.features.buffer, ...Object.values(check.expected).map((v) => v.buffer));
   post({ type: 'exported', requestId, files, ...(check ? { check } : {}) }, transfer);
+}
+
+/** A saved run becomes the current one: its weights (checked against the graph), scaling and class names. */
+async function loadNow(message: Extract<ToWorker, { type: 'load' }>): Promise<void> {
+  current?.handle.dispose();
+  current = null;
+  const plan = buildModelPlan(message.graph);
+  let params: ParameterSet;
+  try {
+    params = loadWeights(new Uint8Array(message.weights), { plan });
+  } catch (error) {
+    throw new Error(`The run's weights do not fit this graph: ${errorText(error)}`);
+  }
+  const config = parseTrainConfig(message.config);
+  let data: PreparedData | null = null;
+  try {
+    data = message.data ? prepareData(message.data, config.validationFraction, config.testFraction, config.seed, message.preprocessing.kind, message.preprocessing) : null;
+  } catch {
+    // Data that does not fit the run (another dataset chosen) only costs Evaluate; predicting needs none.
+    data = null;
+  }
+  current = { runId: message.runId, handle: loadedRun(plan, params, message.config), plan, data, config, model: { preprocessing: message.preprocessing, classNames: message.classNames } };
+  post({ type: 'loaded', requestId: message.requestId, summary: data?.summary ?? null });
+}
+
+/** Raw rows through the current run's whole pipeline: its scaling, then the CPU forward pass. */
+async function predictNow(requestId: number, rows: number[][]): Promise<void> {
+  const run = current;
+  if (!run) throw new Error('Train a model or load a saved run first.');
+  if (run.plan.outputs[0]?.lossType !== 'SoftmaxCrossEntropy') throw new Error('Predict gives classes and probabilities; this model is not a classifier.');
+  const params = await run.handle.getWeights();
+  const logitsOf = (scaled: Float32Array, count: number) => {
+    const out = forward(run.plan, params, { batch: count, inputs: feedFromBatch(run.plan, { size: count, features: scaled, labels: new Int32Array(count) }).inputs }, { training: false });
+    return out.values.get(run.plan.outputs[0]!.source)!;
+  };
+  post({ type: 'predicted', requestId, predictions: predictRows(rows, run.model.preprocessing, logitsOf, run.model.classNames) });
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -222,6 +260,12 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'evaluate':
       evaluateNow(message.requestId).catch((error: unknown) => post({ type: 'request-failed', requestId: message.requestId, message: errorText(error) }));
+      return;
+    case 'load':
+      loadNow(message).catch((error: unknown) => post({ type: 'request-failed', requestId: message.requestId, message: errorText(error) }));
+      return;
+    case 'predict':
+      predictNow(message.requestId, message.rows).catch((error: unknown) => post({ type: 'request-failed', requestId: message.requestId, message: errorText(error) }));
       return;
     case 'export':
       exportNow(message.requestId, message.format).catch((error: unknown) => post({ type: 'request-failed', requestId: message.requestId, message: errorText(error) }));

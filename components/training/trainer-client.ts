@@ -1,6 +1,7 @@
 import type { TrainConfigInput, TrainingEvent, TrainingState } from '@/compute/train';
 import type { Graph } from '@/compute/graph';
-import { DEFAULT_PREPROCESSING, type PreprocessingKind } from '@/compute/data/preprocessing';
+import { DEFAULT_PREPROCESSING, type Preprocessing, type PreprocessingKind } from '@/compute/data/preprocessing';
+import type { RowPrediction } from './predict-rows';
 import type { Backend, DataSpec, DataSummary, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, RunOutcome, ToWorker } from './protocol';
 
 export interface EpochPoint {
@@ -47,6 +48,28 @@ export interface LocalRun {
   readonly epochPoints: readonly EpochPoint[];
   readonly outcome: RunOutcome | null;
   readonly error: string | null;
+  /** Set when the run is a saved one loaded back (not trained in this tab): it is not saved again. */
+  readonly loadedFrom: LoadedFrom | null;
+}
+
+/** The saved run a loaded LocalRun came from, and what its model needs to run on raw rows. */
+export interface LoadedFrom {
+  readonly id: string;
+  readonly name: string;
+  readonly preprocessing: Preprocessing;
+  readonly classNames: readonly string[];
+}
+
+/** A saved run as the panel loads it back: its weights, the graph it trained, its config and history. */
+export interface SavedRunToLoad extends LoadedFrom {
+  readonly graph: Graph;
+  readonly weights: ArrayBuffer;
+  readonly config: TrainConfigInput;
+  readonly datasetLabel: string;
+  /** Its dataset, when at hand, to evaluate it on the same split; null to predict and export only. */
+  readonly data: DataSpec | null;
+  readonly epochPoints: readonly EpochPoint[];
+  readonly outcome: RunOutcome;
 }
 
 export interface TrainerSnapshot {
@@ -115,7 +138,7 @@ export class TrainerClient {
         run: {
           runId, backend, config, datasetLabel, status: 'preparing', summary: null, totalSteps: 0, step: 0, epoch: 0, epochs,
           batchesPerEpoch: 0, batchInEpoch: 0, loss: null, accuracy: null, valAccuracy: null, samplesPerSecond: null, etaMs: null, activeMs: 0,
-          batchPoints: [], epochPoints: [], outcome: null, error: null,
+          batchPoints: [], epochPoints: [], outcome: null, error: null, loadedFrom: null,
         },
       },
       true,
@@ -149,6 +172,34 @@ export class TrainerClient {
     return { files: reply.files, check: reply.check };
   }
 
+  /** Makes a saved run the current one (once the worker has its weights), ready to evaluate, export or predict. */
+  async load(saved: SavedRunToLoad): Promise<LocalRun> {
+    const runId = `saved-${saved.id}-${newRunId()}`;
+    const reply = await this.request({
+      type: 'load', requestId: 0, runId, graph: saved.graph, weights: saved.weights.slice(0), config: saved.config,
+      preprocessing: saved.preprocessing, classNames: saved.classNames, data: saved.data && saved.data.kind === 'csv' ? { ...saved.data, bytes: saved.data.bytes.slice(0) } : saved.data,
+    });
+    if (reply.type !== 'loaded') throw new Error('Unexpected reply from the training worker.');
+    const last = saved.epochPoints.at(-1);
+    const run: LocalRun = {
+      runId, backend: 'cpu', config: saved.config, datasetLabel: saved.datasetLabel, status: saved.outcome.status, summary: reply.summary,
+      totalSteps: saved.outcome.steps, step: saved.outcome.steps, epoch: last?.epoch ?? 0, epochs: saved.epochPoints.length, batchesPerEpoch: 0, batchInEpoch: 0,
+      loss: last?.loss ?? null, accuracy: last?.accuracy ?? null, valAccuracy: saved.outcome.validationAccuracy, samplesPerSecond: null, etaMs: null, activeMs: saved.outcome.wallTimeMs,
+      batchPoints: [], epochPoints: saved.epochPoints, outcome: saved.outcome, error: null,
+      loadedFrom: { id: saved.id, name: saved.name, preprocessing: saved.preprocessing, classNames: saved.classNames },
+    };
+    this.runningSince = null;
+    this.update({ run }, true);
+    return run;
+  }
+
+  /** Class and probabilities for raw feature rows, through the current run's scaling and weights. */
+  async predict(rows: number[][]): Promise<RowPrediction[]> {
+    const reply = await this.request({ type: 'predict', requestId: 0, rows });
+    if (reply.type !== 'predicted') throw new Error('Unexpected reply from the training worker.');
+    return reply.predictions;
+  }
+
   destroy(): void {
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
     this.worker.terminate();
@@ -157,7 +208,7 @@ export class TrainerClient {
     this.listeners.clear();
   }
 
-  private request(message: Extract<ToWorker, { type: 'evaluate' | 'export' }>): Promise<FromWorker> {
+  private request(message: Extract<ToWorker, { type: 'evaluate' | 'export' | 'load' | 'predict' }>): Promise<FromWorker> {
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });

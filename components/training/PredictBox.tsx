@@ -1,0 +1,105 @@
+'use client';
+
+import { useState } from 'react';
+import { download } from './onnx-check';
+import { parsePredictRows, predictionsCsv, type RowPrediction } from './predict-rows';
+import type { TrainerClient } from './trainer-client';
+
+/** Rows shown in the table; the downloaded CSV has them all. */
+const SHOWN_ROWS = 50;
+
+interface PredictBoxProps {
+  readonly client: TrainerClient;
+  /** Raw values per row the model takes (its preprocessing's width). */
+  readonly width: number;
+  readonly classNames: readonly string[];
+}
+
+/** Type a row or choose a CSV of rows: the current run's class and probabilities per row, as a table and a CSV. */
+export function PredictBox({ client, width, classNames }: PredictBoxProps) {
+  const [text, setText] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<{ rows: number[][]; predictions: RowPrediction[] } | null>(null);
+
+  const predict = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      // A chosen file wins over the typed row; clearing the file goes back to the typed row.
+      const parsed = parsePredictRows(file ? await file.text() : text, width);
+      if (!parsed.ok) {
+        setError(parsed.message);
+        setResult(null);
+        return;
+      }
+      setResult({ rows: parsed.rows, predictions: await client.predict(parsed.rows) });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setResult(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const classes = result?.predictions[0]?.probabilities.length ?? classNames.length;
+  const nameOf = (c: number) => classNames[c] ?? String(c);
+  return (
+    <section className="predict-box" aria-label="Predict">
+      <h3>Predict</h3>
+      <label>
+        Row to predict ({width} raw values, comma-separated){' '}
+        <input data-testid="predict-row" value={text} onChange={(e) => setText(e.target.value)} placeholder={Array.from({ length: Math.min(width, 4) }, (_, i) => `x${i + 1}`).join(', ') + (width > 4 ? ', …' : '')} />
+      </label>
+      <label>
+        or a CSV of rows <input type="file" accept=".csv,text/csv,text/plain" data-testid="predict-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+      </label>
+      <div className="button-row">
+        <button type="button" className="button secondary" data-testid="predict-button" disabled={busy} onClick={() => void predict()}>
+          {busy ? 'Predicting…' : 'Predict'}
+        </button>
+        {result ? (
+          <button type="button" className="button secondary" data-testid="predictions-download" onClick={() => download('predictions.csv', new TextEncoder().encode(predictionsCsv(result.rows, result.predictions, classNames)), 'text/csv')}>
+            Download predictions CSV
+          </button>
+        ) : null}
+      </div>
+      {error ? (
+        <p className="form-error" role="alert" data-testid="predict-error">
+          {error}
+        </p>
+      ) : null}
+      {result ? (
+        <table className="data-table" data-testid="predictions">
+          <caption>
+            Predictions for {result.rows.length} {result.rows.length === 1 ? 'row' : 'rows'}
+            {result.rows.length > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} shown; the CSV has all)` : ''}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">row</th>
+              <th scope="col">predicted</th>
+              {Array.from({ length: classes }, (_, c) => (
+                <th scope="col" key={c}>
+                  p({nameOf(c)})
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {result.predictions.slice(0, SHOWN_ROWS).map((p, i) => (
+              <tr key={i} data-testid="prediction" data-class={p.className}>
+                <td>{i + 1}</td>
+                <td data-testid="predicted-class">{p.className}</td>
+                {p.probabilities.map((q, c) => (
+                  <td key={c}>{q.toFixed(3)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
