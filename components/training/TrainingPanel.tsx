@@ -101,6 +101,8 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const [trainedOn, setTrainedOn] = useState<TrainedOn | null>(null);
   const [loadingRun, setLoadingRun] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // The graph version a loaded run was checked against: continuing it needs the same one.
+  const [loadedGraphHash, setLoadedGraphHash] = useState<string | null>(null);
   const currentGraphHash = useMemo(() => graphHash(graph), [graph]);
   const save = useMutation(
     trpc.runs.save.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.runs.list.infiniteQueryKey({ modelId }) }) }),
@@ -172,7 +174,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
     };
   };
 
-  const start = async (backend: Backend) => {
+  const start = async (backend: Backend, continueCurrent = false) => {
     setFormError(null);
     setEvalError(null);
     if (!validation.ok) {
@@ -194,7 +196,11 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       save.reset();
       // What the run trained on, recorded when it is saved: the graph's version and the data's identity.
       const datasetSha256 = data.spec.kind === 'csv' ? await sha256OfBytes(data.spec.bytes) : null;
-      const runId = client.start(graph, data.spec, data.label, parsed.config, backend, form.preprocessing);
+      if (continueCurrent && loadedGraphHash !== currentGraphHash) {
+        setFormError({ field: 'form', message: 'The graph changed since the run was loaded; its weights no longer describe this model. Load a run again or train from scratch.' });
+        return;
+      }
+      const runId = client.start(graph, data.spec, data.label, parsed.config, backend, form.preprocessing, continueCurrent);
       setTrainedOn({ runId, graphHash: graphHash(graph), datasetId: data.id, datasetSha256 });
     } catch (e) {
       setFormError({ field: 'form', message: messageOf(e) });
@@ -232,6 +238,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       setEvaluation(null);
       setEvalError(null);
       save.reset();
+      setLoadedGraphHash(currentGraphHash);
       await client.load({
         id: detail.id, name: detail.name, graph, weights: fromBase64(weights.base64), config: detail.config as TrainConfigInput, datasetLabel: detail.dataset, data,
         preprocessing: detail.preprocessing, classNames: detail.classNames, epochPoints: detail.metrics.epochs,
@@ -389,6 +396,18 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
                 <button type="button" className="button secondary" disabled={evaluating} onClick={() => void evaluate()}>
                   {evaluating ? 'Evaluating…' : 'Evaluate'}
                 </button>
+                {run.loadedFrom ? (
+                  <button
+                    type="button"
+                    className="button secondary"
+                    data-testid="continue-training"
+                    disabled={mismatchReason !== undefined || (!gpuOk && !cpuAllowed)}
+                    title={mismatchReason ?? 'Train further from this run’s weights (its feature scaling kept), with the settings above'}
+                    onClick={() => void start(gpuOk ? 'webgpu' : 'cpu', true)}
+                  >
+                    Continue training
+                  </button>
+                ) : null}
               </div>
               {evalError ? <p className="form-error" role="alert">{evalError}</p> : null}
               {evaluation && evaluation.runId === run.runId ? <EvaluationView report={evaluation.report} /> : null}

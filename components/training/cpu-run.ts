@@ -61,9 +61,9 @@ export function loadedRun(plan: ModelPlan, params: ParameterSet, configInput: Tr
  * fallback when the browser has no WebGPU adapter. Slow (a few hundred thousand multiply-adds per
  * millisecond), so the panel offers it only for small models.
  */
-export function trainOnCpu(graph: Graph | ModelPlan, data: { train: Dataset; validation: Dataset; test?: Dataset | undefined }, configInput: TrainConfigInput, onProgress: (e: TrainingEvent) => void): RunHandle {
+export function trainOnCpu(graph: Graph | ModelPlan, data: { train: Dataset; validation: Dataset; test?: Dataset | undefined }, configInput: TrainConfigInput, onProgress: (e: TrainingEvent) => void, initialWeights?: ParameterSet): RunHandle {
   const config = parseTrainConfig(configInput);
-  const trainer = new CpuTrainer(graph, { seed: config.seed, optimizer: config.optimizer, schedule: config.schedule });
+  const trainer = new CpuTrainer(graph, { seed: config.seed, optimizer: config.optimizer, schedule: config.schedule, ...(initialWeights ? { params: initialWeights } : {}) });
   const batchSize = Math.min(config.batchSize, data.train.size);
   const batchesPerEpoch = Math.floor(data.train.size / batchSize);
   let state: TrainingState = 'starting';

@@ -45,6 +45,23 @@ describe('a saved run loaded back', () => {
     expect(correct / predictions.length).toBeCloseTo(evaluation.accuracy!, 6);
   });
 
+  it('continues training from the loaded weights, not a fresh initialisation', async () => {
+    const plan = buildModelPlan(mlpClassifier(2, [8], 3));
+    const data = prepareData(spec, 0.2, 0.1, 5);
+    const first = trainOnCpu(plan, data, config, () => undefined);
+    await first.done;
+    const saved = loadWeights(saveWeights(await first.getWeights()), { plan });
+    const trainedLoss = (await first.evaluate(data.validation)).loss;
+    // One step with a vanishing learning rate: the continued run scores as the weights it started from.
+    const still = { ...config, epochs: 1, optimizer: { type: 'sgd' as const, lr: 1e-12 } };
+    const continued = trainOnCpu(plan, data, still, () => undefined, saved);
+    await continued.done;
+    expect((await continued.evaluate(data.validation)).loss).toBeCloseTo(trainedLoss, 5);
+    const fresh = trainOnCpu(plan, data, still, () => undefined);
+    await fresh.done;
+    expect(Math.abs((await fresh.evaluate(data.validation)).loss - trainedLoss)).toBeGreaterThan(1e-3);
+  });
+
   it('refuses weights that do not fit the graph', () => {
     const bytes = saveWeights(loadWeights(saveWeights(new Map([['dense1.weight', { shape: [2, 4], data: new Float32Array(8) }]]))));
     expect(() => loadWeights(bytes, { plan: buildModelPlan(mlpClassifier(2, [8], 3)) })).toThrow();

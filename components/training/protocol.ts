@@ -108,6 +108,8 @@ export type ToWorker =
       readonly backend: Backend;
       /** How features are scaled (fitted on the training split); default standardise. */
       readonly preprocessing?: PreprocessingKind;
+      /** Continue training the current run (a loaded one): start from its weights, with its scaling kept as is. */
+      readonly continueCurrent?: boolean;
     }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }

@@ -79,14 +79,37 @@ async function probe(): Promise<GpuProbe> {
   }
 }
 
+/** The current run's weights (copied: the next run updates them in place) and scaling, to continue from. */
+async function continuation(): Promise<{ weights: ParameterSet; preprocessing: Current['model']['preprocessing'] }> {
+  if (!current) throw new Error('Load a saved run (or train one) before continuing training.');
+  const weights: ParameterSet = new Map();
+  for (const [name, t] of await current.handle.getWeights()) weights.set(name, { shape: [...t.shape], data: t.data.slice() });
+  return { weights, preprocessing: current.model.preprocessing };
+}
+
 async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  const { runId } = message;
+  let from: Awaited<ReturnType<typeof continuation>> | undefined;
+  try {
+    if (message.continueCurrent) from = await continuation();
+  } catch (error) {
+    post({ type: 'failed', runId, message: errorText(error) });
+    return;
+  }
   current?.handle.dispose();
   current = null;
-  const { runId } = message;
   try {
     const config = parseTrainConfig(message.config);
     const plan = buildModelPlan(message.graph);
-    const data = prepareData(message.data, config.validationFraction, config.testFraction, config.seed, message.preprocessing);
+    if (from) {
+      try {
+        loadWeights(saveWeights(from.weights), { plan });
+      } catch (error) {
+        throw new Error(`The loaded weights do not fit this graph: ${errorText(error)}`);
+      }
+    }
+    // Continued weights were trained on scaled features: the same scaling, not one refitted to this data.
+    const data = prepareData(message.data, config.validationFraction, config.testFraction, config.seed, from?.preprocessing.kind ?? message.preprocessing, from?.preprocessing);
     const batchSize = Math.min(config.batchSize, data.train.size);
     post({ type: 'data', runId, summary: data.summary, totalSteps: config.epochs * Math.floor(data.train.size / batchSize) });
     const sets = { train: data.train, validation: data.validation, test: data.test };
@@ -94,9 +117,9 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
     let handle: RunHandle;
     if (message.backend === 'webgpu') {
       const { device } = await gpuDevice();
-      handle = train(plan, sets, config, { device, onProgress });
+      handle = train(plan, sets, config, { device, onProgress, ...(from ? { initialWeights: from.weights } : {}) });
     } else {
-      handle = trainOnCpu(plan, sets, config, onProgress);
+      handle = trainOnCpu(plan, sets, config, onProgress, from?.weights);
     }
     current = { runId, handle, plan, data, config, model: { preprocessing: data.summary.preprocessing, classNames: data.summary.classNames } };
     const result = await handle.done;

@@ -129,7 +129,8 @@ export class TrainerClient {
 
   readonly getSnapshot = (): TrainerSnapshot => this.snapshot;
 
-  start(graph: Graph, data: DataSpec, datasetLabel: string, config: TrainConfigInput, backend: Backend, preprocessing: PreprocessingKind = DEFAULT_PREPROCESSING): string {
+  /** `continueCurrent`: start from the current run's weights and scaling (continue training a loaded run). */
+  start(graph: Graph, data: DataSpec, datasetLabel: string, config: TrainConfigInput, backend: Backend, preprocessing: PreprocessingKind = DEFAULT_PREPROCESSING, continueCurrent = false): string {
     const runId = newRunId();
     const epochs = typeof config.epochs === 'number' ? config.epochs : 10;
     this.runningSince = null;
@@ -144,7 +145,7 @@ export class TrainerClient {
       true,
     );
     // The CSV bytes are copied, not transferred: the caller may start another run from the same file.
-    this.send({ type: 'start', runId, graph, data: data.kind === 'csv' ? { ...data, bytes: data.bytes.slice(0) } : data, config, backend, preprocessing });
+    this.send({ type: 'start', runId, graph, data: data.kind === 'csv' ? { ...data, bytes: data.bytes.slice(0) } : data, config, backend, preprocessing, continueCurrent });
     return runId;
   }
 
