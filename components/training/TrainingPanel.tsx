@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { preprocessingWidth } from '@/compute/data/preprocessing';
-import { graphHash } from '@/compute/graph';
+import { graphHash, sha256Hex } from '@/compute/graph';
 import type { TrainConfigInput } from '@/compute/train';
 import { buildModelPlan } from '@/compute/model';
 import { checkDatasetFit } from '@/compute/validate';
@@ -57,6 +57,8 @@ interface TrainedOn {
 }
 
 async function sha256OfBytes(bytes: ArrayBuffer): Promise<string> {
+  // Web Crypto exists only in secure contexts (https, localhost); elsewhere the pure hash stands in.
+  if (typeof crypto === 'undefined' || !crypto.subtle) return sha256Hex(new Uint8Array(bytes));
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
