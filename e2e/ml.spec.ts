@@ -31,6 +31,7 @@ function scaledIris(): string {
 }
 
 const nodeWithShape = (shape: string) => page.locator('.react-flow__node').filter({ has: page.locator('.layer-node-shape', { hasText: shape }) });
+const problems = () => page.getByRole('list', { name: 'Problems' });
 const percent = async (testId: string) => Number((await page.getByTestId(testId).textContent())!.replace('%', ''));
 
 /** Creates a model through the /models form and waits for its editor to open; returns its id. */
@@ -100,10 +101,11 @@ test('an uploaded iris with features from 0.001x to 1000x, attached to a fitted 
   await expect(mismatch.locator('[data-code="DATASET_CLASSES_MISMATCH"]')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Train on WebGPU' })).toBeDisabled();
 
-  // Input [4] and a 3-unit last Dense make it fit.
-  await page.locator('.react-flow__node .layer-node-title', { hasText: /^Input$/ }).click();
+  // Each problem leads to its layer (the Input, the Dense feeding the loss); Input [4] and 3 units make it fit.
+  await problems().locator('[data-code="DATASET_FEATURES_MISMATCH"]').getByRole('button').click();
   await page.getByRole('form', { name: 'Input properties' }).getByLabel('shape').fill('4');
-  await nodeWithShape('→ [10]').locator('.layer-node-title').click();
+  await problems().locator('[data-code="DATASET_CLASSES_MISMATCH"]').getByRole('button').click();
+  await expect(nodeWithShape('→ [10]')).toHaveClass(/selected/);
   await page.getByRole('form', { name: 'Dense properties' }).getByLabel('units').fill('3');
   await expect(mismatch).toHaveCount(0);
   await expect(page.getByTestId('problems-ok')).toBeVisible();
