@@ -8,7 +8,8 @@ import { personInNewContext } from './helpers';
  * In-tab ML a practitioner can trust: every template trains on its built-in dataset with no other
  * step; an uploaded CSV whose features span six orders of magnitude trains with the defaults
  * (per-feature standardisation fitted on the training split), is evaluated with precision / recall
- * / F1 and ROC, and exports an ONNX model that takes raw rows.
+ * / F1 and ROC, exports an ONNX model that takes raw rows, and is saved, loaded back and used to
+ * predict typed raw rows.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -146,4 +147,36 @@ test('the exported ONNX model takes raw rows and passes the in-page onnxruntime 
   const check = page.getByTestId('onnx-check');
   await expect(check).toContainText('onnxruntime-web check passed: raw validation rows through the exported preprocessing and model', { timeout: 30_000 });
   await expect(check).toContainText('logits and probabilities');
+});
+
+test('the saved iris run loads back after a reload and predicts typed raw rows', async () => {
+  await page.getByLabel('Run name').fill('Iris defaults');
+  await page.getByRole('button', { name: 'Save run' }).click();
+  await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
+
+  // A fresh page holds no run: what predicts below came back from the server.
+  await page.reload();
+  await expect(page.getByTestId('room-status')).toHaveText('Live');
+  await expect(page.getByTestId('local-run')).toHaveCount(0);
+  await page.locator('summary', { hasText: 'Saved runs' }).click();
+  const saved = page.getByTestId('saved-run');
+  await expect(saved).toHaveCount(1);
+  await expect(saved).toHaveAttribute('data-graph-changed', 'false');
+  await saved.getByRole('button', { name: 'Load Iris defaults' }).click();
+  await expect(page.getByTestId('loaded-run')).toContainText('Loaded saved run “Iris defaults”');
+
+  // Raw rows as the uploaded file has them (scaled columns, no standardisation by hand).
+  const raw = (row: number[]) => row.map((v, k) => String(Number((v * SCALES[k]!).toPrecision(6)))).join(', ');
+  const predict = page.getByRole('region', { name: 'Predict' });
+  for (const [row, expected] of [
+    [[5.1, 3.5, 1.4, 0.2], 'setosa'],
+    [[6.3, 3.3, 6.0, 2.5], 'virginica'],
+  ] as const) {
+    await predict.getByTestId('predict-row').fill(raw([...row]));
+    await predict.getByTestId('predict-button').click();
+    const prediction = predict.getByTestId('prediction');
+    await expect(prediction).toHaveCount(1);
+    await expect(prediction.getByTestId('predicted-class')).toHaveText(expected);
+  }
+  await expect(predict.getByTestId('predictions').getByRole('columnheader')).toHaveText(['row', 'predicted', 'p(setosa)', 'p(versicolor)', 'p(virginica)']);
 });
