@@ -75,6 +75,7 @@ export function DatasetDetail({ id, onDeleted }: { id: string; onDeleted: () => 
           columnNames={d.columnNames}
           labelColumn={d.labelColumn}
           validationSplit={d.validationSplit}
+          preprocessing={d.preprocessing}
           labelFixed={d.kind !== 'csv'}
           reading={d.reading}
           detectedTypes={d.preview.stats.map((s) => s.type)}

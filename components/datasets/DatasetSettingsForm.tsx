@@ -3,6 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
+import { PREPROCESSING_KINDS, type PreprocessingKind } from '@/compute/data/preprocessing';
+import { PREPROCESSING_LABELS } from '../training/config-form';
 import { COLUMN_TYPE_OPTIONS, ENCODING_OPTIONS, MissingPolicySelect } from './reading-selects';
 
 /** Column type selects are offered up to this many columns; wider data (images) is all numeric. */
@@ -15,14 +17,16 @@ interface Reading {
 }
 
 /**
- * The owner picks the label column, how much data is held out for validation and, for CSV, how
- * cells are read: missing values, categorical encoding and each column's type.
+ * The owner picks the label column, how much data is held out for validation, how features are
+ * scaled (the training panel starts from it) and, for CSV, how cells are read: missing values,
+ * categorical encoding and each column's type.
  */
 export function DatasetSettingsForm({
   id,
   columnNames,
   labelColumn,
   validationSplit,
+  preprocessing,
   labelFixed,
   reading,
   detectedTypes,
@@ -31,6 +35,7 @@ export function DatasetSettingsForm({
   columnNames: string[];
   labelColumn: number | null;
   validationSplit: number;
+  preprocessing: PreprocessingKind;
   labelFixed: boolean;
   reading: Reading;
   /** Per column as the parser reads it now (from the column statistics). */
@@ -54,7 +59,8 @@ export function DatasetSettingsForm({
     const form = new FormData(event.currentTarget);
     const percent = Number(form.get('validationPercent'));
     const label = form.get('labelColumn');
-    update.mutate({ id, validationSplit: percent / 100, ...(label === null || labelFixed ? {} : { labelColumn: Number(label), ...readingOf(form) }) });
+    const scaling = String(form.get('preprocessing')) as PreprocessingKind;
+    update.mutate({ id, validationSplit: percent / 100, preprocessing: scaling, ...(label === null || labelFixed ? {} : { labelColumn: Number(label), ...readingOf(form) }) });
   }
 
   function readingOf(form: FormData) {
@@ -69,7 +75,7 @@ export function DatasetSettingsForm({
 
   const errors = update.isError ? fieldErrorsOf(update.error) : {};
   const fieldError = errors.missing ?? errors.categoricalEncoding ?? errors.columnTypes;
-  const other = update.isError && !errors.labelColumn && !errors.validationSplit && !fieldError ? messageOf(update.error) : null;
+  const other = update.isError && !errors.labelColumn && !errors.validationSplit && !errors.preprocessing && !fieldError ? messageOf(update.error) : null;
   const typed = !labelFixed && columnNames.length <= MAX_TYPED_COLUMNS;
   return (
     <form className="inline-form" onSubmit={onSubmit} noValidate aria-label="Training settings">
@@ -100,6 +106,25 @@ export function DatasetSettingsForm({
             {errors.validationSplit}
           </p>
         ) : null}
+      </div>
+      <div className="field">
+        <label htmlFor={`scaling-${id}`}>Feature scaling</label>
+        <select id={`scaling-${id}`} name="preprocessing" data-testid="dataset-preprocessing" defaultValue={preprocessing} aria-invalid={errors.preprocessing ? true : undefined} aria-describedby={errors.preprocessing ? `scaling-${id}-error` : `scaling-${id}-hint`}>
+          {PREPROCESSING_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {PREPROCESSING_LABELS[kind]}
+            </option>
+          ))}
+        </select>
+        {errors.preprocessing ? (
+          <p className="field-error" id={`scaling-${id}-error`} role="alert">
+            {errors.preprocessing}
+          </p>
+        ) : (
+          <p className="hint" id={`scaling-${id}-hint`}>
+            Fitted on the training split only; the training panel starts from it.
+          </p>
+        )}
       </div>
       {!labelFixed ? (
         <>

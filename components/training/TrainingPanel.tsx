@@ -11,7 +11,7 @@ import { buildModelPlan } from '@/compute/model';
 import { checkDatasetFit } from '@/compute/validate';
 import { validationStoreFor } from '../editor/validation-store';
 import { messageOf, useTRPC } from '../trpc/client';
-import { DEFAULT_FORM, parseForm, PREPROCESSING_APPLIED, withDatasetSplit, type ConfigForm } from './config-form';
+import { DEFAULT_FORM, parseForm, PREPROCESSING_APPLIED, withDatasetSettings, type ConfigForm } from './config-form';
 import { builtinChoice, choiceIdFor, downloadIdOf, factsOf, NO_DATASET, storedChoice, type DatasetChoice } from './dataset-choice';
 import { EvaluationView } from './EvaluationView';
 import { ExportBox } from './ExportBox';
@@ -124,9 +124,9 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const datasetId = picked ?? choiceIdFor(attachedId);
   const chosen = choices.find((c) => c.id === datasetId);
   if (picked === null && chosen && splitFrom !== chosen.id) {
-    // Adjusting state while rendering: the attached dataset's split arrives with the queries.
+    // Adjusting state while rendering: the attached dataset's split and scaling arrive with the queries.
     setSplitFrom(chosen.id);
-    setForm((f) => withDatasetSplit(f, chosen.validationSplit));
+    setForm((f) => withDatasetSettings(f, chosen));
   }
   const options: DatasetOption[] = [
     ...(datasetId === NO_DATASET ? [{ id: NO_DATASET, label: 'Choose a dataset…', disabled: 'Pick the data this model trains on' }] : []),
@@ -302,9 +302,9 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
         datasetId={datasetId}
         onDataset={(id) => {
           setPicked(id);
-          // A dataset's validation split is part of it: the form starts from it.
+          // A dataset's validation split and feature scaling are part of it: the form starts from them.
           const next = choices.find((c) => c.id === id);
-          if (next) setForm((f) => withDatasetSplit(f, next.validationSplit));
+          if (next) setForm((f) => withDatasetSettings(f, next));
         }}
         onFile={setFile}
         error={formError}

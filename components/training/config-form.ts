@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PREPROCESSING, type PreprocessingKind } from '@/compute/data/preprocessing';
+import { DEFAULT_PREPROCESSING, PREPROCESSING_KINDS, type PreprocessingKind } from '@/compute/data/preprocessing';
 import { TrainConfigSchema, type TrainConfigInput } from '@/compute/train';
 
 /** The panel's form state: strings, as the inputs hold them, turned into a TrainConfig on submit. */
@@ -67,6 +67,16 @@ export const MAX_HELD_OUT = 0.6;
 /** A stored dataset's validation split becomes the form's (the user can still change it). */
 export function withDatasetSplit(form: ConfigForm, validationSplit: number | undefined): ConfigForm {
   return validationSplit === undefined || !Number.isFinite(validationSplit) ? form : { ...form, validationFraction: String(validationSplit) };
+}
+
+/**
+ * A dataset's stored settings become the form's starting point: its validation split and its feature
+ * scaling (the user can still change both in the panel). Choices that say nothing keep the form's.
+ */
+export function withDatasetSettings(form: ConfigForm, settings: { validationSplit?: number; preprocessing?: PreprocessingKind | undefined }): ConfigForm {
+  const split = withDatasetSplit(form, settings.validationSplit);
+  const kind = settings.preprocessing;
+  return kind === undefined || !PREPROCESSING_KINDS.includes(kind) || kind === split.preprocessing ? split : { ...split, preprocessing: kind };
 }
 
 /** Bounds straight from compute's schemas, so the inputs' min/max never drift from validation. */

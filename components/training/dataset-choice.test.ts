@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDatasetFit, validateGraph } from '@/compute/validate';
 import { mlpClassifier } from '@/compute/graph/examples';
 import { builtinChoice, choiceIdFor, downloadIdOf, factsOf, NO_DATASET, storedChoice } from './dataset-choice';
+import { DEFAULT_FORM, parseForm, withDatasetSettings } from './config-form';
 import { SYNTHETIC_LABELS } from './prepare-data';
 
 const digits = { id: 'builtin:digits', name: 'Digits (8x8)', source: 'file' as const, featureShape: [64], numClasses: 10, labelColumn: 64, validationSplit: 0.2, rows: 1797 };
@@ -37,5 +38,28 @@ describe('dataset choices of the training panel', () => {
     expect(checkDatasetFit(graph, validation, factsOf(builtinChoice(digits))!)).toEqual([]);
     expect(checkDatasetFit(graph, validation, factsOf(builtinChoice(spirals))!).map((p) => p.code)).toEqual(['DATASET_FEATURES_MISMATCH', 'DATASET_CLASSES_MISMATCH']);
     expect(factsOf(undefined)).toBeNull();
+  });
+});
+
+describe('the panel starts from the chosen dataset’s feature scaling', () => {
+  it('takes a stored dataset’s scaling and split into the form, which the user can still change', () => {
+    const form = withDatasetSettings(DEFAULT_FORM, storedChoice({ ...wine, preprocessing: 'minmax' }));
+    expect(form).toMatchObject({ preprocessing: 'minmax', validationFraction: '0.3' });
+    const overridden = { ...form, preprocessing: 'none' as const };
+    expect(parseForm(overridden, 178).ok).toBe(true);
+    expect(overridden.preprocessing).toBe('none');
+  });
+
+  it('standardises built-ins and listings that predate the setting; switching back to one resets the choice', () => {
+    expect(builtinChoice(digits).preprocessing).toBe('standardize');
+    expect(storedChoice(wine).preprocessing).toBe('standardize');
+    const minmax = withDatasetSettings(DEFAULT_FORM, storedChoice({ ...wine, preprocessing: 'minmax' }));
+    expect(withDatasetSettings(minmax, builtinChoice(spirals))).toMatchObject({ preprocessing: 'standardize', validationFraction: '0.2' });
+  });
+
+  it('keeps the form’s scaling when a choice says nothing or something unknown', () => {
+    const none = { ...DEFAULT_FORM, preprocessing: 'none' as const };
+    expect(withDatasetSettings(none, { validationSplit: 0.2 }).preprocessing).toBe('none');
+    expect(withDatasetSettings(none, { preprocessing: 'zscore' as never }).preprocessing).toBe('none');
   });
 });

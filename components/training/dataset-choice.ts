@@ -1,3 +1,4 @@
+import { DEFAULT_PREPROCESSING, type PreprocessingKind } from '@/compute/data/preprocessing';
 import type { DatasetFacts } from '@/compute/validate';
 import { SYNTHETIC_LABELS } from './prepare-data';
 import type { DataSpec } from './protocol';
@@ -19,6 +20,8 @@ export interface DatasetChoice {
   readonly validationSplit: number;
   readonly rows: number;
   readonly reading?: Extract<DataSpec, { kind: 'csv' }>['reading'];
+  /** The dataset's stored feature scaling, which the panel starts from. */
+  readonly preprocessing: PreprocessingKind;
   /** Why it cannot be chosen, when it cannot. */
   readonly disabled?: string | undefined;
 }
@@ -32,6 +35,8 @@ interface BuiltinListing {
   labelColumn: number;
   validationSplit: number;
   rows: number;
+  /** Absent from listings made before datasets stored it: those are standardised. */
+  preprocessing?: PreprocessingKind;
 }
 
 interface StoredListing {
@@ -43,6 +48,8 @@ interface StoredListing {
   labelColumn: number | null;
   validationSplit: number;
   rows: number;
+  /** Absent from listings made before datasets stored it: those are standardised. */
+  preprocessing?: PreprocessingKind;
   reading?: DatasetChoice['reading'];
 }
 
@@ -61,6 +68,7 @@ export function builtinChoice(b: BuiltinListing): DatasetChoice {
     labelColumn: b.labelColumn,
     validationSplit: b.validationSplit,
     rows: b.rows,
+    preprocessing: b.preprocessing ?? DEFAULT_PREPROCESSING,
   };
 }
 
@@ -75,6 +83,7 @@ export function storedChoice(d: StoredListing): DatasetChoice {
     labelColumn: d.labelColumn,
     validationSplit: d.validationSplit,
     rows: d.rows,
+    preprocessing: d.preprocessing ?? DEFAULT_PREPROCESSING,
     ...(d.reading ? { reading: d.reading } : {}),
     disabled: d.kind !== 'csv' ? 'IDX datasets train on the network for now' : undefined,
   };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { makeBlobs, makeSpirals, type ClassificationDataset } from '../../compute/data';
+import { DEFAULT_PREPROCESSING, type PreprocessingKind } from '../../compute/data/preprocessing';
 import type { DatasetColumnStats } from '../db/collections';
 import { inspectCsv } from './inspect-csv';
 import { DEFAULT_VALIDATION_SPLIT } from './limits';
@@ -85,6 +86,8 @@ export interface BuiltinSummary {
   numClasses: number;
   classNames: string[];
   validationSplit: number;
+  /** Built-ins are standardised, like every dataset that has not chosen otherwise. */
+  preprocessing: PreprocessingKind;
   preview: { rows: (number | string)[][]; stats: DatasetColumnStats[] };
 }
 
@@ -116,6 +119,7 @@ function generatedSummary(builtin: GeneratedBuiltin): BuiltinSummary {
     numClasses: dataset.numClasses,
     classNames: [...dataset.classNames],
     validationSplit: DEFAULT_VALIDATION_SPLIT,
+    preprocessing: DEFAULT_PREPROCESSING,
     preview: view.preview,
   };
 }
@@ -136,6 +140,7 @@ function fileSummary(builtin: FileBuiltin): BuiltinSummary {
     numClasses: inspected.numClasses ?? 0,
     classNames: inspected.classNames,
     validationSplit: DEFAULT_VALIDATION_SPLIT,
+    preprocessing: DEFAULT_PREPROCESSING,
     preview: inspected.preview,
   };
 }

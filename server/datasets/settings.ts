@@ -11,12 +11,13 @@ export interface DatasetSettings extends Partial<DatasetReading> {
   name?: string;
   labelColumn?: number;
   validationSplit?: number;
+  preprocessing?: DatasetDoc['preprocessing'];
 }
 
 const READING_FIELDS = ['missing', 'categoricalEncoding', 'columnTypes'] as const;
 
 /**
- * Renames, picks the label column, sets the validation split, or changes how the CSV's cells are
+ * Renames, picks the label column, sets the validation split or the feature scaling, or changes how the CSV's cells are
  * read (missing values, categorical encoding, column types). A new label column or reading is
  * checked by parsing the stored file again with it, so the class count, feature shape and rows
  * saved are the ones training will find. The record's derived fields change in one
@@ -26,6 +27,7 @@ export async function updateDatasetSettings(db: Db, dataset: DatasetDoc, setting
   const set: Partial<DatasetDoc> = { updatedAt: new Date() };
   if (settings.name !== undefined) set.name = settings.name;
   if (settings.validationSplit !== undefined) set.validationSplit = settings.validationSplit;
+  if (settings.preprocessing !== undefined) set.preprocessing = settings.preprocessing;
 
   const current = readingOf(dataset);
   const changedReading = READING_FIELDS.filter((key) => settings[key] !== undefined && JSON.stringify(settings[key]) !== JSON.stringify(current[key]));

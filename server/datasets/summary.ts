@@ -1,5 +1,6 @@
 import type { DatasetDoc } from '../db/collections';
 import { readingOf } from './reading';
+import { scalingOf } from './scaling';
 
 /** What lists read of a dataset record: not its column and class names (thousands of them at most). */
 export const DATASET_LIST_PROJECTION = {
@@ -15,6 +16,7 @@ export const DATASET_LIST_PROJECTION = {
   numClasses: 1,
   validationSplit: 1,
   reading: 1,
+  preprocessing: 1,
   createdAt: 1,
   updatedAt: 1,
 } as const;
@@ -38,6 +40,8 @@ export function datasetListItem(d: DatasetListDoc) {
     validationSplit: d.validationSplit,
     /** How the trainer must read the CSV (small: column types are stored only when someone sets them). */
     reading: readingOf(d),
+    /** The feature scaling the training panel starts from. */
+    preprocessing: scalingOf(d),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   };

@@ -170,6 +170,8 @@ export interface DatasetDoc {
   validationSplit: number;
   /** CSV only; absent on older records, which read as DEFAULT_READING. */
   reading?: DatasetReading;
+  /** Feature scaling the training panel starts from; absent on older records, which read as 'standardize'. */
+  preprocessing?: 'standardize' | 'minmax' | 'none';
   /** Rows left out for missing values under the 'drop-rows' policy. */
   droppedRows?: number;
   createdAt: Date;

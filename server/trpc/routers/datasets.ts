@@ -9,6 +9,7 @@ import { readPreview } from '../../datasets/previews';
 import { updateDatasetSettings } from '../../datasets/settings';
 import { datasetSummary } from '../../datasets/summary';
 import { readingInput } from '../../datasets/reading';
+import { scalingInput } from '../../datasets/scaling';
 import { previewFromStored, type StoredPreview } from '../../datasets/table-view';
 import { requireModel } from '../../models/access';
 import { router, signedInProcedure } from '../init';
@@ -45,7 +46,7 @@ export const datasetsRouter = router({
     return { builtin: false as const, mine: dataset.ownerId.equals(ctx.caller.user._id), ...datasetSummary(dataset), preview: previewFromStored(preview) };
   }),
 
-  /** The owner renames it, picks the label column (0-based), sets the validation split, or how cells are read (missing values, categorical encoding, column types). */
+  /** The owner renames it, picks the label column (0-based), sets the validation split or the feature scaling, or how cells are read (missing values, categorical encoding, column types). */
   update: signedInProcedure
     .input(
       z.object({
@@ -57,6 +58,7 @@ export const datasetsRouter = router({
           .min(0.05, 'Hold out at least 5% for validation.')
           .max(0.5, 'Hold out at most 50% for validation.')
           .optional(),
+        preprocessing: scalingInput,
         ...readingInput,
       }),
     )
