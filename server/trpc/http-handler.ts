@@ -3,7 +3,8 @@ import type { Db } from 'mongodb';
 import { NO_SESSION, type SessionClaims } from '../auth/session-claims';
 import { createContext } from './context';
 import { MAX_BATCH_CALLS, ROUTE_BODY_CAPS } from './http-caps';
-import { batchTooLarge, bodyCapFor, payloadTooLarge, procedurePaths, readBodyCapped, TOO_LARGE, withBufferedBody } from './http-limits';
+import { readBodyCapped, TOO_LARGE } from '../http/read-body-capped';
+import { batchTooLarge, bodyCapFor, payloadTooLarge, procedurePaths, withBufferedBody } from './http-limits';
 import { appRouter } from './root';
 
 export const TRPC_ENDPOINT = '/api/trpc';

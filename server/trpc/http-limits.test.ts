@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countingStream } from '../testing/counting-stream';
 import { DEFAULT_BODY_CAP, ROUTE_BODY_CAPS } from './http-caps';
-import { bodyCapFor, procedurePaths, readBodyCapped, TOO_LARGE } from './http-limits';
+import { readBodyCapped, TOO_LARGE } from '../http/read-body-capped';
+import { bodyCapFor, procedurePaths } from './http-limits';
 
 const request = (body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
   new Request('http://localhost/api/trpc/account.signUp', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);

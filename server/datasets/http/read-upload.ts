@@ -1,4 +1,5 @@
 import type { MissingPolicy } from '../../../compute/data';
+import { readBodyCapped, TOO_LARGE } from '../../http/read-body-capped';
 import { DatasetRejected } from '../dataset-rejected';
 import { formatBytes } from '../limits';
 import { missingPolicySchema } from '../reading';
@@ -23,12 +24,11 @@ export interface UploadBody {
  */
 export async function readUpload(request: Request, maxBytes: number): Promise<UploadBody> {
   const tooLarge = () => new DatasetRejected('DATASET_TOO_LARGE', `The upload is larger than ${formatBytes(maxBytes)}, the most a dataset can be.`, {}, 413);
-  const declared = Number(request.headers.get('content-length') ?? NaN);
   const contentType = request.headers.get('content-type') ?? '';
   const multipart = contentType.startsWith('multipart/form-data');
   const cap = maxBytes + (multipart ? MULTIPART_OVERHEAD : 0);
-  if (Number.isFinite(declared) && declared > cap) throw tooLarge();
-  const body = await readCapped(request, cap, tooLarge);
+  const body = await readBodyCapped(request, cap);
+  if (body === TOO_LARGE) throw tooLarge();
   const url = new URL(request.url);
 
   if (!multipart) {
@@ -61,28 +61,4 @@ function missingPolicy(value: string | null): MissingPolicy | undefined {
   const parsed = missingPolicySchema.safeParse(value);
   if (!parsed.success) throw new DatasetRejected('INVALID_MISSING_POLICY', `Missing values can be 'refuse', 'drop-rows' or 'mean', not '${value.slice(0, 40)}'.`, {}, 400, 'missing');
   return parsed.data;
-}
-
-async function readCapped(request: Request, cap: number, tooLarge: () => Error): Promise<Uint8Array<ArrayBuffer>> {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
