@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useState } from 'react';
+import { ChartFigure } from './ChartFigure';
 
 export interface ChartSeries {
   readonly name: string;
@@ -41,8 +41,6 @@ const defaultFormat = (y: number) => (Math.abs(y) >= 100 ? y.toFixed(0) : Math.a
  * title and description, and a toggle that shows the same numbers as a table.
  */
 export function LineChart({ title, description, xLabel, series, yDomain, formatY = defaultFormat, testId }: LineChartProps) {
-  const id = useId();
-  const [showTable, setShowTable] = useState(false);
   const all = series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
@@ -57,83 +55,80 @@ export function LineChart({ title, description, xLabel, series, yDomain, formatY
   const rows = [...new Set(xs)].sort((a, b) => a - b);
 
   return (
-    <figure className="line-chart" data-testid={testId}>
-      <figcaption>
-        <span className="line-chart-title">{title}</span>
-        <button type="button" className="link-button" onClick={() => setShowTable((s) => !s)} aria-expanded={showTable} aria-controls={`${id}-table`}>
-          {showTable ? 'Hide data table' : 'Show data table'}
-        </button>
-      </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} preserveAspectRatio="xMidYMid meet">
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{description}</desc>
-        {yTicks.map((t) => (
-          <g key={`y${t}`}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={sy(t)} y2={sy(t)} className="grid" />
-            <text x={PAD.left - 4} y={sy(t) + 3} textAnchor="end" className="tick">
-              {formatY(t)}
-            </text>
-          </g>
-        ))}
-        {xTicks.map((t) => (
-          <text key={`x${t}`} x={sx(t)} y={H - PAD.bottom + 12} textAnchor="middle" className="tick">
-            {t}
-          </text>
-        ))}
-        <text x={(PAD.left + W - PAD.right) / 2} y={H - 4} textAnchor="middle" className="axis-label">
-          {xLabel}
-        </text>
-        {series.map((s) =>
-          s.points.length === 1 ? (
-            <circle key={s.name} cx={sx(s.points[0]![0])} cy={sy(s.points[0]![1])} r={3} fill={s.color} />
-          ) : (
-            <polyline
-              key={s.name}
-              fill="none"
-              stroke={s.color}
-              strokeWidth={1.8}
-              strokeDasharray={s.dashed ? '5 3' : undefined}
-              points={s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(Math.min(yMax, Math.max(yMin, y))).toFixed(1)}`).join(' ')}
-            />
-          ),
-        )}
-      </svg>
-      <ul className="legend">
-        {series.map((s) => (
-          <li key={s.name}>
-            <span className={s.dashed ? 'swatch dashed' : 'swatch'} style={{ borderColor: s.color }} aria-hidden="true" />
-            {s.name}
-          </li>
-        ))}
-      </ul>
-      {showTable ? (
-        <div className="table-scroll" id={`${id}-table`}>
-          <table className="data-table">
-            <caption className="visually-hidden">{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{xLabel}</th>
-                {series.map((s) => (
-                  <th key={s.name} scope="col">
-                    {s.name}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((x) => (
-                <tr key={x}>
-                  <th scope="row">{x}</th>
-                  {series.map((s) => {
-                    const p = s.points.find((q) => q[0] === x);
-                    return <td key={s.name}>{p ? formatY(p[1]) : '—'}</td>;
-                  })}
-                </tr>
+    <ChartFigure
+      title={title}
+      description={description}
+      width={W}
+      height={H}
+      testId={testId}
+      tableName="data table"
+      footer={
+        <ul className="legend">
+          {series.map((s) => (
+            <li key={s.name}>
+              <span className={s.dashed ? 'swatch dashed' : 'swatch'} style={{ borderColor: s.color }} aria-hidden="true" />
+              {s.name}
+            </li>
+          ))}
+        </ul>
+      }
+      table={
+        <table className="data-table">
+          <caption className="visually-hidden">{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{xLabel}</th>
+              {series.map((s) => (
+                <th key={s.name} scope="col">
+                  {s.name}
+                </th>
               ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </figure>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((x) => (
+              <tr key={x}>
+                <th scope="row">{x}</th>
+                {series.map((s) => {
+                  const p = s.points.find((q) => q[0] === x);
+                  return <td key={s.name}>{p ? formatY(p[1]) : '—'}</td>;
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    >
+      {yTicks.map((t) => (
+        <g key={`y${t}`}>
+          <line x1={PAD.left} x2={W - PAD.right} y1={sy(t)} y2={sy(t)} className="grid" />
+          <text x={PAD.left - 4} y={sy(t) + 3} textAnchor="end" className="tick">
+            {formatY(t)}
+          </text>
+        </g>
+      ))}
+      {xTicks.map((t) => (
+        <text key={`x${t}`} x={sx(t)} y={H - PAD.bottom + 12} textAnchor="middle" className="tick">
+          {t}
+        </text>
+      ))}
+      <text x={(PAD.left + W - PAD.right) / 2} y={H - 4} textAnchor="middle" className="axis-label">
+        {xLabel}
+      </text>
+      {series.map((s) =>
+        s.points.length === 1 ? (
+          <circle key={s.name} cx={sx(s.points[0]![0])} cy={sy(s.points[0]![1])} r={3} fill={s.color} />
+        ) : (
+          <polyline
+            key={s.name}
+            fill="none"
+            stroke={s.color}
+            strokeWidth={1.8}
+            strokeDasharray={s.dashed ? '5 3' : undefined}
+            points={s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(Math.min(yMax, Math.max(yMin, y))).toFixed(1)}`).join(' ')}
+          />
+        ),
+      )}
+    </ChartFigure>
   );
 }
