@@ -1,14 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { drainUnreadBody } from './drain-unread-body';
+import { requestBodyStream } from './request-body-stream';
 
 /** A fetch-style handler: what our API modules export, and what Next's route files call. */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**
- * Serves a fetch-style handler from Node's HTTP server, ahead of Next.js. Node's own stream bridge
- * stops reading the socket when a handler cancels the body (a refused oversized upload), where
- * Next's wrapper kept pushing into the closed stream and threw.
+ * Serves a fetch-style handler from Node's HTTP server, ahead of Next.js. A handler that refuses a
+ * body part-way (an oversized upload) cancels it; the socket is paused, the refusal written, and
+ * the rest drained briefly so the client reads the refusal (drain-unread-body.ts).
  */
 export async function serveFetch(req: IncomingMessage, res: ServerResponse, handler: FetchHandler): Promise<void> {
   const headers = new Headers();
@@ -20,7 +22,7 @@ export async function serveFetch(req: IncomingMessage, res: ServerResponse, hand
   const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
     method: req.method,
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
+    ...(hasBody ? { body: requestBodyStream(req), duplex: 'half' } : {}),
   } as RequestInit);
   const response = await handler(request);
   res.statusCode = response.status;
@@ -29,8 +31,7 @@ export async function serveFetch(req: IncomingMessage, res: ServerResponse, hand
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) res.setHeader('set-cookie', cookies);
-  // Whatever of the request body was not read (a refused upload) is dropped with the connection.
-  if (hasBody && !req.readableEnded) res.setHeader('connection', 'close');
+  if (hasBody) res.once('finish', () => drainUnreadBody(req));
   if (!response.body) return void res.end();
   Readable.fromWeb(response.body as WebReadableStream).pipe(res);
 }
