@@ -113,6 +113,8 @@ test('an uploaded iris with features from 0.001x to 1000x, attached to a fitted 
 
   // The defaults, untouched: the product's own choice of epochs, learning rate and scaling.
   await expect(page.getByTestId('preprocessing')).toHaveValue('standardize');
+  // 105 training rows make 3 steps an epoch: the panel suggests 50 epochs (150 steps), not 10.
+  await expect(page.getByLabel('Epochs')).toHaveValue('50');
   await page.getByRole('button', { name: 'Train on WebGPU' }).click();
   const run = page.getByTestId('local-run');
   await expect(run).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });

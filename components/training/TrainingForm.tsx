@@ -2,7 +2,7 @@
 
 import { useId } from 'react';
 import { PREPROCESSING_KINDS } from '@/compute/data/preprocessing';
-import { FIELD_BOUNDS, MAX_HELD_OUT, PREPROCESSING_LABELS, type ConfigForm, type NumberField } from './config-form';
+import { DEFAULT_EPOCHS, FIELD_BOUNDS, MAX_HELD_OUT, MIN_DEFAULT_STEPS, PREPROCESSING_LABELS, type ConfigForm, type NumberField } from './config-form';
 
 export interface DatasetOption {
   readonly id: string;
@@ -39,7 +39,7 @@ export function TrainingForm({ form, onChange, datasets, datasetId, onDataset, o
         disabled={disabled}
         aria-invalid={error?.field === key || undefined}
         aria-describedby={error?.field === key ? `${id}-error` : undefined}
-        onChange={(e) => set(key, e.target.value as never)}
+        onChange={(e) => onChange({ ...form, [key]: e.target.value, ...(key === 'epochs' ? { epochsChosen: true } : {}) })}
       />
     </label>
   );
@@ -72,7 +72,7 @@ export function TrainingForm({ form, onChange, datasets, datasetId, onDataset, o
           ))}
         </select>
       </label>
-      {field('epochs', 'Epochs', { ...FIELD_BOUNDS.epochs, step: '1' })}
+      {field('epochs', 'Epochs', { ...FIELD_BOUNDS.epochs, step: '1', title: form.epochsChosen ? 'As you set it' : `Suggested for the dataset's size: at least ${MIN_DEFAULT_STEPS} optimizer steps, and never fewer than ${DEFAULT_EPOCHS} epochs` })}
       {field('batchSize', 'Batch size', { ...FIELD_BOUNDS.batchSize, step: '1' })}
       {field('validationFraction', 'Validation fraction', FIELD_BOUNDS.validationFraction)}
       {field('testFraction', 'Test fraction', { ...FIELD_BOUNDS.testFraction, title: `Held out from training and early stopping, scored once at the end (validation and test together at most ${MAX_HELD_OUT})` })}

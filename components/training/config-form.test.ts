@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTrainConfig } from '@/compute/train';
-import { DEFAULT_FORM, FIELD_BOUNDS, parseForm, PREPROCESSING_LABELS, withDatasetSplit } from './config-form';
+import { DEFAULT_FORM, FIELD_BOUNDS, MIN_DEFAULT_STEPS, parseForm, PREPROCESSING_LABELS, suggestedEpochs, withDatasetSettings, withDatasetSplit } from './config-form';
 
 describe('training form: test split and early stopping', () => {
   it('turns the defaults into a config with a test share and early stopping off', () => {
@@ -30,5 +30,23 @@ describe('training form: test split and early stopping', () => {
   it('scales features by per-feature standardisation unless the user picks another choice', () => {
     expect(DEFAULT_FORM.preprocessing).toBe('standardize');
     expect(Object.keys(PREPROCESSING_LABELS)).toEqual(['standardize', 'minmax', 'none']);
+  });
+
+  it('suggests enough epochs for a small dataset to take its minimum steps, and ten for a large one', () => {
+    // iris: 150 rows, 70% train = 105, 3 full batches of 32 an epoch.
+    expect(suggestedEpochs(150, DEFAULT_FORM)).toBe(Math.ceil(MIN_DEFAULT_STEPS / 3));
+    expect(suggestedEpochs(1797, DEFAULT_FORM)).toBe(10);
+    expect(suggestedEpochs(40, DEFAULT_FORM)).toBe(MIN_DEFAULT_STEPS);
+    expect(suggestedEpochs(5, DEFAULT_FORM)).toBe(MIN_DEFAULT_STEPS);
+    expect(suggestedEpochs(150, { ...DEFAULT_FORM, batchSize: 'x' })).toBe(10);
+  });
+
+  it('a chosen dataset sets the epochs until the user types a count', () => {
+    const iris = withDatasetSettings(DEFAULT_FORM, { rows: 150, validationSplit: 0.2 });
+    expect(iris.epochs).toBe('50');
+    expect(withDatasetSettings(iris, { rows: 1797 }).epochs).toBe('10');
+    const typed = { ...iris, epochs: '7', epochsChosen: true };
+    expect(withDatasetSettings(typed, { rows: 1797, validationSplit: 0.3 })).toMatchObject({ epochs: '7', validationFraction: '0.3' });
+    expect(withDatasetSettings(DEFAULT_FORM, { validationSplit: 0.2 }).epochs).toBe('10');
   });
 });

@@ -22,10 +22,21 @@ export interface ConfigForm {
   seed: string;
   /** Feature scaling, fitted on the training split; part of the model and of every export. */
   preprocessing: PreprocessingKind;
+  /** The user typed the epoch count; until then each dataset chosen suggests one (suggestedEpochs). */
+  epochsChosen: boolean;
 }
 
+/**
+ * Optimizer steps a default run takes at least. Ten epochs of iris (105 training rows, 3 steps of
+ * 32) are 30 steps, and left the MLP template at 93.8% mean validation accuracy over 60 seeded
+ * splits where logistic regression reached 94.8%; 150 steps (50 epochs) reach 94.6%. Digits-sized
+ * data takes 39 steps an epoch, so it keeps the ten epochs.
+ */
+export const MIN_DEFAULT_STEPS = 150;
+export const DEFAULT_EPOCHS = 10;
+
 export const DEFAULT_FORM: ConfigForm = {
-  epochs: '10',
+  epochs: String(DEFAULT_EPOCHS),
   batchSize: '32',
   validationFraction: '0.2',
   testFraction: '0.1',
@@ -42,10 +53,11 @@ export const DEFAULT_FORM: ConfigForm = {
   minLr: '0.0005',
   seed: '1',
   preprocessing: DEFAULT_PREPROCESSING,
+  epochsChosen: false,
 };
 
 /** The fields an <input type=number> edits. */
-export type NumberField = Exclude<keyof ConfigForm, 'optimizer' | 'schedule' | 'earlyStopping' | 'preprocessing'>;
+export type NumberField = Exclude<keyof ConfigForm, 'optimizer' | 'schedule' | 'earlyStopping' | 'preprocessing' | 'epochsChosen'>;
 
 /** The scaling choices as the panel names them. */
 export const PREPROCESSING_LABELS: Record<PreprocessingKind, string> = {
@@ -69,14 +81,28 @@ export function withDatasetSplit(form: ConfigForm, validationSplit: number | und
   return validationSplit === undefined || !Number.isFinite(validationSplit) ? form : { ...form, validationFraction: String(validationSplit) };
 }
 
+
+/** The epoch count a dataset of `rows` suggests: at least DEFAULT_EPOCHS, and MIN_DEFAULT_STEPS steps in all. */
+export function suggestedEpochs(rows: number, form: Pick<ConfigForm, 'validationFraction' | 'testFraction' | 'batchSize'>): number {
+  const held = Number(form.validationFraction) + Number(form.testFraction);
+  const batch = Number(form.batchSize);
+  if (!(rows > 0) || !(held >= 0 && held < 1) || !(batch >= 1)) return DEFAULT_EPOCHS;
+  const stepsPerEpoch = Math.max(1, Math.floor((rows * (1 - held)) / batch));
+  return Math.max(DEFAULT_EPOCHS, Math.ceil(MIN_DEFAULT_STEPS / stepsPerEpoch));
+}
+
 /**
- * A dataset's stored settings become the form's starting point: its validation split and its feature
- * scaling (the user can still change both in the panel). Choices that say nothing keep the form's.
+ * A dataset's stored settings become the form's starting point: its validation split, its feature
+ * scaling and, unless the user typed one, the epoch count its size suggests (the user can still
+ * change all three in the panel). Choices that say nothing keep the form's.
  */
-export function withDatasetSettings(form: ConfigForm, settings: { validationSplit?: number; preprocessing?: PreprocessingKind | undefined }): ConfigForm {
+export function withDatasetSettings(form: ConfigForm, settings: { validationSplit?: number; preprocessing?: PreprocessingKind | undefined; rows?: number }): ConfigForm {
   const split = withDatasetSplit(form, settings.validationSplit);
   const kind = settings.preprocessing;
-  return kind === undefined || !PREPROCESSING_KINDS.includes(kind) || kind === split.preprocessing ? split : { ...split, preprocessing: kind };
+  const scaled = kind === undefined || !PREPROCESSING_KINDS.includes(kind) || kind === split.preprocessing ? split : { ...split, preprocessing: kind };
+  if (form.epochsChosen || settings.rows === undefined) return scaled;
+  const epochs = String(suggestedEpochs(settings.rows, scaled));
+  return epochs === scaled.epochs ? scaled : { ...scaled, epochs };
 }
 
 /** Bounds straight from compute's schemas, so the inputs' min/max never drift from validation. */

@@ -4,10 +4,10 @@ import type { Graph } from './types';
 /** Starter graphs: templates for the editor, fixtures for tests and the validation benchmark. */
 
 /** Multi-layer perceptron classifier, e.g. 784-256-128-10 for MNIST. */
-export function mlpClassifier(inputSize = 784, hidden: readonly number[] = [256, 128], numClasses = 10): Graph {
+export function mlpClassifier(inputSize = 784, hidden: readonly number[] = [256, 128], numClasses = 10, hiddenInit: 'he' | 'glorot' = 'he'): Graph {
   const g = new GraphBuilder();
   let x = g.add('Input', { shape: [inputSize] });
-  for (const units of hidden) x = g.then(g.then(x, 'Dense', { units, init: 'he' }), 'ReLU');
+  for (const units of hidden) x = g.then(g.then(x, 'Dense', { units, init: hiddenInit }), 'ReLU');
   const logits = g.then(x, 'Dense', { units: numClasses });
   addClassificationLoss(g, logits);
   return g.build();

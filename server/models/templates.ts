@@ -19,9 +19,12 @@ interface Template {
  * Starter graphs sized for the built-in 8x8 digits data (64 features, 10 classes), which a model
  * made from them is attached to, so Train works with no other step; a new Input shape and a new
  * units count adapt them to anything else. The CNN reads the same 64 values as an 8x8 image.
+ * The MLP's hidden layers start from Glorot weights: He's larger ones overfit small tables (iris:
+ * 90.5% mean validation accuracy over 20 seeded splits against 93.3% with Glorot, the same on
+ * digits: 97.1% and 97.2%), see components/training/small-table-defaults.test.ts.
  */
 export const MODEL_TEMPLATES: readonly Template[] = [
-  { id: 'mlp', name: 'MLP classifier', description: 'Input [64] → Dense 64 → Dense 32 → 10 classes; trains on the built-in 8x8 digits', datasetId: 'builtin:digits', build: () => mlpClassifier(64, [64, 32], 10) },
+  { id: 'mlp', name: 'MLP classifier', description: 'Input [64] → Dense 64 → Dense 32 → 10 classes; trains on the built-in 8x8 digits', datasetId: 'builtin:digits', build: () => mlpClassifier(64, [64, 32], 10, 'glorot') },
   { id: 'cnn', name: 'Small CNN', description: 'Input [8, 8, 1] → two Conv2D + MaxPool blocks → Dense → 10 classes; trains on the built-in 8x8 digits', datasetId: 'builtin:digits', build: () => cnnClassifier([8, 8, 1], 10) },
   { id: 'residual', name: 'Residual block', description: 'Input [64] → Dense → two residual blocks (Dense, BatchNorm, ReLU, Dropout, Add) → 10 classes; trains on the built-in 8x8 digits', datasetId: 'builtin:digits', build: () => residualMlp(2, 64, 64, 10) },
 ];
