@@ -16,9 +16,10 @@ export interface CsvLimits {
 }
 
 /**
- * Non-blank lines of a CSV text, split into cells. Handles \n, \r\n and \r line ends, a byte-order
- * mark and quoted cells ("a, b" or "say ""hi"""). Quoted line breaks are not supported: numeric
- * datasets do not have them, and keeping one line per row keeps row numbers honest.
+ * Non-blank records of a CSV text, split into cells. Handles \n, \r\n and \r line ends, a byte-order
+ * mark and quoted cells ("a, b", "say ""hi""", and line breaks inside quotes, as RFC 4180 and
+ * spreadsheet exports write them). A record's row is the file line it starts on, so errors point
+ * where an editor shows them; a quote never closed is refused with the row it opened on.
  * With limits, the shape is counted first without building cells, so one line of ten million
  * commas is refused before ten million strings exist.
  */
@@ -26,26 +27,8 @@ export function csvLines(text: string, delimiter: string, limits: CsvLimits = {}
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (limits.maxColumns !== undefined || limits.maxCells !== undefined) checkShape(source, delimiter, limits);
   const lines: CsvLine[] = [];
-  forEachLine(source, (line, row) => {
-    if (!isBlank(line)) lines.push({ row, cells: splitCells(line, delimiter) });
-  });
+  scanRecords(source, delimiter, true, (row, cells) => lines.push({ row, cells: cells! }));
   return lines;
-}
-
-/** Visits each line with its 1-based number, without splitting the whole text into an array first. */
-function forEachLine(source: string, visit: (line: string, row: number) => void): void {
-  const ends = /\r\n|\n|\r/g;
-  let start = 0;
-  let row = 1;
-  for (let end = ends.exec(source); end; end = ends.exec(source)) {
-    visit(source.slice(start, end.index), row++);
-    start = end.index + end[0].length;
-  }
-  visit(source.slice(start), row);
-}
-
-function isBlank(line: string): boolean {
-  return !/\S/.test(line);
 }
 
 function checkShape(source: string, delimiter: string, limits: CsvLimits): void {
@@ -53,9 +36,7 @@ function checkShape(source: string, delimiter: string, limits: CsvLimits): void 
   const maxCells = limits.maxCells ?? Infinity;
   let cells = 0;
   let rows = 0;
-  forEachLine(source, (line, row) => {
-    if (isBlank(line)) return;
-    const width = countCells(line, delimiter);
+  scanRecords(source, delimiter, false, (row, _cells, width) => {
     if (width > maxColumns) {
       throw new DatasetError('CSV_TOO_MANY_COLUMNS', `Row ${row} has ${amount(width)} columns; a dataset can have at most ${amount(maxColumns)}`, { row, column: maxColumns + 1 });
     }
@@ -67,62 +48,102 @@ function checkShape(source: string, delimiter: string, limits: CsvLimits): void 
   }
 }
 
-/** How many cells splitCells would return, counted without building them. */
-function countCells(line: string, delimiter: string): number {
-  let count = 1;
-  if (!line.includes('"')) {
-    for (let i = line.indexOf(delimiter); i !== -1; i = line.indexOf(delimiter, i + delimiter.length)) count++;
-    return count;
-  }
-  // The same walk as splitCells, tracking only whether the cell so far has non-blank text.
-  let quoted = false;
-  let text = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quoted) {
-      if (char !== '"') text ||= !isBlank(char);
-      else if (line[i + 1] === '"') {
-        text = true;
-        i++;
-      } else quoted = false;
-    } else if (char === '"' && !text) quoted = true;
-    else if (line.startsWith(delimiter, i)) {
-      count++;
-      text = false;
-      i += delimiter.length - 1;
-    } else text ||= !isBlank(char);
-  }
-  return count;
-}
+type RecordVisitor = (row: number, cells: string[] | null, width: number) => void;
 
-function splitCells(line: string, delimiter: string): string[] {
-  if (!line.includes('"')) {
-    const cells = line.split(delimiter);
-    for (let i = 0; i < cells.length; i++) cells[i] = cells[i]!.trim();
-    return cells;
-  }
-  const cells: string[] = [];
+/**
+ * Visits each non-blank record with the line it starts on, its width and (when `build`) its trimmed,
+ * unquoted cells. A quote opens a quoted cell only where the cell so far is blank; inside it,
+ * delimiters and line breaks are text and "" is one quote; after it closes, the cell's other
+ * characters are kept as written.
+ */
+function scanRecords(source: string, delimiter: string, build: boolean, visit: RecordVisitor): void {
+  if (!source.includes('"')) return scanUnquoted(source, delimiter, build, visit);
+  let row = 1;
+  let recordRow = 1;
+  let cells: string[] = [];
   let cell = '';
+  let width = 1;
+  let cellBlank = true;
+  let recordBlank = true;
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
+  let openedAt = 0;
+  const endCell = () => {
+    if (build) cells.push(cell.trim());
+    cell = '';
+    cellBlank = true;
+  };
+  const endRecord = () => {
+    endCell();
+    if (!recordBlank) visit(recordRow, build ? cells : null, width);
+    cells = [];
+    width = 1;
+    recordBlank = true;
+  };
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]!;
     if (quoted) {
-      if (char !== '"') cell += char;
-      else if (line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else quoted = false;
-    } else if (char === '"' && cell.trim() === '') {
+      if (char === '"') {
+        if (source[i + 1] === '"') {
+          if (build) cell += '"';
+          i++;
+        } else quoted = false;
+        continue;
+      }
+      if (build) cell += char;
+      if (char === '\n' || (char === '\r' && source[i + 1] !== '\n')) row++;
+      continue;
+    }
+    if (char === '\n' || char === '\r') {
+      if (char === '\r' && source[i + 1] === '\n') i++;
+      endRecord();
+      recordRow = ++row;
+    } else if (char === '"' && cellBlank) {
       cell = '';
       quoted = true;
-    } else if (line.startsWith(delimiter, i)) {
-      cells.push(cell.trim());
-      cell = '';
+      openedAt = row;
+      cellBlank = false;
+      recordBlank = false;
+    } else if (source.startsWith(delimiter, i)) {
+      endCell();
+      width++;
+      recordBlank = false;
       i += delimiter.length - 1;
-    } else cell += char;
+    } else {
+      if (build) cell += char;
+      if (char !== ' ' && char !== '\t') {
+        cellBlank = false;
+        recordBlank = false;
+      }
+    }
   }
-  cells.push(cell.trim());
-  return cells;
+  if (quoted) {
+    throw new DatasetError('CSV_UNCLOSED_QUOTE', `Row ${openedAt} opens a quoted cell that is never closed: add the missing " or remove the stray one`, { row: openedAt });
+  }
+  endRecord();
+}
+
+/** The common case, a file with no quotes at all: one record per line. */
+function scanUnquoted(source: string, delimiter: string, build: boolean, visit: RecordVisitor): void {
+  const ends = /\r\n|\n|\r/g;
+  let start = 0;
+  let row = 1;
+  const line = (text: string, at: number) => {
+    if (!/\S/.test(text)) return;
+    if (build) {
+      const cells = text.split(delimiter);
+      for (let i = 0; i < cells.length; i++) cells[i] = cells[i]!.trim();
+      visit(at, cells, cells.length);
+    } else {
+      let width = 1;
+      for (let i = text.indexOf(delimiter); i !== -1; i = text.indexOf(delimiter, i + delimiter.length)) width++;
+      visit(at, null, width);
+    }
+  };
+  for (let end = ends.exec(source); end; end = ends.exec(source)) {
+    line(source.slice(start, end.index), row++);
+    start = end.index + end[0].length;
+  }
+  line(source.slice(start), row);
 }
 
 function amount(n: number): string {

@@ -201,6 +201,24 @@ describe('header detection on each layout', () => {
     expect(dataset.task === 'classification' && dataset.classNames).toEqual(['a, b', 'c "d"']);
   });
 
+  it('quoted line breaks stay inside their cell, and later rows keep their file line numbers', () => {
+    const text = 'size,note,label\r\n1,"two\r\nlines",a\n2,"one",b\n3,x,c,extra\n';
+    const table = parseCsvTable(text.replace('3,x,c,extra\n', ''), {}, 2);
+    expect(table.firstRows).toEqual([
+      ['1', 'two\r\nlines', 'a'],
+      ['2', 'one', 'b'],
+    ]);
+    // The ragged row is on line 5 of the file: the quoted break counted as a line.
+    expect(() => parseCsv(text, { label: 'label' })).toThrow(expect.objectContaining({ code: 'RAGGED_ROW', row: 5 }));
+  });
+
+  it('a quote that is never closed is refused with the row it opened on', () => {
+    const text = 'a,b,label\n1,2,x\n3,"4,y\n5,6,z\n';
+    expect(() => parseCsv(text)).toThrow(expect.objectContaining({ code: 'CSV_UNCLOSED_QUOTE', row: 3, message: expect.stringContaining('Row 3') }));
+    // The same answer when the upload's shape limits are checked first.
+    expect(() => parseCsv(text, { limits: { maxColumns: 10, maxCells: 100 } })).toThrow(expect.objectContaining({ code: 'CSV_UNCLOSED_QUOTE' }));
+  });
+
   it("scikit-learn's count header: class names kept and used as the label names", () => {
     const dataset = parseCsv('3,2,no,yes\n0.5,1,0\n0.7,2,1\n0.9,3,1\n');
     if (dataset.task !== 'classification') throw new Error('expected classification');
