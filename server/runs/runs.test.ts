@@ -5,6 +5,7 @@ import { graphHash, mlpClassifier } from '../../compute/graph';
 import { buildModelPlan, initParameters } from '../../compute/model';
 import { loadWeights, modelMetadataEntries, saveWeights } from '../../compute/export';
 import { signUp, type PublicUser } from '../auth/users';
+import { builtinCsv, findBuiltin } from '../datasets/builtins';
 import { useTestDatabase } from '../testing/test-db';
 import { createContext } from '../trpc/context';
 import { createCaller } from '../trpc/root';
@@ -186,7 +187,8 @@ describe('a run keeps the preprocessing its model was trained with', () => {
 
 describe('a run records what it trained on and how it ended', () => {
   const graph = mlpClassifier(4, [3], 2);
-  const datasetSha256 = createHash('sha256').update('a,b,label\n1,2,0\n').digest('hex');
+  // The server's own hash of the built-in iris file: what a tab that fetched it computes too.
+  const datasetSha256 = createHash('sha256').update(builtinCsv(findBuiltin('builtin:iris') as Parameters<typeof builtinCsv>[0])).digest('hex');
 
   it('stores the whole config, graph version, dataset id and sha256, and test metrics; lists them', async () => {
     const config = { epochs: 3, batchSize: 8, optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, validationFraction: 0.2, testFraction: 0.1, seed: 7, earlyStopping: { patience: 2 } };
@@ -202,6 +204,26 @@ describe('a run records what it trained on and how it ended', () => {
   it('answers null for runs saved without them', async () => {
     const saved = await (await as(owner)).runs.save(runInput({ name: 'unrecorded' }));
     expect(await (await as(owner)).runs.get({ id: saved.id })).toMatchObject({ graphHash: null, datasetId: null, datasetSha256: null, testAccuracy: null, testLoss: null });
+  });
+
+  it("records a dataset's sha256 from the server's record, and refuses a run whose browser hash disagrees", async () => {
+    const other = createHash('sha256').update('a,b,label\n1,2,0\n').digest('hex');
+    const runsBefore = await db.collection('runs').countDocuments();
+    await expect((await as(owner)).runs.save(runInput({ datasetId: 'builtin:iris', datasetSha256: other }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('differs from dataset builtin:iris'),
+    });
+    expect(await db.collection('runs').countDocuments()).toBe(runsBefore);
+    // Without a browser hash the server's is recorded all the same.
+    const saved = await (await as(owner)).runs.save(runInput({ datasetId: 'builtin:iris' }));
+    expect(await (await as(owner)).runs.get({ id: saved.id })).toMatchObject({ datasetId: 'builtin:iris', datasetSha256 });
+    // A generated built-in has no bytes; a local file keeps the browser's hash.
+    const spirals = await (await as(owner)).runs.save(runInput({ datasetId: 'builtin:spirals', datasetSha256: other }));
+    expect(await (await as(owner)).runs.get({ id: spirals.id })).toMatchObject({ datasetId: 'builtin:spirals', datasetSha256: null });
+    const local = await (await as(owner)).runs.save(runInput({ datasetId: null, datasetSha256: other }));
+    expect(await (await as(owner)).runs.get({ id: local.id })).toMatchObject({ datasetId: null, datasetSha256: other });
+    // Someone else's stored dataset answers like a missing one.
+    await expect((await as(owner)).runs.save(runInput({ datasetId: `ds:${new ObjectId().toHexString()}` }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('refuses a graph version or dataset sha256 that is not a hex SHA-256', async () => {

@@ -3,6 +3,7 @@ import type { Preprocessing } from '../../compute/data/preprocessing';
 import { readModelMetadata, readSafetensors, type ModelMetadata } from '../../compute/export';
 import { collections } from '../db/collections';
 import { newestFirstPage, type Page, type PageRequest } from '../db/newest-first-page';
+import { resolveRunDataset } from './run-dataset';
 import { AppError } from '../errors/app-error';
 import { requireModel } from '../models/access';
 import { deleteArtifact, putArtifact, readArtifact } from './artifacts';
@@ -82,6 +83,7 @@ export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Pr
 
   const { bytes: weights, model: fromWeights } = decodeWeights(input.weightsBase64);
   const { preprocessing, classNames } = runPreprocessing(input, fromWeights);
+  const trainedOn = await resolveRunDataset(db, userId, input.datasetId, input.datasetSha256);
   const _id = new ObjectId();
   const artifact = await putArtifact(db, `${_id.toHexString()}.safetensors`, weights, { kind: 'weights', runId: _id, modelId: model._id });
   const doc: RunDoc = {
@@ -92,8 +94,8 @@ export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Pr
     name: input.name,
     config: input.config,
     dataset: input.dataset,
-    datasetId: input.datasetId ?? null,
-    datasetSha256: input.datasetSha256 ?? null,
+    datasetId: trainedOn.datasetId,
+    datasetSha256: trainedOn.datasetSha256,
     graphHash: input.graphHash ?? null,
     device: input.device,
     status: input.status,
