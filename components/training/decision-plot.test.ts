@@ -28,4 +28,21 @@ describe('boundaryPlot', () => {
     const data = makeSpirals({ pointsPerClass: 10, seed: 2 });
     expect(boundaryPlot(data, (grid) => new Float32Array(grid.size * 3).fill(Number.NaN), 3)).toBeNull();
   });
+
+  it('drawn in the raw units: the grid spans the raw rows and is scaled like the model input', () => {
+    // Raw x in [1000, 3000]; the model was trained on standardised x and predicts class 1 for x > 0,
+    // i.e. raw x above the mean 2000. The plot's axes must read 1000..3000, and the boundary sit at 2000.
+    const raw = makeSpirals({ pointsPerClass: 100, seed: 3 });
+    const features = Float32Array.from(raw.features, (v, i) => (i % 2 === 0 ? 2000 + 1000 * Math.max(-1, Math.min(1, v)) : v));
+    const data = { ...raw, features };
+    const preprocessing = { kind: 'standardize' as const, mean: [2000, 0], std: [500, 1] };
+    const plot = boundaryPlot(data, byX, 2, preprocessing)!;
+    expect(plot.bounds.xMin).toBeLessThan(1100);
+    expect(plot.bounds.xMax).toBeGreaterThan(2900);
+    const row = plot.predicted.slice(0, BOUNDARY_RESOLUTION);
+    const flip = row.findIndex((c) => c === 1);
+    const x = plot.bounds.xMin + ((flip + 0.5) / BOUNDARY_RESOLUTION) * (plot.bounds.xMax - plot.bounds.xMin);
+    expect(Math.abs(x - 2000)).toBeLessThan(((plot.bounds.xMax - plot.bounds.xMin) / BOUNDARY_RESOLUTION) * 1.5);
+    expect(plot.points[0]!.x).toBe(data.features[0]);
+  });
 });

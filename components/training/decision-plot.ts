@@ -1,4 +1,5 @@
 import { featureSize, type ClassificationDataset, type Dataset } from '@/compute/data';
+import { applyPreprocessingToFeatures, preprocessingWidth, type Preprocessing } from '@/compute/data/preprocessing';
 import { decisionBoundary, EvalError, gridBounds, gridPoints, type DecisionBoundary } from '@/compute/eval';
 
 export interface BoundaryPlot extends DecisionBoundary {
@@ -13,14 +14,19 @@ export const BOUNDARY_MAX_POINTS = 400;
 
 /**
  * TensorFlow Playground's picture for a two-feature classifier: the class the model predicts over a
- * grid spanning the examples, with the examples on top. null for other data, or when the model's
- * outputs on the grid are not finite.
+ * grid spanning the examples, with the examples on top. Drawn in the units of `dataset`: pass the
+ * raw rows and the model's preprocessing, and the grid is scaled the way the model scales its input,
+ * so the axes read as the file's values. null for other data, or when the model's outputs on the
+ * grid are not finite.
  */
-export function boundaryPlot(dataset: Dataset, predictLogits: (grid: ClassificationDataset) => ArrayLike<number>, classes: number): BoundaryPlot | null {
+export function boundaryPlot(dataset: Dataset, predictLogits: (grid: ClassificationDataset) => ArrayLike<number>, classes: number, preprocessing?: Preprocessing): BoundaryPlot | null {
   if (dataset.task !== 'classification' || featureSize(dataset) !== 2 || dataset.size === 0) return null;
+  if (preprocessing && preprocessingWidth(preprocessing) !== 2) return null;
   const bounds = gridBounds(dataset.features);
   const cells = BOUNDARY_RESOLUTION * BOUNDARY_RESOLUTION;
-  const grid: ClassificationDataset = { ...dataset, size: cells, features: gridPoints(bounds, BOUNDARY_RESOLUTION), labels: new Int32Array(cells) };
+  const cellCentres = gridPoints(bounds, BOUNDARY_RESOLUTION);
+  const features = preprocessing ? applyPreprocessingToFeatures(preprocessing, cellCentres) : cellCentres;
+  const grid: ClassificationDataset = { ...dataset, size: cells, features, labels: new Int32Array(cells) };
   let boundary: DecisionBoundary;
   try {
     boundary = decisionBoundary(bounds, BOUNDARY_RESOLUTION, predictLogits(grid), classes);

@@ -10,6 +10,8 @@ export interface PreparedData {
   readonly test: Dataset | undefined;
   /** The validation rows before scaling: what an exported model (which scales inside) is fed. */
   readonly rawValidation: Dataset;
+  /** The test rows before scaling, when there is a test split (plots are drawn in the user's units). */
+  readonly rawTest: Dataset | undefined;
   readonly summary: DataSummary;
 }
 
@@ -48,6 +50,7 @@ export function prepareData(spec: DataSpec, validationFraction: number, testFrac
     validation,
     test,
     rawValidation: split.validation!,
+    rawTest: split.test,
     summary: {
       label,
       trainSize: train.size,

@@ -180,7 +180,8 @@ async function splitReport(run: Current, dataset: Dataset, params: ParameterSet,
     confusion: evaluation.confusion ?? null,
     perClassAccuracy: evaluation.perClassAccuracy ?? null,
     metrics: evaluationMetrics(dataset, outputs, width),
-    boundary: boundaryPlot(dataset, (grid) => cpuForward(run.plan, params, grid, grid.size).logits, width),
+    // Drawn over the raw rows in the file's units; the grid is scaled like the model's input.
+    boundary: raw === dataset ? boundaryPlot(dataset, (grid) => cpuForward(run.plan, params, grid, grid.size).logits, width) : boundaryPlot(raw, (grid) => cpuForward(run.plan, params, grid, grid.size).logits, width, run.model.preprocessing),
     classNames: run.model.classNames,
     predictions: samples > 0 ? samplePredictions(run.plan, params, dataset, samples, raw) : [],
   };
@@ -194,7 +195,7 @@ async function evaluateNow(requestId: number): Promise<void> {
   const params = await run.handle.getWeights();
   const validation = await splitReport(run, data.validation, params, 12, data.rawValidation);
   // The held-out test rows are scored with the same final weights they were scored with when the run ended.
-  const test = data.test && data.test.size > 0 ? await splitReport(run, data.test, params, 0) : null;
+  const test = data.test && data.test.size > 0 ? await splitReport(run, data.test, params, 0, data.rawTest) : null;
   const report: EvaluationReport = { ...validation, test };
   post({ type: 'evaluation', requestId, report });
 }
