@@ -5,12 +5,13 @@ import { useState, type FormEvent } from 'react';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { PREPROCESSING_KINDS, type PreprocessingKind } from '@/compute/data/preprocessing';
 import { PREPROCESSING_LABELS } from '../training/config-form';
-import { COLUMN_TYPE_OPTIONS, ENCODING_OPTIONS, MissingPolicySelect } from './reading-selects';
+import { COLUMN_TYPE_OPTIONS, ENCODING_OPTIONS, HEADER_OPTIONS, MissingPolicySelect } from './reading-selects';
 
 /** Column type selects are offered up to this many columns; wider data (images) is all numeric. */
 const MAX_TYPED_COLUMNS = 64;
 
 interface Reading {
+  header?: string;
   missing: string;
   categoricalEncoding: string;
   columnTypes: string[];
@@ -67,6 +68,7 @@ export function DatasetSettingsForm({
     const types = columnNames.map((_, c) => String(form.get(`columnType-${c}`) ?? reading.columnTypes[c] ?? 'auto'));
     while (types.length > 0 && types[types.length - 1] === 'auto') types.pop();
     return {
+      header: String(form.get('header') ?? 'auto') as 'auto' | 'names' | 'none',
       missing: String(form.get('missing')) as 'refuse' | 'drop-rows' | 'mean',
       categoricalEncoding: String(form.get('categoricalEncoding')) as 'one-hot' | 'index',
       columnTypes: types as ('auto' | 'numeric' | 'categorical')[],
@@ -74,7 +76,7 @@ export function DatasetSettingsForm({
   }
 
   const errors = update.isError ? fieldErrorsOf(update.error) : {};
-  const fieldError = errors.missing ?? errors.categoricalEncoding ?? errors.columnTypes;
+  const fieldError = errors.header ?? errors.missing ?? errors.categoricalEncoding ?? errors.columnTypes;
   const other = update.isError && !errors.labelColumn && !errors.validationSplit && !errors.preprocessing && !fieldError ? messageOf(update.error) : null;
   const typed = !labelFixed && columnNames.length <= MAX_TYPED_COLUMNS;
   return (
@@ -128,6 +130,19 @@ export function DatasetSettingsForm({
       </div>
       {!labelFixed ? (
         <>
+          <div className="field">
+            <label htmlFor={`header-${id}`}>First line</label>
+            <select id={`header-${id}`} name="header" defaultValue={reading.header ?? 'auto'} aria-describedby={`header-${id}-hint`}>
+              {HEADER_OPTIONS.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+            <p className="hint" id={`header-${id}-hint`}>
+              Detected: names when a column is text there and numbers below, or scikit-learn&apos;s count line.
+            </p>
+          </div>
           <div className="field">
             <label htmlFor={`missing-${id}`}>Missing values</label>
             <MissingPolicySelect id={`missing-${id}`} name="missing" value={reading.missing} />

@@ -10,6 +10,12 @@ export const ENCODING_OPTIONS = [
   { value: 'index', label: 'Index (one feature: 0, 1, 2…)' },
 ] as const;
 
+export const HEADER_OPTIONS = [
+  { value: 'auto', label: 'Detect' },
+  { value: 'names', label: 'Column names' },
+  { value: 'none', label: 'Data (no header)' },
+] as const;
+
 export const COLUMN_TYPE_OPTIONS = [
   { value: 'numeric', label: 'Numeric' },
   { value: 'categorical', label: 'Categorical' },

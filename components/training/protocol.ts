@@ -21,7 +21,7 @@ export type DataSpec =
       readonly bytes: ArrayBuffer;
       readonly labelColumn: number | null;
       /** How the dataset says its cells are read (missing values, categorical encoding, column types); default: refuse missing, one-hot. */
-      readonly reading?: Pick<CsvOptions, 'missing' | 'categoricalEncoding' | 'columnTypes'>;
+      readonly reading?: Pick<CsvOptions, 'missing' | 'categoricalEncoding' | 'columnTypes' | 'header'>;
     };
 
 export type Backend = 'webgpu' | 'cpu';

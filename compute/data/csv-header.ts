@@ -8,12 +8,18 @@ export type CsvHeader =
   | { readonly kind: 'scikit'; readonly classNames: string[] }
   | { readonly kind: 'none' };
 
+/** How a dataset says its first line is read: by its look, always as column names, or as data. */
+export type HeaderChoice = 'auto' | 'names' | 'none';
+export const HEADER_CHOICES: readonly HeaderChoice[] = ['auto', 'names', 'none'];
+
 /**
- * Reads the first line as a header when asked to (true), never (false) or by its look ('auto'):
+ * Reads the first line as a header when asked to (true or 'names'), never (false or 'none') or by
+ * its look ('auto'):
  * scikit-learn's count line first, else a row with text in a column whose next row holds a number.
  * Empty cells are missing values, not names, so they never make a row a header.
  */
-export function detectHeader(lines: readonly CsvLine[], option: boolean | 'auto'): CsvHeader {
+export function detectHeader(lines: readonly CsvLine[], choice: boolean | HeaderChoice): CsvHeader {
+  const option = choice === 'names' ? true : choice === 'none' ? false : choice;
   const [first, second] = lines;
   if (!first || option === false) return { kind: 'none' };
   const scikit = second ? readScikitHeader(first, lines.length - 1, second.cells.length) : undefined;

@@ -1,7 +1,7 @@
 import { encodedWidth, sortedCategories, type CategoricalEncoding, type ColumnType, type ColumnTypeChoice } from './categories';
 import { cellLocation, describeCell } from './cell-location';
 import { encodeClassLabels } from './class-labels';
-import { detectHeader, type CsvHeader } from './csv-header';
+import { detectHeader, type CsvHeader, type HeaderChoice } from './csv-header';
 import { csvLines, type CsvLimits, type CsvLine } from './csv-lines';
 import type { ClassificationDataset, Dataset, RegressionDataset } from './dataset';
 import { DatasetError } from './dataset-error';
@@ -12,7 +12,7 @@ export interface CsvOptions {
   /** Label column: a header name, or a 0-based index where negative counts from the end. Default -1 (last column). */
   readonly label?: string | number;
   /** Whether the first row is a header. 'auto' (default) treats it as one when a column is text there but a number below, or when it is scikit-learn's count line. */
-  readonly header?: boolean | 'auto';
+  readonly header?: boolean | HeaderChoice;
   /** Default 'classification': labels become class indices. 'regression' keeps them as numbers. */
   readonly task?: 'classification' | 'regression';
   /** For classification: the labels must already be indices below this. */

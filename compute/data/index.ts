@@ -1,6 +1,7 @@
 export { featureSize, labelSize, type ClassificationDataset, type Dataset, type RegressionDataset } from './dataset';
 export { DatasetError, type DatasetErrorCode, type DatasetErrorLocation } from './dataset-error';
 export { parseCsv, parseCsvTable, type CsvColumn, type CsvLimits, type CsvOptions, type CsvTable } from './csv';
+export { HEADER_CHOICES, type HeaderChoice } from './csv-header';
 export { CATEGORICAL_ENCODINGS, COLUMN_TYPE_CHOICES, encodedWidth, type CategoricalEncoding, type ColumnType, type ColumnTypeChoice } from './categories';
 export { applyMissingFill, fillMissingWithTrainMean, isMissingCell, MISSING_POLICIES, type MissingFill, type MissingPolicy } from './missing-values';
 export { shortestFloat32 } from './float32-text';

@@ -50,6 +50,23 @@ describe('headers and previews', () => {
     expect(doc).toMatchObject({ rows: 6, columns: 5, featureShape: [4], numClasses: 2, classNames: ['malignant', 'benign'] });
   });
 
+  it('the owner overrides header detection both ways: a first data row with NA, names that are numbers', async () => {
+    const api = await caller();
+    // 'NA' is text over a number below, so detection takes the first line for names.
+    const gappy = await upload('no-header.csv', text('NA,2,0\n1,3,1\n2,4,0\n3,5,1\n'));
+    expect(gappy).toMatchObject({ rows: 3, columnNames: ['NA', '2', '0'] });
+    const id = gappy._id.toHexString();
+    await expect(api.datasets.update({ id, header: 'none' })).rejects.toMatchObject({ cause: { code: 'MISSING_VALUE', field: 'header' } });
+    const asData = await api.datasets.update({ id, header: 'none', missing: 'mean' });
+    expect(asData).toMatchObject({ rows: 4, columnNames: ['column 1', 'column 2', 'column 3'], reading: { header: 'none', missing: 'mean' } });
+    // Years as column names look like data; the owner says they are names.
+    const years = await upload('years.csv', text('2019,2020,2021\n1,2,0\n3,4,1\n5,6,0\n'));
+    expect(years).toMatchObject({ rows: 4, columnNames: ['column 1', 'column 2', 'column 3'] });
+    const named = await api.datasets.update({ id: years._id.toHexString(), header: 'names' });
+    expect(named).toMatchObject({ rows: 3, columnNames: ['2019', '2020', '2021'], reading: { header: 'names' } });
+    await expect(api.datasets.update({ id, header: 'first' as 'names' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('shows 14.23 as 14.23, not as its float32 value', async () => {
     const doc = await upload('wine.csv', text('alcohol,ash,class\n14.23,2.43,1\n13.2,2.14,2\n'));
     const got = await (await caller()).datasets.get({ id: doc._id.toHexString() });

@@ -14,11 +14,11 @@ export interface DatasetSettings extends Partial<DatasetReading> {
   preprocessing?: DatasetDoc['preprocessing'];
 }
 
-const READING_FIELDS = ['missing', 'categoricalEncoding', 'columnTypes'] as const;
+const READING_FIELDS = ['missing', 'categoricalEncoding', 'columnTypes', 'header'] as const;
 
 /**
  * Renames, picks the label column, sets the validation split or the feature scaling, or changes how the CSV's cells are
- * read (missing values, categorical encoding, column types). A new label column or reading is
+ * read (header line, missing values, categorical encoding, column types). A new label column or reading is
  * checked by parsing the stored file again with it, so the class count, feature shape and rows
  * saved are the ones training will find. The record's derived fields change in one
  * single-document update.
@@ -37,7 +37,7 @@ export async function updateDatasetSettings(db: Db, dataset: DatasetDoc, setting
     if (dataset.kind !== 'csv') {
       const message = labelChanged
         ? 'IDX datasets take their labels from the labels file; the label column cannot change.'
-        : 'IDX datasets are arrays of numbers: missing values, categorical encoding and column types apply to CSV files only.';
+        : 'IDX datasets are arrays of numbers: the header line, missing values, categorical encoding and column types apply to CSV files only.';
       throw new DatasetRejected(labelChanged ? 'LABEL_COLUMN_FIXED' : 'READING_CSV_ONLY', message, {}, 400, field);
     }
     const labelColumn = settings.labelColumn ?? dataset.labelColumn ?? undefined;
@@ -73,5 +73,6 @@ function pickReading(settings: DatasetSettings): Partial<DatasetReading> {
     ...(settings.missing === undefined ? {} : { missing: settings.missing }),
     ...(settings.categoricalEncoding === undefined ? {} : { categoricalEncoding: settings.categoricalEncoding }),
     ...(settings.columnTypes === undefined ? {} : { columnTypes: settings.columnTypes }),
+    ...(settings.header === undefined ? {} : { header: settings.header }),
   };
 }

@@ -145,6 +145,8 @@ export interface DatasetReading {
   categoricalEncoding: 'one-hot' | 'index';
   /** One per file column; 'auto' takes the detected type. */
   columnTypes: ('auto' | 'numeric' | 'categorical')[];
+  /** Whether the first line holds column names; absent on older records, which read as 'auto'. */
+  header?: 'auto' | 'names' | 'none';
 }
 
 export interface DatasetDoc {
