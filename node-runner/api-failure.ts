@@ -1,0 +1,34 @@
+import { TRPCClientError } from '@trpc/client';
+
+/**
+ * Why a call to the platform failed, as the heartbeat loop decides what to do next:
+ * - unavailable: not reached, or it answered 5xx (a restart, a proxy page): retry with backoff;
+ * - too-fast: 429, the per-machine rate limit: wait a beat;
+ * - refused: any other 4xx: asking again will not change the answer.
+ */
+export interface ApiFailure {
+  kind: 'unavailable' | 'too-fast' | 'refused';
+  httpStatus: number | null;
+  /** The platform's stable code (e.g. MACHINE_CREDENTIAL_REVOKED), or null when it did not answer one. */
+  code: string | null;
+  message: string;
+}
+
+export function classifyFailure(error: unknown): ApiFailure {
+  if (error instanceof TRPCClientError) {
+    const data = error.data as { httpStatus?: number; appCode?: string } | undefined;
+    const status = typeof data?.httpStatus === 'number' ? data.httpStatus : null;
+    const code = typeof data?.appCode === 'string' ? data.appCode : null;
+    if (status !== null && status < 500) return { kind: status === 429 ? 'too-fast' : 'refused', httpStatus: status, code, message: error.message };
+    if (status !== null) return { kind: 'unavailable', httpStatus: status, code, message: error.message };
+    // No tRPC answer at all: connection refused, DNS, a non-JSON page from a proxy.
+    const cause = error.cause instanceof Error ? (error.cause.cause instanceof Error ? error.cause.cause.message : error.cause.message) : error.message;
+    return { kind: 'unavailable', httpStatus: null, code: null, message: cause };
+  }
+  return { kind: 'unavailable', httpStatus: null, code: null, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** 401 for this machine's credential: removed by its owner, or never known here. The runner must stop. */
+export function isCredentialRejected(failure: ApiFailure): boolean {
+  return failure.httpStatus === 401;
+}
