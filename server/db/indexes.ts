@@ -1,10 +1,12 @@
 import type { Db } from 'mongodb';
+import { ensureMachineIndexes } from '../machines/collections';
 import { ensureRunIndexes } from '../runs/collection';
 
 /** Creates every index the app relies on; safe to run at each start. */
 export async function ensureIndexes(db: Db): Promise<void> {
   await Promise.all([
     ensureRunIndexes(db),
+    ensureMachineIndexes(db),
     db.collection('users').createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
     db.collection('users').createIndex({ username: 1 }, { unique: true, sparse: true, name: 'username_unique' }),
     db.collection('users').createIndex({ usernameLower: 1 }, { unique: true, sparse: true, name: 'username_lower_unique' }),

@@ -84,3 +84,15 @@ export const apiKeyProcedure = signedInProcedure.use(({ ctx, next }) => {
   }
   return next({ ctx: { ...ctx, apiKey: ctx.caller.apiKey } });
 });
+
+/**
+ * A node-runner with its machine credential (and nothing else: a person's session or API key is
+ * refused, so a leaked user key cannot pose as a machine). Revoked and unknown credentials were
+ * already refused with their own 401 codes while the context was made.
+ */
+export const machineProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.machine) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Send this machine\'s credential as "Authorization: Bearer cyxm_…" (run the runner\'s register command first).', cause: new AppError('UNAUTHORIZED', 'MACHINE_CREDENTIAL_REQUIRED', 'Send this machine\'s credential as "Authorization: Bearer cyxm_…" (run the runner\'s register command first).') });
+  }
+  return next({ ctx: { ...ctx, machine: ctx.machine } });
+});

@@ -6,6 +6,7 @@ import { collabRouter } from './routers/collab';
 import { dashboardRouter } from './routers/dashboard';
 import { datasetsRouter } from './routers/datasets';
 import { healthRouter } from './routers/health';
+import { machinesRouter } from './routers/machines';
 import { modelsRouter } from './routers/models';
 import { runnerRouter } from './routers/runner';
 import { runsRouter } from './routers/runs';
@@ -19,6 +20,7 @@ export const appRouter = router({
   datasets: datasetsRouter,
   collab: collabRouter,
   admin: adminRouter,
+  machines: machinesRouter,
   runner: runnerRouter,
   runs: runsRouter,
 });

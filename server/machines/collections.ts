@@ -1,0 +1,82 @@
+import type { Db, ObjectId } from 'mongodb';
+import type { Inventory, Metrics, UnitStatus } from './schema';
+
+export interface UnitDoc {
+  id: string;
+  kind: 'gpu' | 'cpu';
+  index: number;
+  device: string;
+  vramBytes: number;
+  vramOffered: number;
+  vramReserved: number;
+  status: UnitStatus;
+  tasksCompleted: number;
+  earningsMicro: string;
+}
+
+export interface SampleDoc {
+  at: Date;
+  cpuPercent: number;
+  gpuPercent: number | null;
+  ramUsedBytes: number;
+}
+
+/**
+ * A provider's machine with its compute units inside: a machine has at most 33 units, and keeping
+ * them here lets a heartbeat be one update that also answers their statuses.
+ */
+export interface MachineDoc {
+  _id: ObjectId;
+  ownerId: ObjectId;
+  name: string;
+  /** SHA-256 (hex) of the machine credential; the credential itself is never stored. */
+  credentialHash: string;
+  inventory: Inventory;
+  inventoryHash: string;
+  pricePerHourMicro: string;
+  stakeMicro: string;
+  maintenance: boolean;
+  units: UnitDoc[];
+  /** Bumped by every change to units, so a read-modify-write of them (an inventory refresh) is conditional on it. */
+  unitsRev: number;
+  registeredAt: Date;
+  lastSeenAt: Date | null;
+  /** The earliest time the next heartbeat is accepted: the rate limit is this field's condition. */
+  nextHeartbeatAt: Date;
+  metrics: Metrics | null;
+  /** The last SAMPLES_KEPT heartbeats' utilisation, oldest first, for the chart. */
+  samples: SampleDoc[];
+  jobs: number;
+  jobsSucceeded: number;
+  /** Set by machines.remove: the credential is refused from then on (401 MACHINE_CREDENTIAL_REVOKED). */
+  removedAt: Date | null;
+}
+
+/** A device-code login (OAuth device flow): the runner holds the device code, the person types the user code. */
+export interface DeviceCodeDoc {
+  /** SHA-256 (hex) of the device code. */
+  _id: string;
+  userCode: string;
+  createdAt: Date;
+  expiresAt: Date;
+  approvedBy: ObjectId | null;
+  usedAt: Date | null;
+}
+
+export function machinesCollection(db: Db) {
+  return db.collection<MachineDoc>('machines');
+}
+
+export function deviceCodesCollection(db: Db) {
+  return db.collection<DeviceCodeDoc>('machineDeviceCodes');
+}
+
+/** The machines indexes; server/db/indexes.ts creates them at start-up with the rest. */
+export async function ensureMachineIndexes(db: Db): Promise<void> {
+  await Promise.all([
+    // Every runner call finds its machine by this, so it is an equality on an indexed top-level field.
+    machinesCollection(db).createIndex({ credentialHash: 1 }, { unique: true, name: 'credential_unique' }),
+    deviceCodesCollection(db).createIndex({ userCode: 1 }, { unique: true, name: 'user_code_unique' }),
+    deviceCodesCollection(db).createIndex({ expiresAt: 1 }, { name: 'expiry' }),
+  ]);
+}

@@ -1,0 +1,56 @@
+import type { Db } from 'mongodb';
+import type { z } from 'zod';
+import { AppError } from '../errors/app-error';
+import type { MachineCaller } from './authenticate';
+import { machinesCollection, type SampleDoc } from './collections';
+import type { HeartbeatInputSchema, MachineStatus, Metrics, UnitStatus } from './schema';
+import { deriveStatus, heartbeatMinIntervalMs } from './status';
+
+/** Heartbeats kept for the utilisation chart: 10 minutes at the runner's 10 s. */
+export const SAMPLES_KEPT = 60;
+
+export type HeartbeatInput = z.infer<typeof HeartbeatInputSchema>;
+
+export interface HeartbeatAnswer {
+  status: MachineStatus;
+  units: { id: string; status: UnitStatus }[];
+  /** The inventory hash the runner sent differs from the stored one: send runner.inventory. */
+  inventoryWanted: boolean;
+}
+
+function sampleOf(metrics: Metrics, at: Date): SampleDoc {
+  const gpuPercent = metrics.gpus.length ? Math.max(...metrics.gpus.map((g) => g.utilPercent)) : null;
+  return { at, cpuPercent: metrics.cpuPercent, gpuPercent, ramUsedBytes: metrics.ramUsedBytes };
+}
+
+/**
+ * Records one heartbeat with a single conditional update on the machine's _id (found by the
+ * credential while the context was made): the rate limit is the condition on nextHeartbeatAt, the
+ * recent samples a capped array, and the answer (units, maintenance) comes back from the same write.
+ * Only a refused update reads again, to say why.
+ */
+export async function recordHeartbeat(db: Db, machine: MachineCaller, input: HeartbeatInput, now: Date): Promise<HeartbeatAnswer> {
+  if (input.machineId !== undefined && input.machineId !== machine.id.toHexString()) {
+    throw new AppError('FORBIDDEN', 'NOT_THIS_MACHINE', 'This credential belongs to another machine; a runner can only send heartbeats for its own.', 'machineId');
+  }
+  const machines = machinesCollection(db);
+  const doc = await machines.findOneAndUpdate(
+    { _id: machine.id, removedAt: null, nextHeartbeatAt: { $lte: now } },
+    {
+      $set: { lastSeenAt: now, nextHeartbeatAt: new Date(now.getTime() + heartbeatMinIntervalMs()), metrics: input.metrics },
+      $push: { samples: { $each: [sampleOf(input.metrics, now)], $slice: -SAMPLES_KEPT } },
+    },
+    { returnDocument: 'after', projection: { units: 1, maintenance: 1, inventoryHash: 1, registeredAt: 1, lastSeenAt: 1, metrics: 1 } },
+  );
+  if (!doc) {
+    const current = await machines.findOne({ _id: machine.id }, { projection: { removedAt: 1, nextHeartbeatAt: 1 } });
+    if (!current || current.removedAt) throw new AppError('UNAUTHORIZED', 'MACHINE_CREDENTIAL_REVOKED', 'This machine was removed by its owner, so its credential no longer works.');
+    const waitS = Math.max(1, Math.ceil((current.nextHeartbeatAt.getTime() - now.getTime()) / 1000));
+    throw new AppError('TOO_MANY_REQUESTS', 'HEARTBEAT_TOO_FAST', `Heartbeats come at most every ${heartbeatMinIntervalMs() / 1000} s; send the next one in ${waitS} s.`);
+  }
+  return {
+    status: deriveStatus(doc, now),
+    units: doc.units.map((u) => ({ id: u.id, status: u.status })),
+    inventoryWanted: input.inventoryHash !== undefined && input.inventoryHash !== doc.inventoryHash,
+  };
+}

@@ -1,0 +1,36 @@
+import { ObjectId, type Db } from 'mongodb';
+import { AppError } from '../errors/app-error';
+import { machinesCollection, type MachineDoc } from './collections';
+import type { MachineDetail, MachineView } from './schema';
+import { machineDetail, machineView } from './views';
+
+export function machineNotFound(): AppError {
+  return new AppError('NOT_FOUND', 'MACHINE_NOT_FOUND', 'No such machine.', 'id');
+}
+
+/** The owner's machine, or NOT_FOUND for anyone else's (no probing which ids exist). */
+export function ownedFilter(ownerId: ObjectId, id: string): { _id: ObjectId; ownerId: ObjectId; removedAt: null } {
+  if (!ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw machineNotFound();
+  return { _id: new ObjectId(id), ownerId, removedAt: null };
+}
+
+export async function listMachines(db: Db, ownerId: ObjectId, now: Date): Promise<{ machines: MachineView[] }> {
+  // The list leaves the chart samples and the full inventory in the database: only get shows them.
+  const docs = await machinesCollection(db)
+    .find({ ownerId, removedAt: null }, { projection: { samples: 0, 'inventory.webgpu': 0 } })
+    .toArray();
+  docs.sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
+  return { machines: docs.map((doc) => machineView(doc, now)) };
+}
+
+export async function getMachine(db: Db, ownerId: ObjectId, id: string, now: Date): Promise<MachineDetail> {
+  const doc = await machinesCollection(db).findOne(ownedFilter(ownerId, id));
+  if (!doc) throw machineNotFound();
+  return machineDetail(doc, now);
+}
+
+export async function machineOf(db: Db, id: ObjectId): Promise<MachineDoc> {
+  const doc = await machinesCollection(db).findOne({ _id: id, removedAt: null });
+  if (!doc) throw new AppError('UNAUTHORIZED', 'MACHINE_CREDENTIAL_REVOKED', 'This machine was removed by its owner, so its credential no longer works.');
+  return doc;
+}
