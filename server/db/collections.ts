@@ -180,6 +180,33 @@ export interface DatasetDoc {
   updatedAt: Date;
 }
 
+/**
+ * One successful ledger instruction (server/ledger/): the log is append-only and the balances are a
+ * view replayed from it. `_id` is the global sequence (1, 2, 3…, no gaps), `key` the idempotency key.
+ */
+export interface LedgerLogDoc {
+  _id: number;
+  /** _id >> LOG_PAGE_BITS: FerretDB v1 answers `_id > n` with a full scan, an equality on this with an index. */
+  page: number;
+  key: string;
+  kind: string;
+  /** User ids the instruction touches (programs' partiesOf), for each person's history. */
+  parties: string[];
+  /** The instruction's own time, not the clock of the process that appended it. */
+  at: Date;
+  /** programs' encodeInstruction: JSON-safe, bigints as decimal strings. */
+  ins: Record<string, unknown>;
+}
+
+/** Who may append to the ledger log now: one document, taken and renewed with conditional updates. */
+export interface LedgerLeaseDoc {
+  _id: string;
+  holder: string | null;
+  expiresAt: Date;
+  /** Set by an executor waiting for the lease, so a busy holder hands it over between batches. */
+  wantedBy: string | null;
+}
+
 export function collections(db: Db) {
   return {
     users: db.collection<UserDoc>('users'),
@@ -194,5 +221,7 @@ export function collections(db: Db) {
     jobs: db.collection('jobs'),
     machines: db.collection('machines'),
     ledger: db.collection('ledger'),
+    ledgerLog: db.collection<LedgerLogDoc>('ledgerLog'),
+    ledgerLease: db.collection<LedgerLeaseDoc>('ledgerLease'),
   };
 }

@@ -29,5 +29,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('models').createIndex({ datasetId: 1, ownerId: 1 }, { name: 'dataset_owner' }),
     db.collection('jobs').createIndex({ ownerId: 1, createdAt: -1 }, { name: 'owner_created' }),
     db.collection('machines').createIndex({ ownerId: 1 }, { name: 'owner' }),
+    // The ledger log's _id is its sequence; keys are unique so a repeated instruction can never be logged twice.
+    db.collection('ledgerLog').createIndex({ key: 1 }, { unique: true, name: 'key_unique' }),
+    db.collection('ledgerLog').createIndex({ parties: 1, _id: -1 }, { name: 'parties_seq' }),
+    db.collection('ledgerLog').createIndex({ page: 1 }, { name: 'page' }),
   ]);
 }

@@ -1,0 +1,59 @@
+import type { Db } from 'mongodb';
+import { encodeInstruction, type Instruction } from '../../programs';
+import { collections, type LedgerLogDoc } from '../db/collections';
+
+/**
+ * Log entries are grouped in pages of 2^LOG_PAGE_BITS sequence numbers. FerretDB v1 answers a range
+ * (`_id > n`) by reading every document, but an equality on an indexed field with an index, so
+ * catching up reads the page holding the next sequence number (and the ones after it). 64 keeps a
+ * page read small (FerretDB decodes about 10,000 documents a second here) when few entries are new.
+ */
+export const LOG_PAGE_BITS = 6;
+
+export function logDoc(seq: number, instruction: Instruction, parties: string[]): LedgerLogDoc {
+  return {
+    _id: seq,
+    page: seq >> LOG_PAGE_BITS,
+    key: instruction.key,
+    kind: instruction.kind,
+    parties,
+    at: new Date(instruction.at),
+    ins: encodeInstruction(instruction),
+  };
+}
+
+/** One ordered insert: on a failure part-way, the entries before it are in and none after it. */
+export async function appendEntries(db: Db, docs: LedgerLogDoc[]): Promise<void> {
+  await collections(db).ledgerLog.insertMany(docs, { ordered: true });
+}
+
+export async function hasEntry(db: Db, seq: number): Promise<boolean> {
+  return (await collections(db).ledgerLog.findOne({ _id: seq }, { projection: { _id: 1 } })) !== null;
+}
+
+export async function seqOfKey(db: Db, key: string): Promise<number | null> {
+  return (await collections(db).ledgerLog.findOne({ key }, { projection: { _id: 1 } }))?._id ?? null;
+}
+
+/**
+ * Visits the entries after `seq` in order, page by page, and answers the last sequence number
+ * visited. It stops at the first missing number (the log has no gaps: every append starts right
+ * after the end its writer knew, and a later one would collide on `_id`) or at `upTo`.
+ */
+export async function readEntriesAfter(db: Db, seq: number, visit: (doc: LedgerLogDoc) => void, upTo = Number.POSITIVE_INFINITY): Promise<number> {
+  const log = collections(db).ledgerLog;
+  let last = seq;
+  for (;;) {
+    const page = (last + 1) >> LOG_PAGE_BITS;
+    const docs = await log.find({ page }).toArray();
+    docs.sort((a, b) => a._id - b._id);
+    for (const doc of docs) {
+      if (doc._id <= last) continue;
+      if (doc._id !== last + 1 || doc._id > upTo) return last;
+      visit(doc);
+      last = doc._id;
+    }
+    // A page not read to its end means the log ends inside it.
+    if ((last + 1) >> LOG_PAGE_BITS === page || last >= upTo) return last;
+  }
+}
