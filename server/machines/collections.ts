@@ -44,8 +44,8 @@ export interface MachineDoc {
   /** The earliest time the next heartbeat is accepted: the rate limit is this field's condition. */
   nextHeartbeatAt: Date;
   metrics: Metrics | null;
-  /** The last SAMPLES_KEPT heartbeats' utilisation, oldest first, for the chart. */
-  samples: SampleDoc[];
+  /** Recent utilisation for the chart, by time slot (heartbeat.ts sampleSlot): at most SAMPLES_KEPT keys. */
+  samples: Record<string, SampleDoc>;
   jobs: number;
   jobsSucceeded: number;
   /** Set by machines.remove: the credential is refused from then on (401 MACHINE_CREDENTIAL_REVOKED). */

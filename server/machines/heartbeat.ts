@@ -6,8 +6,17 @@ import { machinesCollection, type SampleDoc } from './collections';
 import type { HeartbeatInputSchema, MachineStatus, Metrics, UnitStatus } from './schema';
 import { deriveStatus, heartbeatMinIntervalMs } from './status';
 
-/** Heartbeats kept for the utilisation chart: 10 minutes at the runner's 10 s. */
+/**
+ * The utilisation chart keeps one sample per SAMPLE_SLOT_MS in SAMPLES_KEPT slots (10 minutes at
+ * the runner's 10 s), written in place by the slot's key: the document stays bounded however long
+ * the machine runs (FerretDB v1 ignores $push's $slice, so a capped array is no option).
+ */
 export const SAMPLES_KEPT = 60;
+export const SAMPLE_SLOT_MS = 10_000;
+
+export function sampleSlot(at: Date): string {
+  return `s${Math.floor(at.getTime() / SAMPLE_SLOT_MS) % SAMPLES_KEPT}`;
+}
 
 export type HeartbeatInput = z.infer<typeof HeartbeatInputSchema>;
 
@@ -26,7 +35,7 @@ function sampleOf(metrics: Metrics, at: Date): SampleDoc {
 /**
  * Records one heartbeat with a single conditional update on the machine's _id (found by the
  * credential while the context was made): the rate limit is the condition on nextHeartbeatAt, the
- * recent samples a capped array, and the answer (units, maintenance) comes back from the same write.
+ * recent samples a fixed set of slots, and the answer (units, maintenance) comes back from the same write.
  * Only a refused update reads again, to say why.
  */
 export async function recordHeartbeat(db: Db, machine: MachineCaller, input: HeartbeatInput, now: Date): Promise<HeartbeatAnswer> {
@@ -37,10 +46,15 @@ export async function recordHeartbeat(db: Db, machine: MachineCaller, input: Hea
   const doc = await machines.findOneAndUpdate(
     { _id: machine.id, removedAt: null, nextHeartbeatAt: { $lte: now } },
     {
-      $set: { lastSeenAt: now, nextHeartbeatAt: new Date(now.getTime() + heartbeatMinIntervalMs()), metrics: input.metrics },
-      $push: { samples: { $each: [sampleOf(input.metrics, now)], $slice: -SAMPLES_KEPT } },
+      $set: {
+        lastSeenAt: now,
+        nextHeartbeatAt: new Date(now.getTime() + heartbeatMinIntervalMs()),
+        metrics: input.metrics,
+        [`samples.${sampleSlot(now)}`]: sampleOf(input.metrics, now),
+      },
     },
-    { returnDocument: 'after', projection: { units: 1, maintenance: 1, inventoryHash: 1, registeredAt: 1, lastSeenAt: 1, metrics: 1 } },
+    // FerretDB v1's findAndModify takes no projection: the whole (bounded) document comes back.
+    { returnDocument: 'after' },
   );
   if (!doc) {
     const current = await machines.findOne({ _id: machine.id }, { projection: { removedAt: 1, nextHeartbeatAt: 1 } });

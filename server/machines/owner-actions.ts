@@ -7,7 +7,7 @@ import { machineIdOfUnit } from './units';
 import { machineView } from './views';
 
 async function updateOwned(db: Db, filter: Record<string, unknown>, update: UpdateFilter<MachineDoc>, now: Date): Promise<MachineView> {
-  const doc = await machinesCollection(db).findOneAndUpdate(filter, update, { returnDocument: 'after', projection: { samples: 0 } });
+  const doc = await machinesCollection(db).findOneAndUpdate(filter, update, { returnDocument: 'after' });
   if (!doc) throw machineNotFound();
   return machineView(doc, now);
 }
@@ -36,7 +36,7 @@ export async function setUnitStatus(db: Db, ownerId: ObjectId, unitId: string, s
   const doc = await machinesCollection(db).findOneAndUpdate(
     { _id: new ObjectId(machineId), ownerId, removedAt: null, [`units.${index}.id`]: unitId },
     { $set: { [`units.${index}.status`]: status }, $inc: { unitsRev: 1 } },
-    { returnDocument: 'after', projection: { samples: 0 } },
+    { returnDocument: 'after' },
   );
   if (!doc) throw notFound;
   return machineView(doc, now);

@@ -47,7 +47,7 @@ export async function registerMachine(db: Db, ownerId: ObjectId, input: Register
     lastSeenAt: null,
     nextHeartbeatAt: now,
     metrics: null,
-    samples: [],
+    samples: {},
     jobs: 0,
     jobsSucceeded: 0,
     removedAt: null,
