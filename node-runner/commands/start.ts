@@ -1,0 +1,72 @@
+import { heartbeatApi, platformClient } from '../api-client';
+import { loadConfig, saveConfig, serverOf, type CliContext } from '../cli-context';
+import { runHeartbeatLoop, type LoopEvent } from '../heartbeat-loop';
+import { collectInventory } from '../inventory';
+import { createMetricsSampler } from '../metrics';
+import { EXIT_REVOKED, RunnerError } from '../runner-error';
+
+function describeEvent(event: LoopEvent): string | null {
+  switch (event.type) {
+    case 'beat':
+      return null;
+    case 'unit-changed':
+      return `Unit ${event.unitId} is now ${event.status} (changed on the website).`;
+    case 'inventory-sent':
+      return 'Hardware changed: sent the new inventory.';
+    case 'retrying':
+      return `Platform unreachable (${event.failure.message}); retry ${event.failures} in ${event.delayMs / 1000} s.`;
+    case 'too-fast':
+      return `Heartbeats too fast for the platform; next in ${event.delayMs / 1000} s.`;
+    case 'recovered':
+      return `Platform reachable again after ${event.afterFailures} failed attempt${event.afterFailures === 1 ? '' : 's'}.`;
+  }
+}
+
+/**
+ * Heartbeats with live metrics until Ctrl-C (exit 0) or until the platform refuses this machine's
+ * credential (removed on the website: exit 3, and the credential is forgotten here).
+ */
+export async function start(ctx: CliContext): Promise<void> {
+  const config = loadConfig(ctx);
+  if (!config?.machine) throw new RunnerError('NOT_REGISTERED', `Register this machine first: cyxwiz-runner register --name <name> --price <CYX per hour>. Config: ${ctx.configPath}`);
+  const server = serverOf(ctx, config);
+  const machine = config.machine;
+  const client = platformClient(server, machine.credential);
+
+  const inventory = await collectInventory(ctx.inventorySources);
+  let firstBeat = true;
+  ctx.io.out(`Starting "${machine.name}" (${machine.id}) against ${server}; Ctrl-C stops.`);
+  const end = await runHeartbeatLoop({
+    api: heartbeatApi(client),
+    machineId: machine.id,
+    inventory,
+    collectInventory: () => collectInventory(ctx.inventorySources),
+    sampleMetrics: createMetricsSampler(ctx.metricsSources),
+    intervalMs: ctx.heartbeatIntervalMs,
+    inventoryRefreshMs: ctx.inventoryRefreshMs,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    onEvent: (event) => {
+      if (event.type === 'beat' && firstBeat) {
+        firstBeat = false;
+        ctx.io.out(`Online: the platform sees this machine as ${event.answer.status}. Units: ${event.answer.units.map((u) => `${u.id} ${u.status}`).join(', ')}`);
+        return;
+      }
+      const line = describeEvent(event);
+      if (line) ctx.io.out(line);
+    },
+  });
+  if (end.reason === 'stopped') {
+    ctx.io.out('Stopped.');
+    return;
+  }
+  if (end.reason === 'revoked') {
+    if (end.failure.code === 'MACHINE_CREDENTIAL_REVOKED') {
+      const { machine: _removed, ...rest } = config;
+      saveConfig(ctx, rest);
+    }
+    throw new RunnerError(end.failure.code ?? 'UNAUTHORIZED', `The platform no longer accepts this machine: ${end.failure.message} (${end.failure.code ?? 401}). Register again to rejoin.`, EXIT_REVOKED);
+  }
+  const code = end.failure.code ?? `HTTP_${end.failure.httpStatus}`;
+  throw new RunnerError(code, `The platform refused a heartbeat: ${end.failure.message} (${code})`);
+}
