@@ -1,6 +1,8 @@
 import { ObjectId, type Db } from 'mongodb';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cyx, MIN_STAKE } from '../../programs/index';
 import { createApiKey } from '../auth/api-keys';
+import { getLedger } from '../ledger/index';
 import { signUp, type PublicUser } from '../auth/users';
 import { useTestDatabase } from '../testing/test-db';
 import { createContext } from '../trpc/context';
@@ -61,6 +63,12 @@ beforeAll(async () => {
   alice = await signUp(db, { email: 'alice@example.com', username: 'alice', password: 'alice-password-1' });
   bob = await signUp(db, { email: 'bob@example.com', username: 'bob', password: 'bob-password-1' });
   aliceKey = (await createApiKey(db, new ObjectId(alice.id), 'laptop', null)).key;
+  const minted = await (await getLedger(db)).submit({ kind: 'mint', key: 'machines-test:alice', at: clock.getTime(), by: 'test-admin', to: alice.id, amount: cyx(100_000), reason: 'test funds' });
+  expect(minted.outcome.ok).toBe(true);
+});
+
+afterAll(async () => {
+  await (await getLedger(db)).close();
 });
 
 afterEach(() => {
@@ -83,7 +91,32 @@ describe('registering a machine', () => {
     expect(doc?.credentialHash).toBe(sha256Hex(credential));
     expect(JSON.stringify(doc)).not.toContain(credential);
     const me = await (await bearer(credential)).runner.me();
-    expect(me).toMatchObject({ id: machineId, name: 'A100 box', status: 'offline', lastSeenAt: null, pricePerHourMicro: '1500000', maintenance: false });
+    expect(me).toMatchObject({ id: machineId, name: 'A100 box', status: 'offline', lastSeenAt: null, pricePerHourMicro: '1500000', maintenance: false, stakeMicro: MIN_STAKE.toString() });
+  });
+
+  it('stakes 100 CYX through the ledger, and with too little CYX says so and stores nothing', async () => {
+    const ledger = await getLedger(db);
+    const before = (await ledger.wallet(alice.id)).staked;
+    const { machineId } = await register('staked');
+    expect((await ledger.wallet(alice.id)).staked - before).toBe(MIN_STAKE);
+
+    const bobKey = (await createApiKey(db, new ObjectId(bob.id), 'bob', null)).key;
+    await ledger.submit({ kind: 'mint', key: 'machines-test:bob', at: clock.getTime(), by: 'test-admin', to: bob.id, amount: cyx(3), reason: 'test funds' });
+    const attempt = (await bearer(bobKey)).machines.register({ name: 'poor', pricePerHourMicro: '1', inventory, offer: { unitIndexes: [0] } });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'Registering a machine stakes 100 CYX; your balance is 3 CYX. Get CYX from the faucet on the Wallet page.',
+    });
+    expect(await machinesCollection(db).countDocuments({ ownerId: new ObjectId(bob.id) })).toBe(0);
+    expect((await ledger.wallet(bob.id)).available).toBe(cyx(3));
+
+    // The owner can ask for the stake back; a second request while it waits out the lockup is refused.
+    const unstake = await (await session(alice)).machines.unstake({ id: machineId });
+    expect(unstake.requested).toBe(true);
+    expect((await ledger.wallet(alice.id)).unstaking.map((u) => u.nodeId)).toContain(machineId);
+    advance(1);
+    await expect((await session(alice)).machines.unstake({ id: machineId })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect((await session(bob)).machines.unstake({ id: machineId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('refuses absurd inventories with the field that is wrong, and stores nothing', async () => {

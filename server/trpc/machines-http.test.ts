@@ -1,8 +1,10 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { ObjectId, type Db } from 'mongodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cyx } from '../../programs/index';
 import { createApiKey } from '../auth/api-keys';
 import { signUp } from '../auth/users';
+import { getLedger } from '../ledger/index';
 import type { Inventory } from '../machines/schema';
 import { useTestDatabase } from '../testing/test-db';
 import { createContext } from './context';
@@ -45,6 +47,11 @@ beforeAll(async () => {
   ({ db } = await useTestDatabase('machines_http'));
   userId = (await signUp(db, { email: 'prov@example.com', username: 'prov', password: 'prov-password-1' })).id;
   apiKey = (await createApiKey(db, new ObjectId(userId), 'runner', null)).key;
+  await (await getLedger(db)).submit({ kind: 'mint', key: 'machines-http-test', at: Date.now(), by: 'test-admin', to: userId, amount: cyx(10_000), reason: 'test funds' });
+});
+
+afterAll(async () => {
+  await (await getLedger(db)).close();
 });
 
 describe('machines over HTTP', () => {
