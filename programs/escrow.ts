@@ -1,7 +1,7 @@
-import { ESCROW_VAULT, PLATFORM_FEES, userAccount } from './accounts';
+import { userAccount } from './accounts';
 import { type Instruction } from './instructions';
-import { credit, debit, move, shortfallMessage } from './moves';
-import { type Failure, type LedgerEvent, type Outcome, fail } from './outcome';
+import { settle, shortfallMessage } from './moves';
+import { type Failure, type Outcome, fail } from './outcome';
 import { FEE_DIVISOR } from './rules';
 import { type EscrowRecord, type LedgerState } from './state';
 import { formatCyx } from './units';
@@ -38,8 +38,6 @@ export function createEscrow(state: LedgerState, i: Of<'create_escrow'>): Outcom
   const payer = userAccount(i.payer);
   const balance = state.balances.get(payer) ?? 0n;
   if (balance < i.amount) return fail('INSUFFICIENT_FUNDS', shortfallMessage(balance, i.amount, 'this escrow'));
-  const events: LedgerEvent[] = [];
-  move(state, payer, ESCROW_VAULT, i.amount, events);
   state.escrows.set(i.escrowId, {
     escrowId: i.escrowId,
     payer: i.payer,
@@ -52,8 +50,7 @@ export function createEscrow(state: LedgerState, i: Of<'create_escrow'>): Outcom
     closedAt: null,
   });
   indexEscrow(state, i.payer, i.escrowId);
-  events.push({ type: 'escrow_created', escrowId: i.escrowId, payer: i.payer, amount: i.amount });
-  return { ok: true, events };
+  return settle(state, { type: 'escrow_created', escrowId: i.escrowId, payer: i.payer, amount: i.amount });
 }
 
 export function release(state: LedgerState, i: Of<'release'>): Outcome {
@@ -65,13 +62,9 @@ export function release(state: LedgerState, i: Of<'release'>): Outcome {
   }
   const fee = releaseFee(i.amount);
   const toProvider = i.amount - fee;
-  const events: LedgerEvent[] = [];
-  debit(state, ESCROW_VAULT, i.amount, events);
-  credit(state, userAccount(i.provider), toProvider, events);
-  credit(state, PLATFORM_FEES, fee, events);
   escrow.released += i.amount;
   escrow.fees += fee;
-  events.push({
+  return settle(state, {
     type: 'escrow_released',
     escrowId: i.escrowId,
     payer: escrow.payer,
@@ -82,7 +75,6 @@ export function release(state: LedgerState, i: Of<'release'>): Outcome {
     reason: i.reason,
     remaining: remainingOf(escrow),
   });
-  return { ok: true, events };
 }
 
 export function refund(state: LedgerState, i: Of<'refund'>): Outcome {
@@ -90,11 +82,8 @@ export function refund(state: LedgerState, i: Of<'refund'>): Outcome {
   if ('ok' in escrow) return escrow;
   const remaining = remainingOf(escrow);
   if (remaining === 0n) return fail('NOTHING_TO_REFUND', `Escrow ${i.escrowId} has nothing left to refund; it can be closed`);
-  const events: LedgerEvent[] = [];
-  move(state, ESCROW_VAULT, userAccount(escrow.payer), remaining, events);
   escrow.refunded += remaining;
-  events.push({ type: 'escrow_refunded', escrowId: i.escrowId, payer: escrow.payer, amount: remaining, remaining: 0n });
-  return { ok: true, events };
+  return settle(state, { type: 'escrow_refunded', escrowId: i.escrowId, payer: escrow.payer, amount: remaining, remaining: 0n });
 }
 
 export function close(state: LedgerState, i: Of<'close'>): Outcome {
@@ -107,7 +96,7 @@ export function close(state: LedgerState, i: Of<'close'>): Outcome {
   escrow.status = 'closed';
   escrow.closedAt = i.at;
   unindexEscrow(state, escrow.payer, i.escrowId);
-  return { ok: true, events: [{ type: 'escrow_closed', escrowId: i.escrowId, payer: escrow.payer }] };
+  return settle(state, { type: 'escrow_closed', escrowId: i.escrowId, payer: escrow.payer });
 }
 
 /** Open escrows by payer, so a wallet's "in escrow" figure never scans every escrow. */

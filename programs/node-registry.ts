@@ -1,7 +1,7 @@
-import { PENALTIES, STAKE_VAULT, userAccount } from './accounts';
+import { userAccount } from './accounts';
 import { type Instruction } from './instructions';
-import { move, shortfallMessage } from './moves';
-import { type Failure, type LedgerEvent, type Outcome, fail } from './outcome';
+import { settle, shortfallMessage } from './moves';
+import { type Failure, type Outcome, fail } from './outcome';
 import { MIN_STAKE, REPEATED_FAILURES, SLASH_PERCENT, UNSTAKE_LOCKUP_MS } from './rules';
 import { type LedgerState, type NodeRecord } from './state';
 import { durationText, timeText } from './time-text';
@@ -34,8 +34,6 @@ export function registerNode(state: LedgerState, i: Of<'register_node'>): Outcom
   const owner = userAccount(i.owner);
   const balance = state.balances.get(owner) ?? 0n;
   if (balance < i.stake) return fail('INSUFFICIENT_FUNDS', shortfallMessage(balance, i.stake, 'this stake'));
-  const events: LedgerEvent[] = [];
-  move(state, owner, STAKE_VAULT, i.stake, events);
   if (existing) {
     existing.stake = i.stake;
     existing.status = 'active';
@@ -57,8 +55,7 @@ export function registerNode(state: LedgerState, i: Of<'register_node'>): Outcom
     });
     indexNode(state, i.owner, i.nodeId);
   }
-  events.push({ type: 'node_registered', nodeId: i.nodeId, owner: i.owner, amount: i.stake });
-  return { ok: true, events };
+  return settle(state, { type: 'node_registered', nodeId: i.nodeId, owner: i.owner, amount: i.stake });
 }
 
 export function recordResult(state: LedgerState, i: Of<'record_result'>): Outcome {
@@ -75,7 +72,7 @@ export function recordResult(state: LedgerState, i: Of<'record_result'>): Outcom
   } else {
     node.consecutiveFailures += 1;
   }
-  return { ok: true, events: [{ type: 'result_recorded', nodeId: i.nodeId, owner: node.owner, success: i.success, durationMs: i.durationMs }] };
+  return settle(state, { type: 'result_recorded', nodeId: i.nodeId, owner: node.owner, success: i.success, durationMs: i.durationMs });
 }
 
 export function slash(state: LedgerState, i: Of<'slash'>): Outcome {
@@ -93,8 +90,6 @@ export function slash(state: LedgerState, i: Of<'slash'>): Outcome {
   if (amount === 0n && !banning) {
     return fail('NOTHING_TO_SLASH', `Node ${i.nodeId}'s stake of ${formatCyx(node.stake)} is too small to take ${percent}% of`);
   }
-  const events: LedgerEvent[] = [];
-  move(state, STAKE_VAULT, PENALTIES, amount, events);
   node.stake -= amount;
   node.slashed += amount;
   if (banning) {
@@ -102,8 +97,7 @@ export function slash(state: LedgerState, i: Of<'slash'>): Outcome {
     node.unstakeRequestedAt = null;
     node.unstakeAvailableAt = null;
   }
-  events.push({ type: 'node_slashed', nodeId: i.nodeId, owner: node.owner, reason: i.reason, percent, amount, banned: banning });
-  return { ok: true, events };
+  return settle(state, { type: 'node_slashed', nodeId: i.nodeId, owner: node.owner, reason: i.reason, percent, amount, banned: banning });
 }
 
 export function requestUnstake(state: LedgerState, i: Of<'request_unstake'>): Outcome {
@@ -117,7 +111,7 @@ export function requestUnstake(state: LedgerState, i: Of<'request_unstake'>): Ou
   node.status = 'unstaking';
   node.unstakeRequestedAt = i.at;
   node.unstakeAvailableAt = availableAt;
-  return { ok: true, events: [{ type: 'unstake_requested', nodeId: i.nodeId, owner: node.owner, amount: node.stake, availableAt }] };
+  return settle(state, { type: 'unstake_requested', nodeId: i.nodeId, owner: node.owner, amount: node.stake, availableAt });
 }
 
 export function withdrawStake(state: LedgerState, i: Of<'withdraw_stake'>): Outcome {
@@ -133,14 +127,11 @@ export function withdrawStake(state: LedgerState, i: Of<'withdraw_stake'>): Outc
     );
   }
   const amount = node.stake;
-  const events: LedgerEvent[] = [];
-  move(state, STAKE_VAULT, userAccount(node.owner), amount, events);
   node.stake = 0n;
   node.status = 'withdrawn';
   node.unstakeRequestedAt = null;
   node.unstakeAvailableAt = null;
-  events.push({ type: 'stake_withdrawn', nodeId: i.nodeId, owner: node.owner, amount });
-  return { ok: true, events };
+  return settle(state, { type: 'stake_withdrawn', nodeId: i.nodeId, owner: node.owner, amount });
 }
 
 /** Nodes by owner, so a wallet's "staked" figure never scans every node. */

@@ -1,6 +1,6 @@
 import { userAccount } from './accounts';
 import { type Instruction } from './instructions';
-import { credit, move, shortfallMessage } from './moves';
+import { settle, shortfallMessage } from './moves';
 import { type LedgerEvent, type Outcome, fail } from './outcome';
 import { MAX_AMOUNT } from './rules';
 import { type LedgerState } from './state';
@@ -12,11 +12,8 @@ export function mint(state: LedgerState, i: Extract<Instruction, { kind: 'mint' 
   if (state.minted + i.amount > MAX_AMOUNT) {
     return fail('AMOUNT_OVERFLOW', `Minting ${formatCyx(i.amount)} would take the supply past the ledger's limit of ${formatCyx(MAX_AMOUNT)}`);
   }
-  const events: LedgerEvent[] = [];
   state.minted += i.amount;
-  credit(state, userAccount(i.to), i.amount, events);
-  events.push({ type: 'minted', to: i.to, amount: i.amount, by: i.by, reason: i.reason });
-  return { ok: true, events };
+  return settle(state, { type: 'minted', to: i.to, amount: i.amount, by: i.by, reason: i.reason });
 }
 
 export function transfer(state: LedgerState, i: Extract<Instruction, { kind: 'transfer' }>): Outcome {
@@ -24,10 +21,7 @@ export function transfer(state: LedgerState, i: Extract<Instruction, { kind: 'tr
   const from = userAccount(i.from);
   const balance = state.balances.get(from) ?? 0n;
   if (balance < i.amount) return fail('INSUFFICIENT_FUNDS', shortfallMessage(balance, i.amount, 'this transfer'));
-  const events: LedgerEvent[] = [];
-  move(state, from, userAccount(i.to), i.amount, events);
   const transferred: LedgerEvent = { type: 'transferred', from: i.from, to: i.to, amount: i.amount };
   if (i.memo !== undefined) transferred.memo = i.memo;
-  events.push(transferred);
-  return { ok: true, events };
+  return settle(state, transferred);
 }
