@@ -4,6 +4,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
 import { ensureIndexes } from './indexes';
 import { backfillUsernameLower } from '../auth/users';
 import { migrateModelMembers } from '../models/migrate-members';
+import { closeLedger, getLedger } from '../ledger/get-ledger';
 
 const OPTIMIZE_EVERY_MS = 60_000;
 
@@ -53,6 +54,15 @@ export async function bootstrapDatabase(opts: { root: string; dataDir: string; u
   await migrateModelMembers(db);
   const { conflicts } = await backfillUsernameLower(db);
   if (conflicts.length) opts.log?.(`usernames that differ only in case, left for an admin to rename: ${conflicts.join(', ')}`);
+  try {
+    // The ledger view is rebuilt now: a snapshot that fails its hash stops the start (LEDGER_SNAPSHOT_CORRUPT).
+    const ledger = await getLedger(db);
+    opts.log?.(`ledger: ${ledger.seq} instructions in the log`);
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
   await embedded?.optimizeIndexes();
   // Collections that appear later (GridFS buckets, new features) get their companion indexes soon after.
   const optimizer = embedded
@@ -67,6 +77,7 @@ export async function bootstrapDatabase(opts: { root: string; dataDir: string; u
     description: embedded ? `embedded ${embedded.description} at ${uri} (data in ${opts.dataDir})` : `MongoDB at ${redactUri(uri)}`,
     async stop() {
       if (optimizer) clearInterval(optimizer);
+      await closeLedger(db).catch(() => undefined);
       await client.close().catch(() => undefined);
       await embedded?.stop();
     },

@@ -1,6 +1,7 @@
 import { Binary, type Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { applyInstruction, cyx, decodeInstruction, emptyLedger, encodeState, type Instruction } from '../../programs';
+import { bootstrapDatabase } from '../db/bootstrap';
 import { collections } from '../db/collections';
 import { useTestDatabase } from '../testing/test-db';
 import { LedgerExecutor, type SubmitResult } from './executor';
@@ -169,7 +170,7 @@ describe('ledger executor', () => {
   });
 
   it('refuses to start on a snapshot that does not match its hash', async () => {
-    const { db } = await useTestDatabase('ledger-snapshot');
+    const { db, uri } = await useTestDatabase('ledger-snapshot');
     const ledger = await LedgerExecutor.open(db, { snapshotEvery: 5 });
     for (let i = 0; i < 17; i++) await ledger.submit(mint(`s-${i}`, workloadUser(i % 4), 10 + i));
     const live = await ledger.encodedState();
@@ -188,6 +189,8 @@ describe('ledger executor', () => {
     bytes[10] = bytes[10]! ^ 1;
     await chunks.updateOne({ files_id: newest._id, n: 0 }, { $set: { data: new Binary(bytes) } });
     await expect(LedgerExecutor.open(db)).rejects.toMatchObject({ code: 'LEDGER_SNAPSHOT_CORRUPT', seq: newest.metadata.seq });
+    // The app's start opens the ledger, so it stops there.
+    await expect(bootstrapDatabase({ root: '.', dataDir: 'unused-with-a-uri', uri })).rejects.toMatchObject({ code: 'LEDGER_SNAPSHOT_CORRUPT' });
 
     // The bytes put back but the recorded hash changed.
     bytes[10] = bytes[10]! ^ 1;

@@ -16,3 +16,12 @@ export function getLedger(db: Db): Promise<LedgerExecutor> {
   }
   return ledger;
 }
+
+/** Answers what the process's executor for `db` has queued and gives its lease back (at shutdown). */
+export async function closeLedger(db: Db): Promise<void> {
+  const ledgers = holder.__cyxwizLedgers;
+  const ledger = ledgers?.get(db);
+  if (!ledger) return;
+  ledgers!.delete(db);
+  await (await ledger.catch(() => null))?.close();
+}
