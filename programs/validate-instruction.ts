@@ -74,8 +74,11 @@ export function instructionProblem(candidate: unknown): Failure | null {
     case 'register_node':
       return badId(i.nodeId, 'node id', kind) ?? badId(i.owner, 'owner', kind) ?? badAmount(i.stake, 'stake', kind);
     case 'record_result':
-      if (typeof i.success !== 'boolean') return badId(i.nodeId, 'node id', kind) ?? fail('BAD_INSTRUCTION', 'A record_result instruction needs success: true or false');
-      return badId(i.nodeId, 'node id', kind) ?? badTime(i.durationMs, 'duration (durationMs)', kind);
+      return (
+        badId(i.nodeId, 'node id', kind) ??
+        (typeof i.success === 'boolean' ? null : fail('BAD_INSTRUCTION', 'A record_result instruction needs success: true or false')) ??
+        badTime(i.durationMs, 'duration (durationMs)', kind)
+      );
     case 'slash':
       return badId(i.nodeId, 'node id', kind) ?? badChoice(i.reason, 'reason', kind, SLASH_REASONS);
     case 'request_unstake':
