@@ -152,6 +152,38 @@ describe('ledger executor', () => {
     await reader.close();
   });
 
+  it('refuses what did not reach the log when an append fails part-way, answers what did, and never shows the unappended batch', async () => {
+    const { db } = await useTestDatabase('ledger-append-fails');
+    let failNext = false;
+    let readDuringAppend: Promise<unknown> | null = null;
+    const ledger = await LedgerExecutor.open(db, {
+      testHooks: {
+        // The first entry of the batch lands, then the database goes away.
+        beforeAppend: async (docs) => {
+          if (!failNext) return;
+          failNext = false;
+          readDuringAppend = ledger.wallet('alice');
+          await collections(db).ledgerLog.insertOne(docs[0]!);
+          throw new Error('connection reset by the database');
+        },
+      },
+    });
+    await ledger.submit(mint('a-0', 'alice', 10));
+    failNext = true;
+    const [landed, lost] = await Promise.allSettled([ledger.submit(mint('a-1', 'alice', 1)), ledger.submit(mint('a-2', 'alice', 100))]);
+    expect(landed).toMatchObject({ status: 'fulfilled', value: { seq: 2, outcome: { ok: true } } });
+    expect(lost).toMatchObject({ status: 'rejected', reason: { code: 'LEDGER_UNAVAILABLE' } });
+    // The read made while the batch was applied in memory waited for it, and saw only what landed.
+    expect(await readDuringAppend).toMatchObject({ available: cyx(11) });
+    expect(await ledger.wallet('alice')).toMatchObject({ available: cyx(11) });
+    expect((await ledger.encodedState()).text).toBe((await replayByHand(db)).text);
+    // Submitted again with the same key, the lost one is applied once; the landed one is a repeat.
+    expect(await ledger.submit(mint('a-2', 'alice', 100))).toMatchObject({ seq: 3, repeated: false });
+    expect(await ledger.submit(mint('a-1', 'alice', 1))).toMatchObject({ seq: 2, repeated: true });
+    expect(await ledger.wallet('alice')).toMatchObject({ available: cyx(111) });
+    await ledger.close();
+  });
+
   it('two executors on one database (two holders) both submit, and agree, with nothing lost or doubled', async () => {
     const { db } = await useTestDatabase('ledger-two');
     const a = await LedgerExecutor.open(db, { holder: 'process-a' });

@@ -10,14 +10,13 @@ import {
   walletOf,
   type Failure,
   type Instruction,
-  type InstructionKind,
   type InvariantResult,
   type Outcome,
   type Wallet,
 } from '../../programs';
 import type { LedgerLogDoc } from '../db/collections';
 import { isDuplicateKeyError } from '../db/duplicate-key';
-import { historyPage, type HistoryPage } from './history';
+import { checkHistoryRequest, historyDocs, historyFromDocs, type HistoryPage, type HistoryRequest } from './history';
 import { LedgerFailure } from './ledger-failure';
 import { LedgerLease } from './lease';
 import { appendEntries, hasEntry, logDoc, seqOfKey } from './log-store';
@@ -43,8 +42,8 @@ export interface LedgerOptions {
   /** How long the lease lasts unrenewed: how soon others may append after this process dies (default 10 s). */
   leaseMs?: number;
   testHooks?: {
-    /** Tests only: runs between applying a batch in memory and appending it (another writer can be simulated here). */
-    beforeAppend?: (seqs: number[]) => void | Promise<void>;
+    /** Tests only: runs between applying a batch in memory and appending it (another writer, or a failing database, is simulated here). */
+    beforeAppend?: (docs: readonly LedgerLogDoc[]) => void | Promise<void>;
     /** Tests only: runs right after an append is in the log; a throw stops the executor there, as a killed process would. */
     afterAppend?: (seqs: number[]) => void | Promise<void>;
   };
@@ -110,6 +109,8 @@ export class LedgerExecutor {
   private snapshotting: Promise<void> | null = null;
   private lastSnapshotSeq: number;
   private drained: Promise<void> = Promise.resolve();
+  /** The batch being applied and appended (it never rejects: it answers its submissions itself). */
+  private batchInFlight: Promise<void> | null = null;
 
   private constructor(
     private readonly db: Db,
@@ -146,14 +147,16 @@ export class LedgerExecutor {
 
   /** One person's balances, from the view once it has caught up with what other processes appended. */
   async wallet(userId: string): Promise<Wallet> {
-    await this.refresh();
-    return walletOf(this.view.state, userId);
+    return this.read(() => walletOf(this.view.state, userId));
   }
 
   /** One person's log entries, newest first, `before` a sequence number (the previous page's nextBefore). */
-  async history(userId: string, opts: { kind?: InstructionKind; before?: number; limit: number }): Promise<HistoryPage> {
-    await this.refresh();
-    return historyPage(this.db, this.view.state, userId, opts);
+  async history(userId: string, opts: HistoryRequest): Promise<HistoryPage> {
+    checkHistoryRequest(opts);
+    await this.read(() => undefined);
+    const docs = await historyDocs(this.db, userId, opts);
+    // The events come from the view; an entry of a batch still being appended waits for it.
+    return this.read(() => historyFromDocs(this.view.state, userId, docs, opts.limit));
   }
 
   /** The canonical text of the view (programs' encodeState) and the sequence number it reaches. */
@@ -222,7 +225,10 @@ export class LedgerExecutor {
         return;
       }
       const batch = this.queue.splice(0, MAX_BATCH);
-      await this.serial.run(() => this.runBatch(batch));
+      const running = this.serial.run(() => this.runBatch(batch));
+      this.batchInFlight = running;
+      await running;
+      if (this.batchInFlight === running) this.batchInFlight = null;
       if (this.queue.length > 0 && this.lease.heldForMs > LEASE_SLICE_MS && (await this.lease.wanted().catch(() => false))) {
         await this.serial.run(() => this.lease.release()).catch(() => undefined);
       }
@@ -253,15 +259,28 @@ export class LedgerExecutor {
   }
 
   /**
-   * Reads see what other processes appended before they were made: while this executor holds the
-   * lease nobody else appends; otherwise each read probes for the next sequence number itself
-   * (concurrent probes are cheap) and only a hit waits to catch up.
+   * Runs `view` on a view that is exactly the log: never while a batch is applied in memory but not
+   * yet appended (that batch may still fail), and after catching up with what other processes
+   * appended before this read began. While this executor holds the lease nobody else appends;
+   * otherwise one probe for the next sequence number (concurrent readers probe in parallel).
+   * `view` runs synchronously at the moment those hold.
    */
-  private async refresh(): Promise<void> {
-    if (this.closed) throw closedError();
-    if (this.lease.held && !this.stale) return;
-    if (!this.stale && !(await hasEntry(this.db, this.view.seq + 1))) return;
-    await this.serial.run(() => this.ensureFresh());
+  private async read<T>(view: () => T): Promise<T> {
+    let probed = false;
+    for (;;) {
+      if (this.closed) throw closedError();
+      if (this.batchInFlight) {
+        await this.batchInFlight;
+        continue;
+      }
+      if (this.stale) {
+        await this.serial.run(() => this.ensureFresh());
+        continue;
+      }
+      if (probed || this.lease.held) return view();
+      probed = true;
+      if (await hasEntry(this.db, this.view.seq + 1)) await this.serial.run(() => this.ensureFresh());
+    }
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
@@ -301,7 +320,7 @@ export class LedgerExecutor {
     if (docs.length > 0) {
       this.stale = true;
       try {
-        await this.options.testHooks?.beforeAppend?.(docs.map((d) => d._id));
+        await this.options.testHooks?.beforeAppend?.(docs);
         await appendEntries(this.db, docs);
       } catch (error) {
         await this.recover(batch, error);

@@ -24,7 +24,14 @@ export interface HistoryPage {
   nextBefore: number | null;
 }
 
-function checkRequest(opts: { kind?: InstructionKind; before?: number; limit: number }): void {
+export interface HistoryRequest {
+  kind?: InstructionKind;
+  /** Entries with a smaller sequence number only: the previous page's nextBefore. */
+  before?: number;
+  limit: number;
+}
+
+export function checkHistoryRequest(opts: HistoryRequest): void {
   if (!Number.isSafeInteger(opts.limit) || opts.limit < 1 || opts.limit > MAX_HISTORY_PAGE) {
     throw new AppError('BAD_REQUEST', 'LEDGER_HISTORY_LIMIT', `A history page holds 1 to ${MAX_HISTORY_PAGE} entries, got ${opts.limit}.`, 'limit');
   }
@@ -37,18 +44,21 @@ function checkRequest(opts: { kind?: InstructionKind; before?: number; limit: nu
 }
 
 /**
- * A page of the log entries that touch one person, newest first. The sequence number is the
- * cursor: it never ties, so `_id < before` splits pages exactly. Events come from the live view
- * (the programs keep each applied key's outcome), so the log stores only the instructions.
+ * The log entries that touch one person, newest first, one more than a page (to tell whether
+ * another follows). The sequence number is the cursor: it never ties, so `_id < before` splits
+ * pages exactly.
  */
-export async function historyPage(db: Db, state: LedgerState, userId: string, opts: { kind?: InstructionKind; before?: number; limit: number }): Promise<HistoryPage> {
-  checkRequest(opts);
+export async function historyDocs(db: Db, userId: string, opts: HistoryRequest): Promise<LedgerLogDoc[]> {
   const filter: Filter<LedgerLogDoc> = { parties: userId };
   if (opts.kind) filter.kind = opts.kind;
   if (opts.before !== undefined) filter._id = { $lt: opts.before };
-  const docs = await collections(db).ledgerLog.find(filter).sort({ _id: -1 }).limit(opts.limit + 1).toArray();
+  return collections(db).ledgerLog.find(filter).sort({ _id: -1 }).limit(opts.limit + 1).toArray();
+}
+
+/** The page those entries make. Events come from the view (the programs keep each applied key's outcome), so the log stores only instructions. */
+export function historyFromDocs(state: LedgerState, userId: string, docs: LedgerLogDoc[], limit: number): HistoryPage {
   const account = userAccount(userId);
-  const entries = docs.slice(0, opts.limit).map((doc): HistoryEntry => {
+  const entries = docs.slice(0, limit).map((doc): HistoryEntry => {
     const instruction = decodeInstruction(doc.ins);
     const outcome = state.applied.get(doc.key)?.outcome;
     const events = outcome?.ok ? outcome.events : [];
@@ -60,5 +70,5 @@ export async function historyPage(db: Db, state: LedgerState, userId: string, op
     }
     return { seq: doc._id, key: doc.key, kind: instruction.kind, at: instruction.at, instruction, events, change };
   });
-  return { entries, nextBefore: docs.length > opts.limit ? entries[entries.length - 1]!.seq : null };
+  return { entries, nextBefore: docs.length > limit ? entries[entries.length - 1]!.seq : null };
 }
