@@ -1,12 +1,12 @@
-import { EmptyState } from '@/components/ui/EmptyState';
+import { MachinesPanel } from '@/components/machines/MachinesPanel';
 
-export const metadata = { title: 'Machines' };
+export const metadata = { title: 'My machines' };
 
 export default function MachinesPage() {
   return (
     <>
-      <h1>Machines</h1>
-      <EmptyState title="No machines registered">Machines you provide to the network with the node-runner will appear here with their GPUs, status and earnings.</EmptyState>
+      <h1>My machines</h1>
+      <MachinesPanel />
     </>
   );
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatLastSeen, formatMicro, formatSuccessRate, parseCyxPrice } from './format';
+
+describe('machine page formatting', () => {
+  it('prints memory in binary units and unknown memory as a dash', () => {
+    expect(formatBytes(81559 * 1024 * 1024)).toBe('79.6 GiB');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(0)).toBe('—');
+  });
+
+  it('prints µCYX exactly as CYX', () => {
+    expect(formatMicro('100000000')).toBe('100 CYX');
+    expect(formatMicro('500000')).toBe('0.5 CYX');
+  });
+
+  it('reads a typed price into µCYX, or says what is wrong', () => {
+    expect(parseCyxPrice(' 1.25 ')).toEqual({ micro: '1250000' });
+    expect(parseCyxPrice('0')).toEqual({ micro: '0' });
+    expect(parseCyxPrice('-1')).toHaveProperty('error');
+    expect(parseCyxPrice('0.0000001')).toHaveProperty('error');
+  });
+
+  it('says how long ago a machine was last heard from', () => {
+    const now = Date.UTC(2026, 0, 1, 12);
+    expect(formatLastSeen(null, now)).toBe('never');
+    expect(formatLastSeen(new Date(now - 2_000).toISOString(), now)).toBe('just now');
+    expect(formatLastSeen(new Date(now - 42_000).toISOString(), now)).toBe('42 s ago');
+    expect(formatLastSeen(new Date(now - 5 * 60_000).toISOString(), now)).toBe('5 min ago');
+    expect(formatLastSeen(new Date(now - 3 * 3_600_000).toISOString(), now)).toBe('3 h ago');
+  });
+
+  it('says the success rate, or that there were no jobs', () => {
+    expect(formatSuccessRate(null)).toBe('no jobs yet');
+    expect(formatSuccessRate(0.875)).toBe('88% success');
+  });
+});
