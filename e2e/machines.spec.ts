@@ -1,0 +1,100 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { MongoClient } from 'mongodb';
+import { cyx } from '../programs/index';
+import { getLedger } from '../server/ledger/index';
+import { personInNewContext, runtime } from './helpers';
+
+/**
+ * A provider's whole first day: the empty page's commands, a real runner process logging in by
+ * device code (approved on the connect page), registering and heartbeating; the machine goes
+ * online, a unit is paused from the page and the runner hears of it; kill -9 and it goes offline.
+ * The e2e server's online window is 3 s (playwright.config.ts), the runner beats every second.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+class RunnerProcess {
+  output = '';
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], configPath: string) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'node-runner/cli.ts', ...args, '--server', runtime().url, '--config', configPath], { cwd: root, env: { ...process.env } });
+    this.child.stdout.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.exited = new Promise((resolve) => this.child.once('exit', resolve));
+  }
+
+  async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+    await expect.poll(() => pattern.test(this.output), { timeout: 30_000, message: `runner output never matched ${pattern}:\n${this.output}` }).toBe(true);
+    return this.output.match(pattern)!;
+  }
+}
+
+/** The faucet's part: the stake needs CYX, granted through the platform's ledger on its database. */
+async function grantCyx(email: string) {
+  const mongo = new MongoClient(runtime().mongoUri);
+  try {
+    const db = mongo.db('cyxwiz');
+    const user = await db.collection('users').findOne({ email });
+    const ledger = await getLedger(db);
+    const result = await ledger.submit({ kind: 'mint', key: `e2e-grant:${user!._id.toHexString()}`, at: Date.now(), by: 'e2e', to: user!._id.toHexString(), amount: cyx(500), reason: 'faucet' });
+    expect(result.outcome.ok).toBe(true);
+    await ledger.close();
+  } finally {
+    await mongo.close();
+  }
+}
+
+test('a runner comes online on My machines, a paused unit reaches it, and kill -9 takes it offline', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-e2e-runner-'));
+  const configPath = path.join(dir, 'runner.json');
+  const { page, person } = await personInNewContext(browser, 'provider');
+  let runner: RunnerProcess | null = null;
+  try {
+    await page.goto('/machines');
+    await expect(page.getByRole('heading', { name: 'No machines yet' })).toBeVisible();
+    await expect(page.getByTestId('runner-commands')).toContainText(`npm run runner -- login --device --server ${new URL(page.url()).origin}`);
+
+    const login = new RunnerProcess(['login', '--device'], configPath);
+    const [, url] = await login.waitFor(/open (\S+)/);
+    const code = new URL(url!).searchParams.get('code')!;
+    await page.goto(new URL(url!).pathname + new URL(url!).search);
+    await expect(page.getByLabel('Code shown by the runner')).toHaveValue(code);
+    await page.getByRole('button', { name: 'Approve this runner' }).click();
+    await expect(page.getByRole('heading', { name: 'Runner approved' })).toBeVisible();
+    expect(await login.exited).toBe(0);
+    expect(login.output).toContain(`as ${person.email}`);
+
+    await grantCyx(person.email);
+    const register = new RunnerProcess(['register', '--name', 'e2e rig', '--price', '0.25'], configPath);
+    expect(await register.exited, register.output).toBe(0);
+
+    runner = new RunnerProcess(['start', '--interval', '1'], configPath);
+    await runner.waitFor(/Online: the platform sees this machine as online/);
+
+    await page.goto('/machines');
+    const card = page.getByTestId('machine-card').filter({ hasText: 'e2e rig' });
+    await expect(card.getByTestId('machine-status')).toHaveText('Online');
+    await expect(card).toContainText('100 CYX'); // the stake
+    await expect(card).toContainText('0.25 CYX per hour');
+    await expect(card.getByTestId('utilisation-chart')).toBeVisible();
+
+    const cpuUnit = card.getByTestId('unit-card').filter({ hasText: 'CPU' }).last();
+    await cpuUnit.getByRole('button', { name: /^Pause CPU/ }).click();
+    await expect(cpuUnit).toHaveAttribute('data-unit-status', 'paused');
+    await runner.waitFor(/Unit \S+ is now paused \(changed on the website\)\./);
+
+    runner.child.kill('SIGKILL');
+    await runner.exited;
+    await expect(card.getByTestId('machine-status')).toHaveText('Offline', { timeout: 20_000 });
+  } finally {
+    runner?.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
