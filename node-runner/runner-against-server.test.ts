@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cyx, MIN_STAKE } from '../programs/index';
 import { createApiKey } from '../server/auth/api-keys';
+import { getLedger } from '../server/ledger/index';
 import { signUp } from '../server/auth/users';
 import { useTestDatabase } from '../server/testing/test-db';
 import { createContext } from '../server/trpc/context';
@@ -34,6 +36,8 @@ beforeAll(async () => {
   ({ db } = await useTestDatabase('runner'));
   ownerId = (await signUp(db, { email: 'provider@example.com', username: 'provider', password: 'provider-pass-1' })).id;
   apiKey = (await createApiKey(db, new ObjectId(ownerId), 'rig', null)).key;
+  // Registration stakes CYX: the provider gets some the way the faucet gives it.
+  await (await getLedger(db)).submit({ kind: 'mint', key: `test-faucet:${ownerId}`, at: clock.now(), by: 'faucet', to: ownerId, amount: cyx(1000), reason: 'faucet' });
   platform = new PlatformServer(db, clock);
   await platform.start();
 });
@@ -90,7 +94,7 @@ describe('the node-runner against the platform', () => {
     expect(rig.out.join('\n')).toMatch(/unit 0 {2}gpu {2}NVIDIA H100 80GB HBM3 {2}79\.6 GiB {2}active/);
 
     const [machine] = (await (await owner()).machines.list()).machines;
-    expect(machine).toMatchObject({ id: machineId, name: 'rig', pricePerHourMicro: '500000', status: 'offline' });
+    expect(machine).toMatchObject({ id: machineId, name: 'rig', pricePerHourMicro: '500000', stakeMicro: MIN_STAKE.toString(), status: 'offline' });
     expect(machine!.units.map((u) => [u.kind, u.status])).toEqual([['gpu', 'active'], ['cpu', 'active']]);
 
     // The credential is only the machine's: user procedures refuse it.
@@ -156,6 +160,17 @@ describe('the node-runner against the platform', () => {
     expect(rig.err.at(-1)).toMatch(/removed by its owner.*MACHINE_CREDENTIAL_REVOKED/);
     expect(readConfig(rig.config)?.machine).toBeUndefined();
     expect(readConfig(rig.config)?.apiKey).toBe(apiKey);
+  });
+
+  it('refuses to register without CYX for the stake, storing nothing', async () => {
+    const brokeId = (await signUp(db, { email: 'broke@example.com', username: 'broke', password: 'broke-pass-12' })).id;
+    const brokeKey = (await createApiKey(db, new ObjectId(brokeId), 'rig', null)).key;
+    const broke = cli('broke');
+    expect(await broke.run(['login', '--api-key', brokeKey])).toBe(0);
+    expect(await broke.run(['register', '--name', 'nope', '--price', '1'])).toBe(1);
+    expect(broke.err.at(-1)).toMatch(/stakes 100 CYX; your balance is 0 CYX.*INSUFFICIENT_FUNDS/);
+    expect(readConfig(broke.config)?.machine).toBeUndefined();
+    expect(await db.collection('machines').countDocuments({ ownerId: new ObjectId(brokeId) })).toBe(0);
   });
 
   it('unregisters itself: the credential stops working', async () => {
