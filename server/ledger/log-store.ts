@@ -35,6 +35,9 @@ export async function seqOfKey(db: Db, key: string): Promise<number | null> {
   return (await collections(db).ledgerLog.findOne({ key }, { projection: { _id: 1 } }))?._id ?? null;
 }
 
+/** Pages asked for ahead of the one being applied, once the log is read in full pages (replay, verify). */
+const PAGES_AHEAD = 3;
+
 /**
  * Visits the entries after `seq` in order, page by page, and answers the last sequence number
  * visited. It stops at the first missing number (the log has no gaps: every append starts right
@@ -42,18 +45,29 @@ export async function seqOfKey(db: Db, key: string): Promise<number | null> {
  */
 export async function readEntriesAfter(db: Db, seq: number, visit: (doc: LedgerLogDoc) => void, upTo = Number.POSITIVE_INFINITY): Promise<number> {
   const log = collections(db).ledgerLog;
+  const fetchPage = (page: number) => {
+    const docs = log.find({ page }).toArray();
+    docs.catch(() => undefined); // awaited in turn; one left behind when the log ends must not go unhandled
+    return docs;
+  };
+  const lastPage = Number.isFinite(upTo) ? upTo >> LOG_PAGE_BITS : Number.POSITIVE_INFINITY;
   let last = seq;
+  let page = (last + 1) >> LOG_PAGE_BITS;
+  const ahead: Promise<LedgerLogDoc[]>[] = [fetchPage(page)];
   for (;;) {
-    const page = (last + 1) >> LOG_PAGE_BITS;
-    const docs = await log.find({ page }).toArray();
+    const docs = await ahead.shift()!;
     docs.sort((a, b) => a._id - b._id);
     for (const doc of docs) {
       if (doc._id <= last) continue;
-      if (doc._id !== last + 1 || doc._id > upTo) return last;
+      if (doc._id !== last + 1 || doc._id > upTo) return last; // prefetched pages are simply dropped
       visit(doc);
       last = doc._id;
     }
     // A page not read to its end means the log ends inside it.
     if ((last + 1) >> LOG_PAGE_BITS === page || last >= upTo) return last;
+    page++;
+    const lastWanted = Math.min(page + PAGES_AHEAD, lastPage);
+    for (let next = page + ahead.length; next <= lastWanted; next++) ahead.push(fetchPage(next));
+    if (ahead.length === 0) ahead.push(fetchPage(page));
   }
 }
