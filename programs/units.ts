@@ -19,3 +19,17 @@ export function formatCyx(micro: bigint): string {
   const digits = fraction.toString().padStart(6, '0').replace(/0+$/, '');
   return `${sign}${whole}.${digits} CYX`;
 }
+
+/** The most a person may type in one amount (mints, transfers): far above any real balance. */
+export const MAX_TYPED_CYX = 1_000_000_000n;
+
+/**
+ * "12", "0.5", "1.000001" CYX as people type it → µCYX, exactly (no float in between). null for
+ * anything else: signs, exponents, more than 6 decimals, zero, or more than MAX_TYPED_CYX.
+ */
+export function parseCyx(text: string): bigint | null {
+  const match = /^(\d{1,10})(?:\.(\d{1,6}))?$/.exec(text.trim());
+  if (!match) return null;
+  const micro = BigInt(match[1]!) * MICRO_PER_CYX + BigInt((match[2] ?? '').padEnd(6, '0'));
+  return micro > 0n && micro <= MAX_TYPED_CYX * MICRO_PER_CYX ? micro : null;
+}

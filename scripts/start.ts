@@ -1,6 +1,7 @@
 /**
  * `npm start`: the database, the web app and the collaboration socket on one port, with demo data.
- * Flags: --dev (Next dev server), --port N, --data-dir DIR, --no-seed.
+ * Flags: --dev (Next dev server), --port N, --data-dir DIR, --no-seed, --with-runner (a local node-runner
+ * for the demo provider, so a machine comes online on My machines).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { createModelCollabServer } from '../server/models/collab-server';
 import { DEMO_ADMIN, DEMO_USER, seedDemo } from '../server/seed';
 import { ensureAuthSecret } from './lib/auth-secret';
 import { ensureNextBuild } from './lib/next-build';
+import { startDemoRunner } from './lib/demo-runner';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message: string) => console.log(`[cyxwiz] ${message}`);
@@ -27,6 +29,7 @@ const { values: flags } = parseArgs({
     port: { type: 'string' },
     'data-dir': { type: 'string' },
     'no-seed': { type: 'boolean', default: false },
+    'with-runner': { type: 'boolean', default: false },
   },
 });
 
@@ -35,6 +38,7 @@ const runtimeFile = (dataDir: string) => path.join(dataDir, 'runtime.json');
 let database: ReadyDatabase | null = null;
 let app: AppServer | null = null;
 let collab: CollabServer | null = null;
+let runner: { stop(): Promise<void> } | null = null;
 
 async function main() {
   const started = Date.now();
@@ -48,6 +52,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down…`);
+    await runner?.stop().catch((e: unknown) => console.error(e));
     await collab?.close().catch((e: unknown) => console.error(e));
     await app?.close().catch((e: unknown) => console.error(e));
     await database?.stop();
@@ -73,6 +78,8 @@ async function main() {
   setInterval(sweep, ORPHAN_SWEEP_INTERVAL_MS).unref();
 
   const seed = !flags['no-seed'] && process.env.SEED_DEMO !== '0';
+  // Demo mode hands out CYX from a dev faucet unless told otherwise; a start without demo data does not.
+  if (seed) process.env.CYXWIZ_FAUCET ??= '1';
   if (seed) await seedDemo(database.db);
 
   collab = createModelCollabServer(db, process.env.AUTH_SECRET);
@@ -94,12 +101,18 @@ async function main() {
     log(`demo admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
     log(`demo user:  ${DEMO_USER.email} / ${DEMO_USER.password}`);
   }
+  if (flags['with-runner']) {
+    if (!seed) throw new Error('--with-runner runs a machine for the demo provider; it cannot be combined with --no-seed.');
+    runner = await startDemoRunner({ root, dataDir, url: app.url, db, email: DEMO_USER.email, log });
+    log(`demo runner started for ${DEMO_USER.email}: sign in as the demo user and open ${app.url}/machines`);
+  }
   log('press Ctrl-C to stop');
 }
 
 main().catch(async (error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`[cyxwiz] could not start: ${message}`);
+  await runner?.stop().catch(() => undefined);
   await collab?.close().catch(() => undefined);
   await app?.close().catch(() => undefined);
   await database?.stop();

@@ -1,4 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
+import { cyx } from '../programs';
+import { getLedger } from './ledger';
 import { collections } from './db/collections';
 import { signUp } from './auth/users';
 import type { Graph } from '../compute/graph';
@@ -37,10 +39,22 @@ async function ensureUser(db: Db, user: typeof DEMO_USER, role: 'user' | 'admin'
   return { _id: new ObjectId(created.id), email: created.email, username: created.username ?? undefined };
 }
 
-/** Demo accounts and a sample model; idempotent, so every start can call it. */
+/** What the demo accounts start with: enough to stake a machine and pay for jobs. */
+export const DEMO_GRANT = cyx(1_000);
+
+/** A one-time grant through the ledger; its key makes every later start a no-op. */
+async function grant(db: Db, admin: { _id: ObjectId }, to: { _id: ObjectId }): Promise<void> {
+  const ledger = await getLedger(db);
+  const result = await ledger.submit({ kind: 'mint', key: `seed:welcome:${to._id.toHexString()}`, at: Date.now(), by: admin._id.toHexString(), to: to._id.toHexString(), amount: DEMO_GRANT, reason: 'Demo welcome grant' });
+  if (!result.outcome.ok) throw new Error(`The demo grant was refused: ${result.outcome.message}`);
+}
+
+/** Demo accounts, their CYX and a sample model; idempotent, so every start can call it. */
 export async function seedDemo(db: Db): Promise<void> {
-  await ensureUser(db, DEMO_ADMIN, 'admin');
+  const admin = await ensureUser(db, DEMO_ADMIN, 'admin');
   const owner = await ensureUser(db, DEMO_USER, 'user');
+  await grant(db, admin, admin);
+  await grant(db, admin, owner);
   if (!(await collections(db).models.findOne({ ownerId: owner._id }, { projection: { _id: 1 } }))) {
     await insertModel(db, {
       owner,

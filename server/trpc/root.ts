@@ -10,6 +10,7 @@ import { machinesRouter } from './routers/machines';
 import { modelsRouter } from './routers/models';
 import { runnerRouter } from './routers/runner';
 import { runsRouter } from './routers/runs';
+import { walletRouter } from './routers/wallet';
 
 export const appRouter = router({
   health: healthRouter,
@@ -23,6 +24,7 @@ export const appRouter = router({
   machines: machinesRouter,
   runner: runnerRouter,
   runs: runsRouter,
+  wallet: walletRouter,
 });
 
 export type AppRouter = typeof appRouter;

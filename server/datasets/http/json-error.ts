@@ -1,7 +1,7 @@
 import { AppError } from '../../errors/app-error';
 import { DatasetRejected } from '../dataset-rejected';
 
-const STATUS: Record<AppError['kind'], number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429 };
+const STATUS: Record<AppError['kind'], number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429, SERVICE_UNAVAILABLE: 503 };
 
 /**
  * The dataset routes answer errors as JSON `{ code, message, field?, row?, column?, columnName? }`
