@@ -79,7 +79,11 @@ describe('ledger executor', () => {
       seq: null,
       outcome: { ok: false, code: 'INSUFFICIENT_FUNDS' },
     });
-    expect(await collections(db).ledgerLog.countDocuments()).toBe(1);
+    // A malformed instruction in the same batch as a good one is refused alone.
+    const [bad, good] = await Promise.all([ledger.submit({ ...once, key: 'm2', amount: 5 as unknown as bigint }), ledger.submit(mint('m3', 'bob', 1))]);
+    expect(bad).toMatchObject({ seq: null, outcome: { ok: false, code: 'BAD_INSTRUCTION' } });
+    expect(good).toMatchObject({ seq: 2, outcome: { ok: true } });
+    expect(await collections(db).ledgerLog.countDocuments()).toBe(2);
     expect((await ledger.wallet('alice')).available).toBe(cyx(10));
     await ledger.close();
   });
