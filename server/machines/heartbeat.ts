@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors/app-error';
 import type { MachineCaller } from './authenticate';
 import { machinesCollection, type SampleDoc } from './collections';
+import { machineRevoked } from './revoked';
 import type { HeartbeatInputSchema, MachineStatus, Metrics, UnitStatus } from './schema';
 import { deriveStatus, heartbeatMinIntervalMs } from './status';
 
@@ -58,7 +59,7 @@ export async function recordHeartbeat(db: Db, machine: MachineCaller, input: Hea
   );
   if (!doc) {
     const current = await machines.findOne({ _id: machine.id }, { projection: { removedAt: 1, nextHeartbeatAt: 1 } });
-    if (!current || current.removedAt) throw new AppError('UNAUTHORIZED', 'MACHINE_CREDENTIAL_REVOKED', 'This machine was removed by its owner, so its credential no longer works.');
+    if (!current || current.removedAt) throw machineRevoked();
     const waitS = Math.max(1, Math.ceil((current.nextHeartbeatAt.getTime() - now.getTime()) / 1000));
     throw new AppError('TOO_MANY_REQUESTS', 'HEARTBEAT_TOO_FAST', `Heartbeats come at most every ${heartbeatMinIntervalMs() / 1000} s; send the next one in ${waitS} s.`);
   }

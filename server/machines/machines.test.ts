@@ -292,8 +292,17 @@ describe('the owner', () => {
 
   it('removes a machine: its credential is refused from then on with MACHINE_CREDENTIAL_REVOKED', async () => {
     const { machineId, credential } = await register();
+    // Seen a moment ago (the credential is remembered), then removed: still refused at once.
+    await (await bearer(credential)).runner.heartbeat({ metrics: metrics() });
     await (await session(alice)).machines.remove({ id: machineId });
-    for (const call of [(c: Awaited<ReturnType<typeof bearer>>) => c.runner.heartbeat({ metrics: metrics() }), (c: Awaited<ReturnType<typeof bearer>>) => c.runner.me()]) {
+    advance(HEARTBEAT_MIN_INTERVAL_MS_DEFAULT);
+    type MachineClient = Awaited<ReturnType<typeof bearer>>;
+    for (const call of [
+      (c: MachineClient) => c.runner.heartbeat({ metrics: metrics() }),
+      (c: MachineClient) => c.runner.me(),
+      (c: MachineClient) => c.runner.inventory({ inventory }),
+      (c: MachineClient) => c.runner.unregister({}),
+    ]) {
       await expect(call(await bearer(credential))).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('removed by its owner') });
     }
     expect((await (await session(alice)).machines.list()).machines.map((m) => m.id)).not.toContain(machineId);

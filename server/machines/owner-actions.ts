@@ -2,6 +2,7 @@ import { ObjectId, type Db, type UpdateFilter } from 'mongodb';
 import { AppError } from '../errors/app-error';
 import { machinesCollection, type MachineDoc } from './collections';
 import { machineNotFound, ownedFilter } from './read';
+import { machineRevoked } from './revoked';
 import type { MachineView, UnitStatus } from './schema';
 import { machineIdOfUnit } from './units';
 import { machineView } from './views';
@@ -50,5 +51,6 @@ export async function removeMachine(db: Db, ownerId: ObjectId, id: string, now: 
 
 /** The runner's own unregister: the same as the owner removing it. */
 export async function unregisterMachine(db: Db, machineId: ObjectId, now: Date): Promise<void> {
-  await machinesCollection(db).updateOne({ _id: machineId, removedAt: null }, { $set: { removedAt: now } });
+  const result = await machinesCollection(db).updateOne({ _id: machineId, removedAt: null }, { $set: { removedAt: now } });
+  if (result.matchedCount === 0) throw machineRevoked();
 }

@@ -1,6 +1,7 @@
 import { ObjectId, type Db } from 'mongodb';
 import { AppError } from '../errors/app-error';
 import { machinesCollection, type MachineDoc } from './collections';
+import { machineRevoked } from './revoked';
 import type { MachineDetail, MachineView } from './schema';
 import { machineDetail, machineView } from './views';
 
@@ -31,6 +32,6 @@ export async function getMachine(db: Db, ownerId: ObjectId, id: string, now: Dat
 
 export async function machineOf(db: Db, id: ObjectId): Promise<MachineDoc> {
   const doc = await machinesCollection(db).findOne({ _id: id, removedAt: null });
-  if (!doc) throw new AppError('UNAUTHORIZED', 'MACHINE_CREDENTIAL_REVOKED', 'This machine was removed by its owner, so its credential no longer works.');
+  if (!doc) throw machineRevoked();
   return doc;
 }
