@@ -59,8 +59,8 @@ describe('the wallet', () => {
     const api = await as(bob);
     const page1 = await api.wallet.history({ limit: 2 });
     expect(page1.entries.map((e) => e.seq)).toEqual([...page1.entries.map((e) => e.seq)].sort((a, b) => b - a));
-    expect(page1.nextBefore).toBe(page1.entries[1]!.seq);
-    const page2 = await api.wallet.history({ limit: 100, before: page1.nextBefore! });
+    expect(page1.nextCursor).toBe(page1.entries[1]!.seq);
+    const page2 = await api.wallet.history({ limit: 100, cursor: page1.nextCursor! });
     expect(page2.entries.every((e) => e.seq < page1.entries[1]!.seq)).toBe(true);
     expect(page1.entries.length + page2.entries.length).toBe(FAUCET_LIMIT.max);
     expect((await api.wallet.history({ kind: 'transfer' })).entries).toEqual([]);

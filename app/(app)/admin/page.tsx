@@ -1,4 +1,5 @@
 import { AdminOverview } from '@/components/admin/AdminOverview';
+import { LedgerPanel } from '@/components/admin/LedgerPanel';
 import { currentUser } from '@/server/auth/current-user';
 
 export const metadata = { title: 'Admin' };
@@ -19,6 +20,7 @@ export default async function AdminPage() {
     <>
       <h1>Admin</h1>
       <AdminOverview />
+      <LedgerPanel />
     </>
   );
 }

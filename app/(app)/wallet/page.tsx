@@ -1,4 +1,4 @@
-import { EmptyState } from '@/components/ui/EmptyState';
+import { WalletView } from '@/components/wallet/WalletView';
 
 export const metadata = { title: 'Wallet' };
 
@@ -6,7 +6,7 @@ export default function WalletPage() {
   return (
     <>
       <h1>Wallet</h1>
-      <EmptyState title="Your wallet is empty">Your balance, escrowed funds for running jobs and earnings from your machines will be shown here.</EmptyState>
+      <WalletView />
     </>
   );
 }

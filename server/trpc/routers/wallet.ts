@@ -25,14 +25,15 @@ export const walletRouter = router({
     .input(
       z.object({
         kind: z.enum([firstKind, ...otherKinds], { error: `Filter by one of: ${INSTRUCTION_KINDS.join(', ')}.` }).optional(),
-        before: z.number().int().positive().optional(),
+        /** The `nextCursor` of the page before (a log sequence number); tRPC's infinite queries pass it as `cursor`. */
+        cursor: z.number().int().positive().nullish(),
         limit: z.number().int().min(1).max(MAX_HISTORY_PAGE).default(20),
       }),
     )
     .query(async ({ ctx, input }) => {
       const userId = ctx.caller.user._id.toHexString();
-      const page = await withLedger(async () => (await getLedger(ctx.db)).history(userId, { ...(input.kind ? { kind: input.kind } : {}), ...(input.before ? { before: input.before } : {}), limit: input.limit }));
-      return { entries: await historyRows(ctx.db, userId, page.entries), nextBefore: page.nextBefore };
+      const page = await withLedger(async () => (await getLedger(ctx.db)).history(userId, { ...(input.kind ? { kind: input.kind } : {}), ...(input.cursor ? { before: input.cursor } : {}), limit: input.limit }));
+      return { entries: await historyRows(ctx.db, userId, page.entries), nextCursor: page.nextBefore };
     }),
 
   faucet: signedInProcedure
