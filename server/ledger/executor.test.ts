@@ -205,6 +205,19 @@ describe('ledger executor', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('hands the lease to a waiting executor between batches instead of keeping it while busy', async () => {
+    const { db } = await useTestDatabase('ledger-handover');
+    const busy = await LedgerExecutor.open(db, { holder: 'busy' });
+    const waiting = await LedgerExecutor.open(db, { holder: 'waiting' });
+    await busy.submit(mint('first', 'alice', 1));
+    const load = runSubmitters([busy], 'load', 20, 250, 50);
+    const theirs = await waiting.submit(mint('theirs', 'bob', 1));
+    const mine = await load;
+    // Its one instruction got in while the other still had thousands queued, not after them all.
+    expect(theirs.seq).toBeLessThan(Math.max(...mine.map((r) => r.seq ?? 0)));
+    await Promise.all([busy.close(), waiting.close()]);
+  });
+
   it('refuses to start on a snapshot that does not match its hash', async () => {
     const { db, uri } = await useTestDatabase('ledger-snapshot');
     const ledger = await LedgerExecutor.open(db, { snapshotEvery: 5 });

@@ -5,6 +5,8 @@ import { isDuplicateKeyError } from '../db/duplicate-key';
 const LEASE_ID = 'ledger';
 /** How long a taken lease lasts without renewal: a holder that dies frees it after this. */
 export const DEFAULT_LEASE_MS = 10_000;
+/** How long a released lease stays kept for the executor that asked for it (so the releaser cannot take it straight back). */
+const HANDOVER_MS = 1_000;
 /** How often a waiting executor asks again. */
 const WAIT_POLL_MS = 10;
 
@@ -48,7 +50,11 @@ export class LedgerLease {
     for (;;) {
       const at = Date.now();
       const before = await leases.findOneAndUpdate(
-        { _id: LEASE_ID, $or: [{ holder: this.holder }, { holder: null }, { expiresAt: { $lt: new Date(at) } }] },
+        {
+          _id: LEASE_ID,
+          // Free and nobody waiting, or free and kept for us, or expired (a holder that died, or a waiter that gave up).
+          $or: [{ holder: this.holder }, { holder: null, wantedBy: null }, { holder: null, wantedBy: this.holder }, { expiresAt: { $lt: new Date(at) } }],
+        },
         { $set: { holder: this.holder, expiresAt: new Date(at + this.leaseMs), wantedBy: null } },
         { returnDocument: 'before' },
       );
@@ -77,9 +83,10 @@ export class LedgerLease {
     return doc?.wantedBy != null && doc.wantedBy !== this.holder;
   }
 
+  /** Gives the lease up; an executor waiting for it has HANDOVER_MS to take it before anyone else may. */
   async release(): Promise<void> {
     if (this.heldUntil === 0) return;
     this.heldUntil = 0;
-    await collections(this.db).ledgerLease.updateOne({ _id: LEASE_ID, holder: this.holder }, { $set: { holder: null, expiresAt: new Date(0) } });
+    await collections(this.db).ledgerLease.updateOne({ _id: LEASE_ID, holder: this.holder }, { $set: { holder: null, expiresAt: new Date(Date.now() + HANDOVER_MS) } });
   }
 }
