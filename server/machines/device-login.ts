@@ -40,6 +40,9 @@ export async function startDeviceLogin(db: Db, opts: { ip: string | null; origin
     const minutes = Math.max(1, Math.ceil(hit.retryAfterMs / 60_000));
     throw new AppError('TOO_MANY_REQUESTS', 'RATE_LIMITED', `Too many device logins from this address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
   }
+  // FerretDB v1 has no TTL indexes: codes past their expiry are cleared here, where they are made
+  // (starts are rate-limited, so this collection stays small and the range scan cheap).
+  await deviceCodesCollection(db).deleteMany({ expiresAt: { $lte: new Date(opts.now.getTime() - DEVICE_CODE_TTL_S * 1000) } });
   const deviceCode = randomBytes(32).toString('base64url');
   // A user code colliding with a live one is refused by the unique index: draw another.
   for (let attempt = 0; ; attempt++) {

@@ -7,7 +7,7 @@ import { signUp, type PublicUser } from '../auth/users';
 import { useTestDatabase } from '../testing/test-db';
 import { createContext } from '../trpc/context';
 import { createCaller } from '../trpc/root';
-import { machinesCollection } from './collections';
+import { deviceCodesCollection, machinesCollection } from './collections';
 import { sha256Hex } from './credential';
 import { inventoryHash } from './inventory-hash';
 import type { Inventory, Metrics } from './schema';
@@ -356,6 +356,10 @@ describe('device-code login', () => {
     advance(600_000);
     await expect((await anonymous()).machines.devicePoll({ deviceCode: start.deviceCode })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('expired') });
     await expect((await session(alice)).machines.deviceApprove({ userCode: start.userCode })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('expired') });
+    // Long expired codes are cleared when new ones are made.
+    advance(600_000);
+    await (await anonymous('10.0.0.4')).machines.deviceStart();
+    expect(await deviceCodesCollection(db).countDocuments({ userCode: start.userCode })).toBe(0);
   });
 
   it('needs a browser session to approve, and says when no runner waits with the code', async () => {
