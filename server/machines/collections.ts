@@ -14,13 +14,6 @@ export interface UnitDoc {
   earningsMicro: string;
 }
 
-export interface SampleDoc {
-  at: Date;
-  cpuPercent: number;
-  gpuPercent: number | null;
-  ramUsedBytes: number;
-}
-
 /**
  * A provider's machine with its compute units inside: a machine has at most 33 units, and keeping
  * them here lets a heartbeat be one update that also answers their statuses.
@@ -44,8 +37,8 @@ export interface MachineDoc {
   /** The earliest time the next heartbeat is accepted: the rate limit is this field's condition. */
   nextHeartbeatAt: Date;
   metrics: Metrics | null;
-  /** Recent utilisation for the chart, by time slot (heartbeat.ts sampleSlot): at most SAMPLES_KEPT keys. */
-  samples: Record<string, SampleDoc>;
+  /** Recent utilisation for the chart by time slot, each an encoded sample (samples.ts): at most SAMPLES_KEPT keys. */
+  samples: Record<string, string>;
   jobs: number;
   jobsSucceeded: number;
   /** Set by machines.remove: the credential is refused from then on (401 MACHINE_CREDENTIAL_REVOKED). */

@@ -2,22 +2,11 @@ import type { Db } from 'mongodb';
 import type { z } from 'zod';
 import { AppError } from '../errors/app-error';
 import type { MachineCaller } from './authenticate';
-import { machinesCollection, type SampleDoc } from './collections';
+import { machinesCollection } from './collections';
 import { machineRevoked } from './revoked';
-import type { HeartbeatInputSchema, MachineStatus, Metrics, UnitStatus } from './schema';
+import { encodeSample, sampleSlot } from './samples';
+import type { HeartbeatInputSchema, MachineStatus, UnitStatus } from './schema';
 import { deriveStatus, heartbeatMinIntervalMs } from './status';
-
-/**
- * The utilisation chart keeps one sample per SAMPLE_SLOT_MS in SAMPLES_KEPT slots (10 minutes at
- * the runner's 10 s), written in place by the slot's key: the document stays bounded however long
- * the machine runs (FerretDB v1 ignores $push's $slice, so a capped array is no option).
- */
-export const SAMPLES_KEPT = 60;
-export const SAMPLE_SLOT_MS = 10_000;
-
-export function sampleSlot(at: Date): string {
-  return `s${Math.floor(at.getTime() / SAMPLE_SLOT_MS) % SAMPLES_KEPT}`;
-}
 
 export type HeartbeatInput = z.infer<typeof HeartbeatInputSchema>;
 
@@ -26,11 +15,6 @@ export interface HeartbeatAnswer {
   units: { id: string; status: UnitStatus }[];
   /** The inventory hash the runner sent differs from the stored one: send runner.inventory. */
   inventoryWanted: boolean;
-}
-
-function sampleOf(metrics: Metrics, at: Date): SampleDoc {
-  const gpuPercent = metrics.gpus.length ? Math.max(...metrics.gpus.map((g) => g.utilPercent)) : null;
-  return { at, cpuPercent: metrics.cpuPercent, gpuPercent, ramUsedBytes: metrics.ramUsedBytes };
 }
 
 /**
@@ -51,7 +35,7 @@ export async function recordHeartbeat(db: Db, machine: MachineCaller, input: Hea
         lastSeenAt: now,
         nextHeartbeatAt: new Date(now.getTime() + heartbeatMinIntervalMs()),
         metrics: input.metrics,
-        [`samples.${sampleSlot(now)}`]: sampleOf(input.metrics, now),
+        [`samples.${sampleSlot(now)}`]: encodeSample(input.metrics, now),
       },
     },
     // FerretDB v1's findAndModify takes no projection: the whole (bounded) document comes back.

@@ -11,7 +11,7 @@ import { deviceCodesCollection, machinesCollection } from './collections';
 import { sha256Hex } from './credential';
 import { inventoryHash } from './inventory-hash';
 import type { Inventory, Metrics } from './schema';
-import { SAMPLE_SLOT_MS, SAMPLES_KEPT } from './heartbeat';
+import { SAMPLE_SLOT_MS, SAMPLES_KEPT } from './samples';
 import { HEARTBEAT_MIN_INTERVAL_MS_DEFAULT, INACTIVE_AFTER_MS, ONLINE_WINDOW_MS_DEFAULT } from './status';
 
 let db: Db;

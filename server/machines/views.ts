@@ -1,6 +1,6 @@
-import type { MachineDoc, SampleDoc, UnitDoc } from './collections';
-import type { MachineDetail, MachineView, UnitView, UtilisationSample } from './schema';
-import { SAMPLE_SLOT_MS, SAMPLES_KEPT } from './heartbeat';
+import type { MachineDoc, UnitDoc } from './collections';
+import type { MachineDetail, MachineView, UnitView } from './schema';
+import { recentSamples } from './samples';
 import { deriveStatus } from './status';
 
 export function unitView(unit: UnitDoc): UnitView {
@@ -32,19 +32,6 @@ export function machineView(doc: MachineDoc, now: Date): MachineView {
     units: doc.units.map(unitView),
     metrics: doc.metrics,
   };
-}
-
-function sampleView(sample: SampleDoc): UtilisationSample {
-  return { at: sample.at.toISOString(), cpuPercent: sample.cpuPercent, gpuPercent: sample.gpuPercent, ramUsedBytes: sample.ramUsedBytes };
-}
-
-/** The samples of the last SAMPLES_KEPT slots, oldest first; a slot's older occupant is left out. */
-export function recentSamples(samples: Record<string, SampleDoc>, now: Date): UtilisationSample[] {
-  const since = now.getTime() - SAMPLES_KEPT * SAMPLE_SLOT_MS;
-  return Object.values(samples)
-    .filter((s) => s.at.getTime() > since)
-    .sort((a, b) => a.at.getTime() - b.at.getTime())
-    .map(sampleView);
 }
 
 export function machineDetail(doc: MachineDoc, now: Date): MachineDetail {
