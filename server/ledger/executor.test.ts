@@ -5,6 +5,7 @@ import { bootstrapDatabase } from '../db/bootstrap';
 import { collections } from '../db/collections';
 import { useTestDatabase } from '../testing/test-db';
 import { LedgerExecutor, type SubmitResult } from './executor';
+import { closeLedger, getLedger } from './get-ledger';
 import { logDoc } from './log-store';
 import { SNAPSHOTS_BUCKET, SNAPSHOTS_KEPT } from './snapshot-store';
 import { submitterWorkload, workloadUser } from './testing/workload';
@@ -216,6 +217,19 @@ describe('ledger executor', () => {
     // Its one instruction got in while the other still had thousands queued, not after them all.
     expect(theirs.seq).toBeLessThan(Math.max(...mine.map((r) => r.seq ?? 0)));
     await Promise.all([busy.close(), waiting.close()]);
+  });
+
+  it('getLedger keeps one executor per database, and opens a new one once that is closed', async () => {
+    const { db } = await useTestDatabase('ledger-get');
+    const [one, same] = await Promise.all([getLedger(db), getLedger(db)]);
+    expect(same).toBe(one);
+    await one.submit(mint('g-1', 'alice', 3));
+    await one.close();
+    const next = await getLedger(db);
+    expect(next).not.toBe(one);
+    expect(await next.wallet('alice')).toMatchObject({ available: cyx(3) });
+    await closeLedger(db);
+    expect(next.isClosed).toBe(true);
   });
 
   it('refuses to start on a snapshot that does not match its hash', async () => {

@@ -136,6 +136,11 @@ export class LedgerExecutor {
     return this.view.seq;
   }
 
+  /** Closed by close(), or stopped by a test's simulated crash: it answers nothing more. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get holder(): string {
     return this.lease.holder;
   }

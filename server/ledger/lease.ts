@@ -65,9 +65,10 @@ export class LedgerLease {
         return { continuous };
       }
       if (isClosed()) throw new Error('closed while waiting for the ledger lease');
-      // Asked again at every try: the next holder clears it when it takes the lease.
-      const asked = await leases.updateOne({ _id: LEASE_ID, holder: { $ne: this.holder } }, { $set: { wantedBy: this.holder } });
-      if (asked.matchedCount === 0) {
+      // Asked at every try (the next holder clears it), but never over another waiter's ask: the
+      // releaser itself asks as it tries to take the lease straight back.
+      const asked = await leases.updateOne({ _id: LEASE_ID, holder: { $ne: this.holder }, wantedBy: null }, { $set: { wantedBy: this.holder } });
+      if (asked.matchedCount === 0 && !(await leases.findOne({ _id: LEASE_ID }, { projection: { _id: 1 } }))) {
         await leases.insertOne({ _id: LEASE_ID, holder: null, expiresAt: new Date(0), wantedBy: null }).catch((error: unknown) => {
           if (!isDuplicateKeyError(error)) throw error;
         });
