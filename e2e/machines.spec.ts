@@ -12,7 +12,8 @@ import { personInNewContext, runtime } from './helpers';
 /**
  * A provider's whole first day: the empty page's commands, a real runner process logging in by
  * device code (approved on the connect page), registering and heartbeating; the machine goes
- * online, a unit is paused from the page and the runner hears of it; kill -9 and it goes offline.
+ * online, a unit is paused from the page and the runner hears of it; maintenance, price and name
+ * change; kill -9 and it goes offline; removed on the page, the restarted runner is told why.
  * The e2e server's online window is 3 s (playwright.config.ts), the runner beats every second.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -50,7 +51,7 @@ async function grantCyx(email: string) {
   }
 }
 
-test('a runner comes online on My machines, a paused unit reaches it, and kill -9 takes it offline', async ({ browser }) => {
+test('a runner comes online on My machines, a paused unit reaches it, kill -9 takes it offline, removal stops it', async ({ browser }) => {
   test.setTimeout(150_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-e2e-runner-'));
   const configPath = path.join(dir, 'runner.json');
@@ -79,7 +80,7 @@ test('a runner comes online on My machines, a paused unit reaches it, and kill -
     await runner.waitFor(/Online: the platform sees this machine as online/);
 
     await page.goto('/machines');
-    const card = page.getByTestId('machine-card').filter({ hasText: 'e2e rig' });
+    const card = page.getByTestId('machine-card').first();
     await expect(card.getByTestId('machine-status')).toHaveText('Online');
     await expect(card).toContainText('100 CYX'); // the stake
     await expect(card).toContainText('0.25 CYX per hour');
@@ -90,9 +91,35 @@ test('a runner comes online on My machines, a paused unit reaches it, and kill -
     await expect(cpuUnit).toHaveAttribute('data-unit-status', 'paused');
     await runner.waitFor(/Unit \S+ is now paused \(changed on the website\)\./);
 
+    // The owner's other actions, each checked in what the page then shows.
+    await card.getByRole('button', { name: 'Maintenance' }).click();
+    await expect(card.getByTestId('machine-status')).toHaveText('Maintenance');
+    await card.getByRole('button', { name: 'End maintenance' }).click();
+    await expect(card.getByTestId('machine-status')).toHaveText('Online');
+    await card.getByRole('button', { name: 'Set price' }).click();
+    await card.getByLabel('CYX per hour').fill('-3');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await expect(card.getByRole('alert')).toContainText('Give the price in CYX per hour');
+    await card.getByLabel('CYX per hour').fill('1.5');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await expect(card).toContainText('1.5 CYX per hour');
+    await card.getByRole('button', { name: 'Rename' }).click();
+    await card.getByLabel('New name').fill('e2e rig 2');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await expect(card.getByRole('heading', { name: 'e2e rig 2' })).toBeVisible();
+
     runner.child.kill('SIGKILL');
     await runner.exited;
     await expect(card.getByTestId('machine-status')).toHaveText('Offline', { timeout: 20_000 });
+
+    // Back online, then removed on the page: the runner is told why and exits 3.
+    runner = new RunnerProcess(['start', '--interval', '1'], configPath);
+    await expect(card.getByTestId('machine-status')).toHaveText('Online', { timeout: 30_000 });
+    await card.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove machine' }).click();
+    expect(await runner.exited).toBe(3);
+    expect(runner.output).toMatch(/removed by its owner.*MACHINE_CREDENTIAL_REVOKED/);
+    await expect(page.getByRole('heading', { name: 'No machines yet' })).toBeVisible();
   } finally {
     runner?.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { UNSTAKE_LOCKUP_MS } from '@/programs/rules';
 import type { MachineView } from '@/server/machines/schema';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
-import { formatLastSeen, formatMicro, formatSuccessRate, parseCyxPrice } from './format';
+import { formatLastSeen, formatMicro, formatReputation, parseCyxPrice } from './format';
 import { StatusDot } from './StatusDot';
 import { UnitCard } from './UnitCard';
 import { UtilisationChart } from './UtilisationChart';
@@ -28,9 +28,13 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
   const [priceError, setPriceError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const maintenance = useMutation(trpc.machines.setMaintenance.mutationOptions({ onSuccess: refresh }));
-  const rename = useMutation(trpc.machines.rename.mutationOptions({ onSuccess: () => (setEditing(null), refresh()) }));
-  const setPrice = useMutation(trpc.machines.setPrice.mutationOptions({ onSuccess: () => (setEditing(null), refresh()) }));
-  const remove = useMutation(trpc.machines.remove.mutationOptions({ onSuccess: () => (setConfirming(null), refresh()) }));
+  const closing = (close: () => void) => () => {
+    close();
+    return refresh();
+  };
+  const rename = useMutation(trpc.machines.rename.mutationOptions({ onSuccess: closing(() => setEditing(null)) }));
+  const setPrice = useMutation(trpc.machines.setPrice.mutationOptions({ onSuccess: closing(() => setEditing(null)) }));
+  const remove = useMutation(trpc.machines.remove.mutationOptions({ onSuccess: closing(() => setConfirming(null)) }));
   const unstake = useMutation(
     trpc.machines.unstake.mutationOptions({
       onSuccess: (result) => {
@@ -77,9 +81,7 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
         <dt>Stake</dt>
         <dd>{formatMicro(machine.stakeMicro)}</dd>
         <dt>Reputation</dt>
-        <dd>
-          {machine.reputation.jobs} job{machine.reputation.jobs === 1 ? '' : 's'}, {formatSuccessRate(machine.reputation.successRate)}
-        </dd>
+        <dd>{formatReputation(machine.reputation)}</dd>
         {machine.metrics ? (
           <>
             <dt>Now</dt>

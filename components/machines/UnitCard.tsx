@@ -25,7 +25,8 @@ export function UnitCard({ unit }: { unit: UnitView }) {
       </div>
       <dl className="facts unit-facts">
         <dt>{unit.kind === 'gpu' ? 'VRAM' : 'RAM'}</dt>
-        <dd>{formatBytes(unit.vramBytes)}</dd>
+        {/* WebGPU cannot tell a card's memory: 0 then means unknown, not none. */}
+        <dd>{unit.vramBytes > 0 ? formatBytes(unit.vramBytes) : 'unknown'}</dd>
         <dt>Offered / reserved</dt>
         <dd>
           {formatBytes(unit.vramOffered)} / {formatBytes(unit.vramReserved)}

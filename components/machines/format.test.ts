@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatLastSeen, formatMicro, formatSuccessRate, parseCyxPrice } from './format';
+import { formatBytes, formatLastSeen, formatMicro, formatReputation, parseCyxPrice } from './format';
 
 describe('machine page formatting', () => {
-  it('prints memory in binary units and unknown memory as a dash', () => {
+  it('prints memory in binary units', () => {
     expect(formatBytes(81559 * 1024 * 1024)).toBe('79.6 GiB');
     expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(0)).toBe('—');
+    expect(formatBytes(0)).toBe('0 B');
   });
 
   it('prints µCYX exactly as CYX', () => {
@@ -29,8 +29,9 @@ describe('machine page formatting', () => {
     expect(formatLastSeen(new Date(now - 3 * 3_600_000).toISOString(), now)).toBe('3 h ago');
   });
 
-  it('says the success rate, or that there were no jobs', () => {
-    expect(formatSuccessRate(null)).toBe('no jobs yet');
-    expect(formatSuccessRate(0.875)).toBe('88% success');
+  it('says the jobs and their success rate, or that there were none', () => {
+    expect(formatReputation({ jobs: 0, successRate: null })).toBe('no jobs yet');
+    expect(formatReputation({ jobs: 8, successRate: 0.875 })).toBe('8 jobs, 88% succeeded');
+    expect(formatReputation({ jobs: 1, successRate: 1 })).toBe('1 job, 100% succeeded');
   });
 });

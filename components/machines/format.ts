@@ -2,9 +2,9 @@ import { formatCyx } from '../../programs/units';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
-/** 85520809984 → "79.6 GiB"; 0 → "—" (WebGPU cannot tell a card's memory). */
+/** 85520809984 → "79.6 GiB". */
 export function formatBytes(bytes: number): string {
-  if (!(bytes > 0)) return '—';
+  if (!(bytes > 0)) return '0 B';
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {
@@ -37,6 +37,8 @@ export function formatLastSeen(iso: string | null, now: number): string {
   return new Date(iso).toLocaleString();
 }
 
-export function formatSuccessRate(rate: number | null): string {
-  return rate === null ? 'no jobs yet' : `${Math.round(rate * 100)}% success`;
+/** "no jobs yet", or "12 jobs, 92% succeeded". */
+export function formatReputation(reputation: { jobs: number; successRate: number | null }): string {
+  if (reputation.jobs === 0 || reputation.successRate === null) return 'no jobs yet';
+  return `${reputation.jobs} job${reputation.jobs === 1 ? '' : 's'}, ${Math.round(reputation.successRate * 100)}% succeeded`;
 }
