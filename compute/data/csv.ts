@@ -5,6 +5,7 @@ import { detectHeader, type CsvHeader, type HeaderChoice } from './csv-header';
 import { csvLines, type CsvLimits, type CsvLine } from './csv-lines';
 import type { ClassificationDataset, Dataset, RegressionDataset } from './dataset';
 import { DatasetError } from './dataset-error';
+import { inputColumnsOf, MAX_INPUT_TEXT, type InputColumn } from './input-columns';
 import { isMissingCell, type MissingPolicy } from './missing-values';
 import { parseNumericCell } from './numeric-cell';
 
@@ -57,6 +58,8 @@ export interface CsvTable {
   readonly droppedRows: number;
   /** How the categorical columns were encoded (so a caller can find each column's features). */
   readonly categoricalEncoding: CategoricalEncoding;
+  /** The feature columns (label left out) and their encoding: what turns a raw row into the features, for Predict and exports. */
+  readonly inputColumns: readonly InputColumn[];
 }
 
 /**
@@ -188,6 +191,7 @@ export function parseCsvTable(text: string, options: CsvOptions = {}, keepRows =
     firstRows: kept.slice(0, keepRows).map((line) => line.cells),
     droppedRows: data.length - kept.length,
     categoricalEncoding: encoding,
+    inputColumns: inputColumnsOf(columns, labelColumn, encoding),
   };
 }
 
@@ -223,6 +227,11 @@ function collectCategories(lines: readonly CsvLine[], column: number, names: rea
   const seen = new Set<string>();
   for (const { row, cells } of lines) {
     const cell = cells[column]!;
+    if (cell.length > MAX_INPUT_TEXT) {
+      // Categories travel with the model and are matched exactly, so they cannot be cut to fit.
+      const location = cellLocation(row, column, names);
+      throw new DatasetError('CSV_CATEGORY_TOO_LONG', `${describeCell(location)}: a category can be at most ${MAX_INPUT_TEXT} characters; this one has ${cell.length} (is the column free text?)`, location);
+    }
     seen.add(isMissingCell(cell) ? '' : cell);
     if (seen.size > maxCategories) {
       const location = cellLocation(row, column, names);

@@ -3,6 +3,7 @@ export { DatasetError, type DatasetErrorCode, type DatasetErrorLocation } from '
 export { parseCsv, parseCsvTable, type CsvColumn, type CsvLimits, type CsvOptions, type CsvTable } from './csv';
 export { HEADER_CHOICES, type HeaderChoice } from './csv-header';
 export { CATEGORICAL_ENCODINGS, COLUMN_TYPE_CHOICES, encodedWidth, type CategoricalEncoding, type ColumnType, type ColumnTypeChoice } from './categories';
+export { columnList, encodedInputWidth, encodeRawRow, InputColumnsSchema, MAX_INPUT_CATEGORIES, MAX_INPUT_COLUMNS, numericInputColumns, type InputColumn, type RawRowError } from './input-columns';
 export { applyMissingFill, fillMissingWithTrainMean, isMissingCell, MISSING_POLICIES, type MissingFill, type MissingPolicy } from './missing-values';
 export { shortestFloat32 } from './float32-text';
 export { parseIdx, type IdxArray, type IdxData, type IdxDtype, type IdxLimits } from './idx';

@@ -2,5 +2,5 @@
 export * from './safetensors';
 export * from './onnx';
 export * from './pytorch';
-export { MODEL_METADATA_KEYS, modelMetadataEntries, readModelMetadata, type ModelMetadata } from './model-metadata';
+export { inputColumnsMismatch, MODEL_METADATA_KEYS, modelMetadataEntries, readModelMetadata, type ModelMetadata } from './model-metadata';
 export { windowPads } from './window-pads';

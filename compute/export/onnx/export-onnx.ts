@@ -91,10 +91,17 @@ export function buildOnnxModel(plan: ModelPlan, params: ParameterSet, options: O
     ...(options.docString ? { docString: options.docString } : {}),
     metadata: {
       layout: 'inputs and outputs are [batch, ...shape]; images NHWC',
-      ...(model ? { input: 'raw features: the preprocessing below is applied inside the graph', ...modelMetadataEntries(model) } : {}),
+      ...(model ? { input: inputNote(model), ...modelMetadataEntries(model) } : {}),
     },
     graph: { name: options.name ?? 'cyxwiz_model', nodes: b.nodes, initializers: b.initializers, inputs, outputs },
   };
+}
+
+/** The `input` metadata entry: categorical columns are encoded before the graph, so say how. */
+function inputNote(model: ModelMetadata): string {
+  const scaled = 'the preprocessing below is applied inside the graph';
+  if (!model.inputColumns?.some((c) => c.kind === 'categorical')) return `raw features: ${scaled}`;
+  return `encoded features: each input_columns entry gives one value in order, a numeric column as is, a categorical one as 0/1 per category (one-hot) or its category's position (index), in its categories' order; ${scaled}`;
 }
 
 /** (x - offset) / divisor as two nodes with [...shape] constants, broadcast over the batch. */
