@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ObjectId, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cyx, MIN_STAKE } from '../programs/index';
 import { createApiKey } from '../server/auth/api-keys';
 import { getLedger } from '../server/ledger/index';
@@ -10,7 +10,7 @@ import { signUp } from '../server/auth/users';
 import { useTestDatabase } from '../server/testing/test-db';
 import { createContext } from '../server/trpc/context';
 import { createCaller } from '../server/trpc/root';
-import { readConfig } from './config-file';
+import { readConfig, writeConfig } from './config-file';
 import { platformClient } from './api-client';
 import { systemMetricsSources } from './metrics';
 import { runCli } from './run-cli';
@@ -148,6 +148,35 @@ describe('the node-runner against the platform', () => {
     expect((await (await owner()).machines.get({ id: machineId })).status).toBe('online');
     stop.abort();
     expect(await running).toBe(0);
+  });
+
+  it('waits a beat when the platform says heartbeats come too fast, and goes on', async () => {
+    vi.stubEnv('CYXWIZ_HEARTBEAT_MIN_INTERVAL_MS', '15000');
+    const stop = new AbortController();
+    try {
+      clock.advance(15_000);
+      const running = rig.run(['start'], stop.signal);
+      expect(await clock.nextSleep()).toBe(10_000);
+      clock.advance(10_000);
+      expect(await clock.nextSleep()).toBe(10_000);
+      expect(rig.out.at(-1)).toBe('Heartbeats too fast for the platform; next in 10 s.');
+      clock.advance(10_000);
+      expect(await clock.nextSleep()).toBe(10_000);
+      expect(rig.out.filter((l) => /too fast/.test(l))).toHaveLength(1);
+      expect((await (await owner()).machines.get({ id: machineId })).lastSeenAt).toBe(new Date(clock.now()).toISOString());
+      stop.abort();
+      expect(await running).toBe(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('stops with the platform\'s reason when its heartbeats name another machine (403)', async () => {
+    const saved = readConfig(rig.config)!;
+    const other = cli('other');
+    writeConfig(other.config, { ...saved, machine: { ...saved.machine!, id: new ObjectId().toHexString() } });
+    expect(await other.run(['start'])).toBe(1);
+    expect(other.err.at(-1)).toMatch(/another machine.*NOT_THIS_MACHINE/);
   });
 
   it('is told why and exits 3 when the owner removes the machine, forgetting the credential', async () => {
