@@ -39,6 +39,7 @@ test('the demo user sees a balance, uses the faucet, and sees the history update
 
 test('the demo admin mints CYX with a reason, and verifying the ledger replays it cleanly', async ({ page }) => {
   await signIn(page, 'admin@demo.cyxwiz.dev', 'cyxwiz-admin-2026');
+  await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto('/admin');
   const mint = page.getByRole('form', { name: 'Mint CYX' });
   await mint.getByLabel('To (username or email)').fill('demo-user');
