@@ -22,7 +22,10 @@ import { ManualClock } from './testing/manual-clock';
  * router over a real socket and database. One clock drives both sides: no test sleeps.
  */
 const h100 = { name: 'NVIDIA H100 80GB HBM3', vramBytes: 81559 * 1024 * 1024, driver: '550.54.15', cuda: '12.4' };
-const inventorySources = { webgpu: async () => [], nvidia: async () => [h100] };
+const rtx = { name: 'NVIDIA GeForce RTX 4090', vramBytes: 24564 * 1024 * 1024, driver: '550.54.15', cuda: '12.4' };
+// What nvidia-smi reports on the test's machine; a test plugs in a second card.
+let gpus = [h100];
+const inventorySources = { webgpu: async () => [], nvidia: async () => gpus };
 const metricsSources = { ...systemMetricsSources, gpus: async () => [{ index: 0, utilPercent: 42, memUsedBytes: 1024, tempC: 55, powerW: 300 }] };
 
 let db: Db;
@@ -56,7 +59,7 @@ function cli(configName: string) {
   const out: string[] = [];
   const err: string[] = [];
   const config = path.join(dir, configName, 'runner.json');
-  const run = (args: string[], signal?: AbortSignal) =>
+  const run = (args: string[], signal?: AbortSignal, inventoryRefreshMs?: number) =>
     runCli([...args, '--config', config, '--server', platform.url], {
       io: { out: (l) => out.push(l), err: (l) => err.push(l) },
       clock,
@@ -64,6 +67,7 @@ function cli(configName: string) {
       env: {},
       inventorySources,
       metricsSources,
+      inventoryRefreshMs,
     });
   return { run, out, err, config };
 }
@@ -150,25 +154,48 @@ describe('the node-runner against the platform', () => {
     expect(await running).toBe(0);
   });
 
+  it('sends its inventory again when the hardware changed: a new GPU appears as a paused unit, the owner\'s pause kept', async () => {
+    const stop = new AbortController();
+    clock.advance(2_000); // past the last test's beat: the platform spaces a machine's beats 2 s apart
+    const running = rig.run(['start'], stop.signal, 30_000);
+    try {
+      expect(await clock.nextSleep()).toBe(10_000);
+      gpus = [h100, rtx];
+      for (let i = 0; i < 3; i++) {
+        clock.advance(10_000);
+        expect(await clock.nextSleep()).toBe(10_000);
+      }
+      expect(rig.out.at(-1)).toBe('Hardware changed: sent the new inventory.');
+      const units = (await (await owner()).machines.get({ id: machineId })).units;
+      expect(units.map((u) => [u.kind, u.device])).toEqual([['gpu', h100.name], ['gpu', rtx.name], ['cpu', expect.any(String)]]);
+      // Paused on the website before: still paused. New: paused until the owner offers it.
+      expect(units.slice(0, 2).map((u) => u.status)).toEqual(['paused', 'paused']);
+    } finally {
+      stop.abort();
+    }
+    expect(await running).toBe(0);
+  });
+
   it('waits a beat when the platform says heartbeats come too fast, and goes on', async () => {
     vi.stubEnv('CYXWIZ_HEARTBEAT_MIN_INTERVAL_MS', '15000');
     const stop = new AbortController();
+    clock.advance(15_000);
+    const before = rig.out.length;
+    const running = rig.run(['start'], stop.signal);
     try {
-      clock.advance(15_000);
-      const running = rig.run(['start'], stop.signal);
       expect(await clock.nextSleep()).toBe(10_000);
       clock.advance(10_000);
       expect(await clock.nextSleep()).toBe(10_000);
       expect(rig.out.at(-1)).toBe('Heartbeats too fast for the platform; next in 10 s.');
       clock.advance(10_000);
       expect(await clock.nextSleep()).toBe(10_000);
-      expect(rig.out.filter((l) => /too fast/.test(l))).toHaveLength(1);
+      expect(rig.out.slice(before).filter((l) => /too fast/.test(l))).toHaveLength(1);
       expect((await (await owner()).machines.get({ id: machineId })).lastSeenAt).toBe(new Date(clock.now()).toISOString());
-      stop.abort();
-      expect(await running).toBe(0);
     } finally {
+      stop.abort();
       vi.unstubAllEnvs();
     }
+    expect(await running).toBe(0);
   });
 
   it('stops with the platform\'s reason when its heartbeats name another machine (403)', async () => {
