@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test';
 import { signIn } from './helpers';
 
 const DEMO_USER = { email: 'user@demo.cyxwiz.dev', password: 'cyxwiz-user-2026' };
+/** How the page writes an amount: grouped whole part ("1,250 CYX"). */
+const shown = (cyx: number) => `${cyx.toLocaleString('en-US', { maximumFractionDigits: 6 })} CYX`;
 
 test('the demo user sees a balance, uses the faucet, and sees the history update', async ({ page }) => {
   await signIn(page, DEMO_USER.email, DEMO_USER.password);
@@ -10,15 +12,15 @@ test('the demo user sees a balance, uses the faucet, and sees the history update
 
   // The demo grant, from the ledger (other specs may have moved money since, so read it, then compare).
   const available = page.getByTestId('balance-available');
-  await expect(available).toHaveText(/^\d[\d.]* CYX$/);
-  const before = parseFloat((await available.textContent())!);
+  await expect(available).toHaveText(/^\d[\d,.]* CYX$/);
+  const before = parseFloat((await available.textContent())!.replaceAll(',', ''));
   const rows = page.getByTestId('history-row');
   await expect(rows.filter({ hasText: 'Demo welcome grant' })).toHaveCount(1);
   const count = await rows.count();
 
   await page.getByRole('button', { name: /^Get 250 CYX$/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Added 250 CYX' })).toBeVisible();
-  await expect(available).toHaveText(`${before + 250} CYX`);
+  await expect(available).toHaveText(shown(before + 250));
   await expect(rows).toHaveCount(count + 1);
   await expect(rows.first()).toContainText('Faucet');
   await expect(rows.first()).toContainText('+250 CYX');
@@ -34,7 +36,7 @@ test('the demo user sees a balance, uses the faucet, and sees the history update
   await other.goto('/wallet');
   await other.getByRole('button', { name: /^Get 250 CYX$/ }).click();
   await expect(other.getByRole('status').filter({ hasText: 'Added 250 CYX' })).toBeVisible();
-  await expect(available).toHaveText(`${before + 500} CYX`, { timeout: 10_000 });
+  await expect(available).toHaveText(shown(before + 500), { timeout: 10_000 });
 });
 
 test('the demo admin mints CYX with a reason, and verifying the ledger replays it cleanly', async ({ page }) => {

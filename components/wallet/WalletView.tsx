@@ -104,7 +104,7 @@ export function WalletView() {
 
       <section className="panel" aria-labelledby="history-heading">
         <h2 id="history-heading">History</h2>
-        <label className="field-inline">
+        <label className="field-inline history-filter">
           <span>Show</span>
           <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label="Filter history by kind">
             <option value="">Everything</option>
