@@ -5,7 +5,7 @@
  * One person's view stays the same size (10 models of their own, 5 shared with them, 10 datasets)
  * while everyone else's data grows from 100 models to 10,000 (1,000 users, 2,000 datasets, 50,000
  * collaborative updates): a flat cost means the second measurement matches the first.
- * Each of models.list, models.get, datasets.list and dashboard.counts runs at 1 and 50 connections,
+ * Each of models.list, models.get, datasets.list, dashboard.counts and wallet.balance runs at 1 and 50 connections,
  * signed in with a session cookie as a browser is. Prints one JSON line at the end.
  */
 import { spawn } from 'node:child_process';
@@ -138,6 +138,8 @@ async function main() {
       'models.get': trpcUrl(app.url, 'models.get', { id: myModel!.toHexString() }),
       'datasets.list': trpcUrl(app.url, 'datasets.list', {}),
       'dashboard.counts': trpcUrl(app.url, 'dashboard.counts'),
+      // The ledger's live view behind tRPC (issue 10's target: p99 < 20 ms).
+      'wallet.balance': trpcUrl(app.url, 'wallet.balance'),
     };
     const measure = async (label: string) => {
       const results: Record<string, Record<string, LoadResult>> = {};
