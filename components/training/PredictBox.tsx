@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { columnList, type InputColumn } from '@/compute/data';
 import { download } from './onnx-check';
 import { parsePredictRows, predictionsCsv, type RowPrediction } from './predict-rows';
 import type { TrainerClient } from './trainer-client';
@@ -13,28 +14,40 @@ interface PredictBoxProps {
   /** Raw values per row the model takes (its preprocessing's width). */
   readonly width: number;
   readonly classNames: readonly string[];
+  /** The raw columns a row gives (categorical ones encoded here as in training); null: `width` numeric values. */
+  readonly columns: readonly InputColumn[] | null;
+}
+
+/** Categories listed per column in the hint; the error for an unknown one lists them too. */
+const HINT_CATEGORIES = 6;
+
+function categoriesHint(columns: readonly InputColumn[]): string | null {
+  const parts = columns.flatMap((c) =>
+    c.kind === 'categorical' ? [`${c.name}: ${c.categories.slice(0, HINT_CATEGORIES).join(' / ')}${c.categories.length > HINT_CATEGORIES ? ` / … (${c.categories.length})` : ''}`] : [],
+  );
+  return parts.length ? `Categories as the file writes them: ${parts.join('; ')}` : null;
 }
 
 /** Type a row or choose a CSV of rows: the current run's class and probabilities per row, as a table and a CSV. */
-export function PredictBox({ client, width, classNames }: PredictBoxProps) {
+export function PredictBox({ client, width, classNames, columns }: PredictBoxProps) {
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [result, setResult] = useState<{ rows: number[][]; predictions: RowPrediction[] } | null>(null);
+  const [result, setResult] = useState<{ cells: string[][]; predictions: RowPrediction[] } | null>(null);
 
   const predict = async () => {
     setError(null);
     setBusy(true);
     try {
       // A chosen file wins over the typed row; clearing the file goes back to the typed row.
-      const parsed = parsePredictRows(file ? await file.text() : text, width);
+      const parsed = parsePredictRows(file ? await file.text() : text, columns ?? width);
       if (!parsed.ok) {
         setError(parsed.message);
         setResult(null);
         return;
       }
-      setResult({ rows: parsed.rows, predictions: await client.predict(parsed.rows) });
+      setResult({ cells: parsed.cells, predictions: await client.predict(parsed.rows) });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       setResult(null);
@@ -45,13 +58,21 @@ export function PredictBox({ client, width, classNames }: PredictBoxProps) {
 
   const classes = result?.predictions[0]?.probabilities.length ?? classNames.length;
   const nameOf = (c: number) => classNames[c] ?? String(c);
+  const count = columns?.length ?? width;
+  const names = columns ? columns.map((c) => c.name) : Array.from({ length: width }, (_, i) => `x${i + 1}`);
+  const hint = columns ? categoriesHint(columns) : null;
   return (
     <section className="predict-box" aria-label="Predict">
       <h3>Predict</h3>
       <label>
-        Row to predict ({width} raw values, comma-separated){' '}
-        <input data-testid="predict-row" value={text} onChange={(e) => setText(e.target.value)} placeholder={Array.from({ length: Math.min(width, 4) }, (_, i) => `x${i + 1}`).join(', ') + (width > 4 ? ', …' : '')} />
+        Row to predict ({count} raw values, comma-separated{columns ? `: ${columnList(columns)}` : ''}){' '}
+        <input data-testid="predict-row" value={text} onChange={(e) => setText(e.target.value)} placeholder={names.slice(0, 4).join(', ') + (count > 4 ? ', …' : '')} />
       </label>
+      {hint ? (
+        <p className="hint" data-testid="predict-categories">
+          {hint}
+        </p>
+      ) : null}
       <label>
         or a CSV of rows <input type="file" accept=".csv,text/csv,text/plain" data-testid="predict-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
       </label>
@@ -60,7 +81,7 @@ export function PredictBox({ client, width, classNames }: PredictBoxProps) {
           {busy ? 'Predicting…' : 'Predict'}
         </button>
         {result ? (
-          <button type="button" className="button secondary" data-testid="predictions-download" onClick={() => download('predictions.csv', new TextEncoder().encode(predictionsCsv(result.rows, result.predictions, classNames)), 'text/csv')}>
+          <button type="button" className="button secondary" data-testid="predictions-download" onClick={() => download('predictions.csv', new TextEncoder().encode(predictionsCsv(result.cells, result.predictions, classNames, names)), 'text/csv')}>
             Download predictions CSV
           </button>
         ) : null}
@@ -73,8 +94,8 @@ export function PredictBox({ client, width, classNames }: PredictBoxProps) {
       {result ? (
         <table className="data-table" data-testid="predictions">
           <caption>
-            Predictions for {result.rows.length} {result.rows.length === 1 ? 'row' : 'rows'}
-            {result.rows.length > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} shown; the CSV has all)` : ''}
+            Predictions for {result.cells.length} {result.cells.length === 1 ? 'row' : 'rows'}
+            {result.cells.length > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} shown; the CSV has all)` : ''}
           </caption>
           <thead>
             <tr>

@@ -243,7 +243,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       setLoadedGraphHash(currentGraphHash);
       await client.load({
         id: detail.id, name: detail.name, graph, weights: fromBase64(weights.base64), config: detail.config as TrainConfigInput, datasetLabel: detail.dataset, data,
-        preprocessing: detail.preprocessing, classNames: detail.classNames, epochPoints: detail.metrics.epochs,
+        preprocessing: detail.preprocessing, classNames: detail.classNames, inputColumns: detail.inputColumns, epochPoints: detail.metrics.epochs,
         outcome: {
           status: detail.status, steps: detail.steps, wallTimeMs: detail.wallTimeMs, validationAccuracy: detail.finalAccuracy, validationLoss: detail.finalLoss,
           testAccuracy: detail.testAccuracy, testLoss: detail.testLoss, bestEpoch: null, stoppedEarly: false,
@@ -279,7 +279,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       steps: run.outcome.steps,
       wallTimeMs: Math.round(run.outcome.wallTimeMs),
       // The fitted scaling is part of the model: saved with the run (the weights file records it too).
-      ...(run.summary ? { preprocessing: run.summary.preprocessing, classNames: [...run.summary.classNames] } : {}),
+      ...(run.summary ? { preprocessing: run.summary.preprocessing, classNames: [...run.summary.classNames], ...(run.summary.inputColumns ? { inputColumns: run.summary.inputColumns.map((c) => (c.kind === 'categorical' ? { ...c, categories: [...c.categories] } : c)) } : {}) } : {}),
       weightsBase64: toBase64(weights),
     });
   };
@@ -420,6 +420,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
                   client={client}
                   width={preprocessingWidth(run.loadedFrom?.preprocessing ?? run.summary!.preprocessing)}
                   classNames={run.loadedFrom?.classNames ?? run.summary!.classNames}
+                  columns={(run.loadedFrom ? run.loadedFrom.inputColumns : run.summary!.inputColumns) ?? null}
                 />
               ) : null}
               {!readOnly && !run.loadedFrom ? (

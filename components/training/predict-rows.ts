@@ -1,14 +1,18 @@
+import { columnList, encodeRawRow, isMissingCell, numericInputColumns, type InputColumn, type RawRowError } from '@/compute/data';
+import { csvLines, type CsvLine } from '@/compute/data/csv-lines';
+import { parseNumericCell } from '@/compute/data/numeric-cell';
 import { applyPreprocessingToFeatures, preprocessingWidth, type Preprocessing } from '@/compute/data/preprocessing';
 
 /** Rows one Predict may score: a typed row or a CSV of them, kept small enough to show and download. */
 export const MAX_PREDICT_ROWS = 10_000;
 
 export interface PredictRowsError {
-  readonly code: 'PREDICT_NO_ROWS' | 'PREDICT_TOO_MANY_ROWS' | 'PREDICT_ROW_WIDTH' | 'PREDICT_NOT_A_NUMBER';
+  readonly code: 'PREDICT_NO_ROWS' | 'PREDICT_TOO_MANY_ROWS' | 'PREDICT_BAD_CSV' | 'PREDICT_ROW_WIDTH' | 'PREDICT_NOT_A_NUMBER' | 'PREDICT_MISSING_VALUE' | 'PREDICT_UNKNOWN_CATEGORY';
   readonly message: string;
 }
 
-export type ParsedRows = { readonly ok: true; readonly rows: number[][] } | ({ readonly ok: false } & PredictRowsError);
+/** `cells`: each row as written (what the predictions CSV echoes); `rows`: the same rows encoded, as the model's preprocessing takes them. */
+export type ParsedRows = { readonly ok: true; readonly cells: string[][]; readonly rows: number[][] } | ({ readonly ok: false } & PredictRowsError);
 
 export interface RowPrediction {
   readonly predicted: number;
@@ -16,28 +20,59 @@ export interface RowPrediction {
   readonly probabilities: number[];
 }
 
-const cellsOf = (line: string) => line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-const isNumber = (cell: string) => cell !== '' && Number.isFinite(Number(cell));
+const ROW_ERROR_CODES: Record<RawRowError['code'], PredictRowsError['code']> = {
+  ROW_WIDTH: 'PREDICT_ROW_WIDTH',
+  MISSING_VALUE: 'PREDICT_MISSING_VALUE',
+  NOT_A_NUMBER: 'PREDICT_NOT_A_NUMBER',
+  UNKNOWN_CATEGORY: 'PREDICT_UNKNOWN_CATEGORY',
+};
+
+/** Whether a cell could be a value of the column (a number, or a category it knows); a header's names cannot. */
+function isValueOf(column: InputColumn, cell: string): boolean {
+  return column.kind === 'numeric' ? parseNumericCell(cell) !== undefined || isMissingCell(cell) : column.categories.includes(cell);
+}
 
 /**
- * Raw feature rows from what the user typed or uploaded: comma-separated values, one row a line,
- * exactly `width` values each. A first line that is not all numbers is a header and is skipped, so a
- * CSV saved from a spreadsheet (or the dataset file without its label column) reads as is.
+ * A first line is a header (skipped) when it repeats the column names, or when other lines follow and
+ * none of its cells could be a value of its column; so a CSV saved from a spreadsheet (or the
+ * dataset file without its label column) reads as is, and a lone mistyped row is reported, not skipped.
  */
-export function parsePredictRows(text: string, width: number): ParsedRows {
-  const lines = text.split(/\r?\n/).map((l, i) => ({ line: l, number: i + 1 })).filter((l) => l.line.trim() !== '');
-  if (lines.length > 0 && !cellsOf(lines[0]!.line).every(isNumber)) lines.shift();
-  if (lines.length === 0) return { ok: false, code: 'PREDICT_NO_ROWS', message: `Type a row of ${width} comma-separated values, or choose a CSV file of rows.` };
-  if (lines.length > MAX_PREDICT_ROWS) return { ok: false, code: 'PREDICT_TOO_MANY_ROWS', message: `At most ${MAX_PREDICT_ROWS.toLocaleString('en')} rows at a time; this has ${lines.length.toLocaleString('en')}.` };
-  const rows: number[][] = [];
-  for (const { line, number } of lines) {
-    const cells = cellsOf(line);
-    if (cells.length !== width) return { ok: false, code: 'PREDICT_ROW_WIDTH', message: `Line ${number} has ${cells.length} values; the model takes ${width}.` };
-    const bad = cells.findIndex((c) => !isNumber(c));
-    if (bad >= 0) return { ok: false, code: 'PREDICT_NOT_A_NUMBER', message: `Line ${number}, value ${bad + 1} (“${cells[bad]}”) is not a number.` };
-    rows.push(cells.map(Number));
+function isHeader(cells: readonly string[], columns: readonly InputColumn[], more: boolean): boolean {
+  if (cells.length !== columns.length) return false;
+  if (cells.every((cell, c) => cell.toLowerCase() === columns[c]!.name.trim().toLowerCase())) return true;
+  return more && cells.every((cell, c) => !isValueOf(columns[c]!, cell));
+}
+
+/**
+ * Feature rows from what the user typed or uploaded: comma-separated values (quoted as a CSV
+ * quotes them), one row a line, one value per raw input column, in the columns' order. Categorical
+ * columns are encoded as the model was trained (one-hot or index) with its own categories; `columns`
+ * as a number means that many numeric values (a model without an input-columns description).
+ */
+export function parsePredictRows(text: string, columns: readonly InputColumn[] | number): ParsedRows {
+  const described = typeof columns !== 'number';
+  const input = described ? columns : numericInputColumns(columns);
+  let lines: CsvLine[];
+  try {
+    lines = csvLines(text, ',');
+  } catch (error) {
+    return { ok: false, code: 'PREDICT_BAD_CSV', message: error instanceof Error ? error.message : String(error) };
   }
-  return { ok: true, rows };
+  if (lines.length > 0 && isHeader(lines[0]!.cells, input, lines.length > 1)) lines.shift();
+  const hint = described ? ` (${columnList(input)})` : '';
+  if (lines.length === 0) return { ok: false, code: 'PREDICT_NO_ROWS', message: `Type a row of ${input.length} comma-separated values${hint}, or choose a CSV file of rows.` };
+  if (lines.length > MAX_PREDICT_ROWS) return { ok: false, code: 'PREDICT_TOO_MANY_ROWS', message: `At most ${MAX_PREDICT_ROWS.toLocaleString('en')} rows at a time; this has ${lines.length.toLocaleString('en')}.` };
+  const cells: string[][] = [];
+  const rows: number[][] = [];
+  for (const { row, cells: line } of lines) {
+    // The raw count, not the encoded width: a one-hot column is still one value to type.
+    if (line.length !== input.length) return { ok: false, code: 'PREDICT_ROW_WIDTH', message: `Line ${row} has ${line.length} ${line.length === 1 ? 'value' : 'values'}; the model takes ${input.length}${described ? ` raw values${hint}` : ''}.` };
+    const encoded = encodeRawRow(input, line);
+    if (!(encoded instanceof Float32Array)) return { ok: false, code: ROW_ERROR_CODES[encoded.code], message: `Line ${row}, ${encoded.message}.` };
+    cells.push(line);
+    rows.push(Array.from(encoded));
+  }
+  return { ok: true, cells, rows };
 }
 
 /**
@@ -61,15 +96,15 @@ export function predictRows(rows: readonly (readonly number[])[], preprocessing:
 
 const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-/** The rows as given, then the predicted class and one probability column per class. */
-export function predictionsCsv(rows: readonly (readonly number[])[], predictions: readonly RowPrediction[], classNames: readonly string[], featureNames?: readonly string[]): string {
-  const width = rows[0]?.length ?? 0;
+/** The rows as written (raw cells, categories as text), then the predicted class and one probability column per class. */
+export function predictionsCsv(cells: readonly (readonly string[])[], predictions: readonly RowPrediction[], classNames: readonly string[], columnNames?: readonly string[]): string {
+  const width = cells[0]?.length ?? columnNames?.length ?? 0;
   const classes = predictions[0]?.probabilities.length ?? classNames.length;
   const header = [
-    ...Array.from({ length: width }, (_, i) => featureNames?.[i] ?? `x${i + 1}`),
+    ...Array.from({ length: width }, (_, i) => columnNames?.[i] ?? `x${i + 1}`),
     'predicted',
     ...Array.from({ length: classes }, (_, c) => `p(${classNames[c] ?? c})`),
   ];
-  const lines = rows.map((row, i) => [...row.map(String), predictions[i]!.className, ...predictions[i]!.probabilities.map((p) => p.toPrecision(6))]);
-  return [header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\n') + '\n';
+  const lines = cells.map((row, i) => [...row, predictions[i]!.className, ...predictions[i]!.probabilities.map((p) => p.toPrecision(6))]);
+  return [header, ...lines].map((line) => line.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -27,4 +27,20 @@ describe('prepareData reads a CSV the way its dataset says', () => {
     expect(data.train.size + data.validation.size + data.test!.size).toBe(40);
     for (const split of [data.train, data.validation, data.test!]) expect(split.features.some(Number.isNaN)).toBe(false);
   });
+
+  it('hands the input columns on with the model (the encoding Predict needs), none for generated data', () => {
+    const data = prepareData(spec({ missing: 'drop-rows', categoricalEncoding: 'index' }), 0.2, 0.1, 1);
+    expect(data.summary.inputColumns).toEqual([
+      { name: 'a', kind: 'numeric' },
+      { name: 'b', kind: 'numeric' },
+      { name: 'colour', kind: 'categorical', categories: ['green', 'red'], encoding: 'index' },
+    ]);
+    expect(prepareData({ kind: 'synthetic', name: 'blobs', seed: 1 }, 0.2, 0.1, 1).summary).not.toHaveProperty('inputColumns');
+  });
+
+  it('refuses a categorical column with more categories than a model can carry', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => `c${i},${i % 2}`);
+    const bytes = new TextEncoder().encode(`city,label\n${rows.join('\n')}\n`).buffer as ArrayBuffer;
+    expect(() => prepareData({ kind: 'csv', label: 'cities', bytes, labelColumn: null }, 0.2, 0, 1)).toThrow(/at most 256/);
+  });
 });

@@ -1,4 +1,4 @@
-import { fillMissingWithTrainMean, makeBlobs, makeSpirals, parseCsv, type ClassificationDataset, type Dataset } from '@/compute/data';
+import { DatasetError, fillMissingWithTrainMean, makeBlobs, makeSpirals, MAX_INPUT_CATEGORIES, MAX_INPUT_COLUMNS, parseCsvTable, type ClassificationDataset, type Dataset, type InputColumn } from '@/compute/data';
 import { applyPreprocessing, DEFAULT_PREPROCESSING, fitPreprocessing, type Preprocessing, type PreprocessingKind } from '@/compute/data/preprocessing';
 import { holdOut } from '@/compute/train';
 import type { DataSpec, DataSummary } from './protocol';
@@ -17,13 +17,22 @@ export interface PreparedData {
 
 export const SYNTHETIC_LABELS = { spirals: 'Spirals (synthetic, 2 features, 3 classes)', blobs: 'Blobs (synthetic, 2 features, 3 classes)' } as const;
 
-function load(spec: DataSpec): { dataset: Dataset; label: string } {
+function load(spec: DataSpec): { dataset: Dataset; label: string; inputColumns?: readonly InputColumn[] } {
   if (spec.kind === 'synthetic') {
     const dataset = spec.name === 'spirals' ? makeSpirals({ pointsPerClass: 200, seed: spec.seed }) : makeBlobs({ pointsPerClass: 200, seed: spec.seed });
     return { dataset, label: SYNTHETIC_LABELS[spec.name] };
   }
   const text = new TextDecoder().decode(spec.bytes);
-  return { dataset: parseCsv(text, { label: spec.labelColumn ?? -1, ...spec.reading }), label: spec.label };
+  // The category cap is the one the model's input columns travel under (the server's upload cap too).
+  const table = parseCsvTable(text, { label: spec.labelColumn ?? -1, ...spec.reading, limits: { maxCategories: MAX_INPUT_CATEGORIES } });
+  return { dataset: table.dataset, label: spec.label, ...modelInputColumns(table.inputColumns) };
+}
+
+/** The columns that travel with the model; a very wide all-numeric file goes without (its features are its raw values). */
+function modelInputColumns(columns: readonly InputColumn[]): { inputColumns?: readonly InputColumn[] } {
+  if (columns.length <= MAX_INPUT_COLUMNS) return { inputColumns: columns };
+  if (columns.every((c) => c.kind === 'numeric')) return {};
+  throw new DatasetError('CSV_TOO_MANY_COLUMNS', `The file has ${columns.length.toLocaleString('en-US')} feature columns; with categorical columns a model can take at most ${MAX_INPUT_COLUMNS.toLocaleString('en-US')}`);
 }
 
 /**
@@ -33,7 +42,7 @@ function load(spec: DataSpec): { dataset: Dataset; label: string } {
  * the model and travels with runs and exports.
  */
 export function prepareData(spec: DataSpec, validationFraction: number, testFraction: number, seed: number, kind: PreprocessingKind = DEFAULT_PREPROCESSING, fitted?: Preprocessing): PreparedData {
-  const { dataset, label } = load(spec);
+  const { dataset, label, inputColumns } = load(spec);
   const fraction = Math.min(0.5, Math.max(0.05, validationFraction));
   const held = holdOut(dataset, { validationFraction: fraction, testFraction: Math.min(0.5, Math.max(0, testFraction)), seed });
   // Cells left missing by the dataset's 'mean' policy are filled here, from the training rows only.
@@ -60,6 +69,7 @@ export function prepareData(spec: DataSpec, validationFraction: number, testFrac
       numClasses: classification?.numClasses ?? 0,
       classNames: classification ? [...classification.classNames] : [],
       preprocessing,
+      ...(inputColumns ? { inputColumns } : {}),
     },
   };
 }

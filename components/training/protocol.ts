@@ -2,7 +2,7 @@
  * Messages between the training panel (main thread) and train.worker.ts. Everything here is
  * structured-cloneable: graphs and configs as plain JSON, bytes as ArrayBuffers (transferred).
  */
-import type { CsvOptions } from '@/compute/data';
+import type { CsvOptions, InputColumn } from '@/compute/data';
 import type { Preprocessing, PreprocessingKind } from '@/compute/data/preprocessing';
 import type { Graph } from '@/compute/graph';
 import type { TrainConfigInput, TrainingEvent } from '@/compute/train';
@@ -48,6 +48,8 @@ export interface DataSummary {
   readonly classNames: readonly string[];
   /** Fitted on the training rows; part of the model (saved with the run, in every export). */
   readonly preprocessing: Preprocessing;
+  /** A CSV's raw feature columns and their encoding, also part of the model; absent when the features are the raw values (generated data). */
+  readonly inputColumns?: readonly InputColumn[];
 }
 
 export interface SamplePrediction {
@@ -126,8 +128,11 @@ export type ToWorker =
       readonly config: TrainConfigInput;
       readonly preprocessing: Preprocessing;
       readonly classNames: readonly string[];
+      /** How raw rows become its features; null when they are the raw values (older runs). */
+      readonly inputColumns: readonly InputColumn[] | null;
       readonly data: DataSpec | null;
     }
+  /** `rows` are feature rows as the model's preprocessing takes them: raw numbers, categorical columns already encoded (predict-rows.ts). */
   | { readonly type: 'predict'; readonly requestId: number; readonly rows: number[][] };
 
 export interface RunOutcome {

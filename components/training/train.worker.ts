@@ -121,7 +121,8 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
     } else {
       handle = trainOnCpu(plan, sets, config, onProgress, from?.weights);
     }
-    current = { runId, handle, plan, data, config, model: { preprocessing: data.summary.preprocessing, classNames: data.summary.classNames } };
+    const { preprocessing, classNames, inputColumns } = data.summary;
+    current = { runId, handle, plan, data, config, model: { preprocessing, classNames, ...(inputColumns ? { inputColumns } : {}) } };
     const result = await handle.done;
     post({
       type: 'done', runId,
@@ -247,11 +248,14 @@ async function loadNow(message: Extract<ToWorker, { type: 'load' }>): Promise<vo
     // Data that does not fit the run (another dataset chosen) only costs Evaluate; predicting needs none.
     data = null;
   }
-  current = { runId: message.runId, handle: loadedRun(plan, params, message.config), plan, data, config, model: { preprocessing: message.preprocessing, classNames: message.classNames } };
+  // Same width is not enough: columns or categories that differ would give the features other meanings.
+  if (data && message.inputColumns && data.summary.inputColumns && JSON.stringify(data.summary.inputColumns) !== JSON.stringify(message.inputColumns)) data = null;
+  const model = { preprocessing: message.preprocessing, classNames: message.classNames, ...(message.inputColumns ? { inputColumns: message.inputColumns } : {}) };
+  current = { runId: message.runId, handle: loadedRun(plan, params, message.config), plan, data, config, model };
   post({ type: 'loaded', requestId: message.requestId, summary: data?.summary ?? null });
 }
 
-/** Raw rows through the current run's whole pipeline: its scaling, then the CPU forward pass. */
+/** Feature rows (categorical columns encoded by the panel with the run's input columns) through its scaling, then the CPU forward pass. */
 async function predictNow(requestId: number, rows: number[][]): Promise<void> {
   const run = current;
   if (!run) throw new Error('Train a model or load a saved run first.');

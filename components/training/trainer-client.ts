@@ -1,6 +1,7 @@
 import type { TrainConfigInput, TrainingEvent, TrainingState } from '@/compute/train';
 import type { Graph } from '@/compute/graph';
 import { DEFAULT_PREPROCESSING, type Preprocessing, type PreprocessingKind } from '@/compute/data/preprocessing';
+import type { InputColumn } from '@/compute/data';
 import type { RowPrediction } from './predict-rows';
 import type { Backend, DataSpec, DataSummary, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, RunOutcome, ToWorker } from './protocol';
 
@@ -58,6 +59,8 @@ export interface LoadedFrom {
   readonly name: string;
   readonly preprocessing: Preprocessing;
   readonly classNames: readonly string[];
+  /** How raw rows become its features; null when they are the raw values (older runs). */
+  readonly inputColumns: readonly InputColumn[] | null;
 }
 
 /** A saved run as the panel loads it back: its weights, the graph it trained, its config and history. */
@@ -178,7 +181,7 @@ export class TrainerClient {
     const runId = `saved-${saved.id}-${newRunId()}`;
     const reply = await this.request({
       type: 'load', requestId: 0, runId, graph: saved.graph, weights: saved.weights.slice(0), config: saved.config,
-      preprocessing: saved.preprocessing, classNames: saved.classNames, data: saved.data && saved.data.kind === 'csv' ? { ...saved.data, bytes: saved.data.bytes.slice(0) } : saved.data,
+      preprocessing: saved.preprocessing, classNames: saved.classNames, inputColumns: saved.inputColumns, data: saved.data && saved.data.kind === 'csv' ? { ...saved.data, bytes: saved.data.bytes.slice(0) } : saved.data,
     });
     if (reply.type !== 'loaded') throw new Error('Unexpected reply from the training worker.');
     const last = saved.epochPoints.at(-1);
@@ -187,14 +190,14 @@ export class TrainerClient {
       totalSteps: saved.outcome.steps, step: saved.outcome.steps, epoch: last?.epoch ?? 0, epochs: saved.epochPoints.length, batchesPerEpoch: 0, batchInEpoch: 0,
       loss: last?.loss ?? null, accuracy: last?.accuracy ?? null, valAccuracy: saved.outcome.validationAccuracy, samplesPerSecond: null, etaMs: null, activeMs: saved.outcome.wallTimeMs,
       batchPoints: [], epochPoints: saved.epochPoints, outcome: saved.outcome, error: null,
-      loadedFrom: { id: saved.id, name: saved.name, preprocessing: saved.preprocessing, classNames: saved.classNames },
+      loadedFrom: { id: saved.id, name: saved.name, preprocessing: saved.preprocessing, classNames: saved.classNames, inputColumns: saved.inputColumns },
     };
     this.runningSince = null;
     this.update({ run }, true);
     return run;
   }
 
-  /** Class and probabilities for raw feature rows, through the current run's scaling and weights. */
+  /** Class and probabilities for feature rows (raw values, categorical columns encoded: predict-rows.ts), through the current run's scaling and weights. */
   async predict(rows: number[][]): Promise<RowPrediction[]> {
     const reply = await this.request({ type: 'predict', requestId: 0, rows });
     if (reply.type !== 'predicted') throw new Error('Unexpected reply from the training worker.');

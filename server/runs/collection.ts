@@ -1,4 +1,5 @@
 import type { Db, ObjectId } from 'mongodb';
+import type { InputColumn } from '../../compute/data/input-columns';
 import type { Preprocessing } from '../../compute/data/preprocessing';
 import type { BatchPoint, EpochPoint } from './schema';
 
@@ -26,6 +27,8 @@ export interface RunDoc {
   /** Absent on runs saved before preprocessing travelled with the model. */
   preprocessing?: Preprocessing | null;
   classNames?: string[];
+  /** Absent on runs saved before input columns travelled, and on runs whose features are the raw values. */
+  inputColumns?: InputColumn[] | null;
   /** The .safetensors file in the GridFS bucket 'artifacts'. */
   weights: { fileId: ObjectId; sha256: string; bytes: number };
   createdAt: Date;

@@ -3,7 +3,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphHash, mlpClassifier } from '../../compute/graph';
 import { buildModelPlan, initParameters } from '../../compute/model';
-import { loadWeights, modelMetadataEntries, saveWeights } from '../../compute/export';
+import { loadWeights, modelMetadataEntries, readModelMetadata, readSafetensors, saveWeights } from '../../compute/export';
 import { signUp, type PublicUser } from '../auth/users';
 import { builtinCsv, findBuiltin } from '../datasets/builtins';
 import { useTestDatabase } from '../testing/test-db';
@@ -164,7 +164,42 @@ describe('a run keeps the preprocessing its model was trained with', () => {
 
   it('answers null for a run saved without any (older runs)', async () => {
     const saved = await (await as(owner)).runs.save(runInput({ modelId: scaledModel }));
-    expect(await (await as(owner)).runs.get({ id: saved.id })).toMatchObject({ preprocessing: null, classNames: [] });
+    expect(await (await as(owner)).runs.get({ id: saved.id })).toMatchObject({ preprocessing: null, classNames: [], inputColumns: null });
+  });
+
+  // animal one-hot (3 features) + weight: the 4 features the preprocessing scales.
+  const inputColumns = [
+    { name: 'animal', kind: 'categorical' as const, categories: ['bird', 'cat', 'dog'], encoding: 'one-hot' as const },
+    { name: 'weight', kind: 'numeric' as const },
+  ];
+
+  it('keeps the input columns of a categorical table, sent with the run or read from the weights file', async () => {
+    const sent = await (await as(owner)).runs.save(runInput({ modelId: scaledModel, preprocessing, classNames: ['no', 'yes'], inputColumns }));
+    expect(await (await as(owner)).runs.get({ id: sent.id })).toMatchObject({ preprocessing, inputColumns });
+    const file = saveWeights(params, modelMetadataEntries({ preprocessing, classNames: ['no', 'yes'], inputColumns }));
+    const fromFile = await (await as(owner)).runs.save(runInput({ modelId: scaledModel, weightsBase64: base64(file) }));
+    expect(await (await as(owner)).runs.get({ id: fromFile.id })).toMatchObject({ preprocessing, classNames: ['no', 'yes'], inputColumns });
+    // The stored weights still carry them, so a download or re-export keeps the encoding.
+    const weightsBack = new Uint8Array(Buffer.from((await (await as(owner)).runs.weights({ id: fromFile.id })).base64, 'base64'));
+    expect(readModelMetadata(readSafetensors(weightsBack).metadata)?.inputColumns).toEqual(inputColumns);
+  });
+
+  it('refuses input columns that disagree with the weights file or the preprocessing width, and writes nothing', async () => {
+    const runsBefore = await db.collection('runs').countDocuments();
+    const file = saveWeights(params, modelMetadataEntries({ preprocessing, classNames: [], inputColumns }));
+    const reordered = [{ ...inputColumns[0]!, categories: ['cat', 'bird', 'dog'] }, inputColumns[1]!];
+    await expect((await as(owner)).runs.save(runInput({ modelId: scaledModel, weightsBase64: base64(file), inputColumns: reordered }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('differ from the ones recorded in its weights file'),
+    });
+    await expect((await as(owner)).runs.save(runInput({ modelId: scaledModel, preprocessing, inputColumns: [inputColumns[1]!] }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('encode to 1 features but the preprocessing was fitted on 4'),
+    });
+    await expect((await as(owner)).runs.save(runInput({ modelId: scaledModel, inputColumns }))).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('need the preprocessing') });
+    const tooMany = [{ name: 'c', kind: 'categorical' as const, categories: Array.from({ length: 257 }, (_, i) => `c${i}`), encoding: 'one-hot' as const }];
+    await expect((await as(owner)).runs.save(runInput({ modelId: scaledModel, preprocessing, inputColumns: tooMany }))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await db.collection('runs').countDocuments()).toBe(runsBefore);
   });
 
   it('refuses statistics that disagree with the weights file or are malformed, and writes nothing', async () => {

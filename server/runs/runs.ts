@@ -1,6 +1,7 @@
 import { MongoServerError, ObjectId, type Db } from 'mongodb';
+import type { InputColumn } from '../../compute/data/input-columns';
 import type { Preprocessing } from '../../compute/data/preprocessing';
-import { readModelMetadata, readSafetensors, type ModelMetadata } from '../../compute/export';
+import { inputColumnsMismatch, readModelMetadata, readSafetensors, type ModelMetadata } from '../../compute/export';
 import { collections } from '../db/collections';
 import { newestFirstPage, type Page, type PageRequest } from '../db/newest-first-page';
 import { resolveRunDataset } from './run-dataset';
@@ -41,6 +42,8 @@ export interface RunDetail extends RunSummary {
   /** How the model scales raw features; null for runs saved before it travelled. */
   preprocessing: Preprocessing | null;
   classNames: string[];
+  /** The raw columns a row gives and how they are encoded; null when the features are the raw values (or for older runs). */
+  inputColumns: InputColumn[] | null;
 }
 
 const notFound = () => new AppError('NOT_FOUND', 'RUN_NOT_FOUND', 'No such training run, or its model is not shared with you.');
@@ -62,12 +65,27 @@ function decodeWeights(base64: string): { bytes: Uint8Array; model: ModelMetadat
 }
 
 /** The run's preprocessing: as sent, or as the weights file records it; the two must agree when both are there. */
-function runPreprocessing(input: SaveRunInput, fromWeights: ModelMetadata | null): { preprocessing: Preprocessing | null; classNames: string[] } {
+function runPreprocessing(input: SaveRunInput, fromWeights: ModelMetadata | null): { preprocessing: Preprocessing | null; classNames: string[]; inputColumns: InputColumn[] | null } {
   if (input.preprocessing && fromWeights && JSON.stringify(input.preprocessing) !== JSON.stringify(fromWeights.preprocessing)) {
     throw new AppError('BAD_REQUEST', 'PREPROCESSING_MISMATCH', 'The preprocessing sent with the run differs from the one recorded in its weights file.', 'preprocessing');
   }
   const classNames = input.classNames && input.classNames.length > 0 ? input.classNames : [...(fromWeights?.classNames ?? [])];
-  return { preprocessing: input.preprocessing ?? fromWeights?.preprocessing ?? null, classNames };
+  const preprocessing = input.preprocessing ?? fromWeights?.preprocessing ?? null;
+  return { preprocessing, classNames, inputColumns: runInputColumns(input, fromWeights, preprocessing) };
+}
+
+/** The run's input columns, as sent or as the weights file records them: they must agree with each other and encode to the preprocessing's width. */
+function runInputColumns(input: SaveRunInput, fromWeights: ModelMetadata | null, preprocessing: Preprocessing | null): InputColumn[] | null {
+  const recorded = fromWeights?.inputColumns;
+  if (input.inputColumns && recorded && JSON.stringify(input.inputColumns) !== JSON.stringify(recorded)) {
+    throw new AppError('BAD_REQUEST', 'INPUT_COLUMNS_MISMATCH', 'The input columns sent with the run differ from the ones recorded in its weights file.', 'inputColumns');
+  }
+  const columns = input.inputColumns ?? (recorded ? [...recorded] : null);
+  if (!columns) return null;
+  if (!preprocessing) throw new AppError('BAD_REQUEST', 'INPUT_COLUMNS_MISMATCH', 'Input columns describe how raw rows become features, so they need the preprocessing those features are scaled with; send it too.', 'inputColumns');
+  const mismatch = inputColumnsMismatch(columns, preprocessing);
+  if (mismatch) throw new AppError('BAD_REQUEST', 'INPUT_COLUMNS_MISMATCH', `${mismatch}.`, 'inputColumns');
+  return columns;
 }
 
 /**
@@ -82,7 +100,7 @@ export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Pr
   if (existing) return { id: existing._id.toHexString(), created: false };
 
   const { bytes: weights, model: fromWeights } = decodeWeights(input.weightsBase64);
-  const { preprocessing, classNames } = runPreprocessing(input, fromWeights);
+  const { preprocessing, classNames, inputColumns } = runPreprocessing(input, fromWeights);
   const trainedOn = await resolveRunDataset(db, userId, input.datasetId, input.datasetSha256);
   const _id = new ObjectId();
   const artifact = await putArtifact(db, `${_id.toHexString()}.safetensors`, weights, { kind: 'weights', runId: _id, modelId: model._id });
@@ -108,6 +126,7 @@ export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Pr
     wallTimeMs: input.wallTimeMs,
     preprocessing,
     classNames,
+    inputColumns,
     weights: artifact,
     createdAt: new Date(),
   };
@@ -180,7 +199,7 @@ async function findRun(db: Db, userId: ObjectId, runId: string): Promise<RunDoc>
 
 export async function getRun(db: Db, userId: ObjectId, runId: string): Promise<RunDetail> {
   const doc = await findRun(db, userId, runId);
-  return { ...summarize(doc, await names(db, [doc.userId])), metrics: doc.metrics, preprocessing: doc.preprocessing ?? null, classNames: doc.classNames ?? [] };
+  return { ...summarize(doc, await names(db, [doc.userId])), metrics: doc.metrics, preprocessing: doc.preprocessing ?? null, classNames: doc.classNames ?? [], inputColumns: doc.inputColumns ?? null };
 }
 
 /** The run's weights file, checked against its SHA-256. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InputColumnsSchema } from '../../compute/data/input-columns';
 import { PreprocessingSchema } from '../../compute/data/preprocessing';
 
 /**
@@ -63,6 +64,8 @@ export const SaveRunInputSchema = z.object({
    */
   preprocessing: PreprocessingSchema.nullable().optional(),
   classNames: z.array(z.string().max(200)).max(MAX_RUN_CLASSES).optional(),
+  /** The raw input columns and their encoding (tables); left out, read from the weights file's metadata, else the features are the raw values. */
+  inputColumns: InputColumnsSchema.nullable().optional(),
   weightsBase64: z
     .string()
     .min(1, 'The weights are missing.')
