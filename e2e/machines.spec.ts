@@ -4,9 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { MongoClient } from 'mongodb';
-import { cyx } from '../programs/index';
-import { getLedger } from '../server/ledger/index';
 import { personInNewContext, runtime } from './helpers';
 
 /**
@@ -36,21 +33,6 @@ class RunnerProcess {
   }
 }
 
-/** The faucet's part: the stake needs CYX, granted through the platform's ledger on its database. */
-async function grantCyx(email: string) {
-  const mongo = new MongoClient(runtime().mongoUri);
-  try {
-    const db = mongo.db('cyxwiz');
-    const user = await db.collection('users').findOne({ email });
-    const ledger = await getLedger(db);
-    const result = await ledger.submit({ kind: 'mint', key: `e2e-grant:${user!._id.toHexString()}`, at: Date.now(), by: 'e2e', to: user!._id.toHexString(), amount: cyx(500), reason: 'faucet' });
-    expect(result.outcome.ok).toBe(true);
-    await ledger.close();
-  } finally {
-    await mongo.close();
-  }
-}
-
 test('a runner comes online on My machines, a paused unit reaches it, kill -9 takes it offline, removal stops it', async ({ browser }) => {
   test.setTimeout(150_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-e2e-runner-'));
@@ -72,7 +54,9 @@ test('a runner comes online on My machines, a paused unit reaches it, kill -9 ta
     expect(await login.exited).toBe(0);
     expect(login.output).toContain(`as ${person.email}`);
 
-    await grantCyx(person.email);
+    // The stake needs CYX: the provider asks the dev faucet (on in npm start's demo mode).
+    const faucet = await page.request.post('/api/trpc/wallet.faucet', { data: { requestId: `e2e-machines-${Date.now()}` } });
+    expect(faucet.status(), await faucet.text()).toBe(200);
     const register = new RunnerProcess(['register', '--name', 'e2e rig', '--price', '0.25'], configPath);
     expect(await register.exited, register.output).toBe(0);
 

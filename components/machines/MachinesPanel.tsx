@@ -31,7 +31,7 @@ export function MachinesPanel() {
       ))}
       <details className="panel">
         <summary>Connect another machine</summary>
-        <RunnerSetup />
+        <RunnerSetup title={null} />
       </details>
     </>
   );

@@ -5,7 +5,7 @@ import { useSyncExternalStore } from 'react';
 const subscribe = () => () => undefined;
 
 /** The exact commands to put a machine on this platform, with this site's own address in them. */
-export function RunnerSetup() {
+export function RunnerSetup({ title = 'No machines yet' }: { title?: string | null }) {
   // Known only in the browser; the server render shows the commands without it until hydration.
   const origin = useSyncExternalStore(subscribe, () => window.location.origin, () => '');
   const server = origin || 'http://localhost:3000';
@@ -18,7 +18,7 @@ export function RunnerSetup() {
   ].join('\n');
   return (
     <section className="empty-state runner-setup" aria-label="Connect a machine">
-      <h2>No machines yet</h2>
+      {title ? <h2>{title}</h2> : null}
       <p>
         Offer a machine’s GPUs and CPU to the network with the node-runner. Registering stakes 100 CYX from your wallet (the faucet on the Wallet page has some).
         Run these on the machine:
