@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors/app-error';
 import type { MachineCaller } from './authenticate';
 import { machinesCollection } from './collections';
+import { unitsOf } from './machine-codec';
 import { machineRevoked } from './revoked';
 import { encodeSample, sampleSlot } from './samples';
 import type { HeartbeatInputSchema, MachineStatus, UnitStatus } from './schema';
@@ -34,7 +35,8 @@ export async function recordHeartbeat(db: Db, machine: MachineCaller, input: Hea
       $set: {
         lastSeenAt: now,
         nextHeartbeatAt: new Date(now.getTime() + heartbeatMinIntervalMs()),
-        metrics: input.metrics,
+        metricsJson: JSON.stringify(input.metrics),
+        jobId: input.metrics.job?.id ?? null,
         [`samples.${sampleSlot(now)}`]: encodeSample(input.metrics, now),
       },
     },
@@ -49,7 +51,7 @@ export async function recordHeartbeat(db: Db, machine: MachineCaller, input: Hea
   }
   return {
     status: deriveStatus(doc, now),
-    units: doc.units.map((u) => ({ id: u.id, status: u.status })),
+    units: unitsOf(doc).map((u) => ({ id: u.id, status: u.status })),
     inventoryWanted: input.inventoryHash !== undefined && input.inventoryHash !== doc.inventoryHash,
   };
 }

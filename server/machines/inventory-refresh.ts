@@ -3,6 +3,7 @@ import { AppError } from '../errors/app-error';
 import type { MachineCaller } from './authenticate';
 import { machinesCollection } from './collections';
 import { inventoryHash } from './inventory-hash';
+import { unitsOf } from './machine-codec';
 import { machineOf } from './read';
 import type { Inventory, UnitView } from './schema';
 import { refreshUnits } from './units';
@@ -18,10 +19,10 @@ const ATTEMPTS = 3;
 export async function refreshInventory(db: Db, machine: MachineCaller, inventory: Inventory): Promise<{ units: UnitView[] }> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const doc = await machineOf(db, machine.id);
-    const units = refreshUnits(machine.id, inventory, doc.units);
+    const units = refreshUnits(machine.id, inventory, unitsOf(doc));
     const result = await machinesCollection(db).updateOne(
       { _id: machine.id, removedAt: null, unitsRev: doc.unitsRev },
-      { $set: { inventory, inventoryHash: inventoryHash(inventory), units }, $inc: { unitsRev: 1 } },
+      { $set: { os: inventory.os, inventoryJson: JSON.stringify(inventory), inventoryHash: inventoryHash(inventory), unitsJson: JSON.stringify(units) }, $inc: { unitsRev: 1 } },
     );
     if (result.matchedCount === 1) return { units: units.map(unitView) };
   }

@@ -265,6 +265,13 @@ describe('the owner', () => {
     expect((await (await bearer(credential)).runner.heartbeat({ metrics: metrics() })).units[0]!.status).toBe('active');
   });
 
+  it('loses no change when units are toggled at the same time', async () => {
+    const { machineId, units } = await register();
+    const owner = await session(alice);
+    await Promise.all(units.map((u) => owner.machines.setUnitStatus({ unitId: u.id, status: 'paused' })));
+    expect((await owner.machines.get({ id: machineId })).units.map((u) => u.status)).toEqual(['paused', 'paused', 'paused']);
+  });
+
   it('sets maintenance, renames and prices; nobody else can, or can even see the machine', async () => {
     const { machineId, credential } = await register();
     const owner = await session(alice);

@@ -1,6 +1,7 @@
 import { ObjectId, type Db, type UpdateFilter } from 'mongodb';
 import { AppError } from '../errors/app-error';
 import { machinesCollection, type MachineDoc } from './collections';
+import { unitsOf } from './machine-codec';
 import { machineNotFound, ownedFilter } from './read';
 import { machineRevoked } from './revoked';
 import type { MachineView, UnitStatus } from './schema';
@@ -25,22 +26,30 @@ export function setPrice(db: Db, ownerId: ObjectId, id: string, pricePerHourMicr
   return updateOwned(db, ownedFilter(ownerId, id), { $set: { pricePerHourMicro } }, now);
 }
 
+const UNIT_ATTEMPTS = 5;
+
 /**
- * Pauses or resumes one unit. A unit's id names its machine and its place in the machine's units
- * (units.ts), so this is one conditional update on the machine's _id.
+ * Pauses or resumes one unit. A unit's id names its machine (units.ts), so this reads the machine
+ * by _id and writes its units back conditionally on unitsRev: a concurrent change (an inventory
+ * refresh, another toggle) makes it read again rather than be overwritten.
  */
 export async function setUnitStatus(db: Db, ownerId: ObjectId, unitId: string, status: UnitStatus, now: Date): Promise<MachineView> {
   const notFound = new AppError('NOT_FOUND', 'UNIT_NOT_FOUND', 'No such compute unit.', 'unitId');
   const machineId = machineIdOfUnit(unitId);
   if (!machineId) throw notFound;
-  const index = Number(unitId.slice(unitId.lastIndexOf('-u') + 2));
-  const doc = await machinesCollection(db).findOneAndUpdate(
-    { _id: new ObjectId(machineId), ownerId, removedAt: null, [`units.${index}.id`]: unitId },
-    { $set: { [`units.${index}.status`]: status }, $inc: { unitsRev: 1 } },
-    { returnDocument: 'after' },
-  );
-  if (!doc) throw notFound;
-  return machineView(doc, now);
+  const machines = machinesCollection(db);
+  for (let attempt = 0; attempt < UNIT_ATTEMPTS; attempt++) {
+    const doc = await machines.findOne({ _id: new ObjectId(machineId), ownerId, removedAt: null });
+    const units = doc ? unitsOf(doc) : [];
+    const unit = units.find((u) => u.id === unitId);
+    if (!doc || !unit) throw notFound;
+    if (unit.status === status) return machineView(doc, now);
+    unit.status = status;
+    const unitsJson = JSON.stringify(units);
+    const result = await machines.updateOne({ _id: doc._id, removedAt: null, unitsRev: doc.unitsRev }, { $set: { unitsJson }, $inc: { unitsRev: 1 } });
+    if (result.matchedCount === 1) return machineView({ ...doc, unitsJson, unitsRev: doc.unitsRev + 1 }, now);
+  }
+  throw new AppError('CONFLICT', 'MACHINE_BUSY', 'The machine changed while this was saved; try again.');
 }
 
 /** Removes a machine: its credential is refused from the next call on (401 MACHINE_CREDENTIAL_REVOKED). */

@@ -18,7 +18,7 @@ export function ownedFilter(ownerId: ObjectId, id: string): { _id: ObjectId; own
 export async function listMachines(db: Db, ownerId: ObjectId, now: Date): Promise<{ machines: MachineView[] }> {
   // The list leaves the chart samples and the full inventory in the database: only get shows them.
   const docs = await machinesCollection(db)
-    .find({ ownerId, removedAt: null }, { projection: { samples: 0, 'inventory.webgpu': 0 } })
+    .find({ ownerId, removedAt: null }, { projection: { samples: 0, inventoryJson: 0 } })
     .toArray();
   docs.sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
   return { machines: docs.map((doc) => machineView(doc, now)) };

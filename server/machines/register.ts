@@ -31,27 +31,30 @@ export async function registerMachine(db: Db, ownerId: ObjectId, input: Register
   const _id = new ObjectId();
   const stake = await stakeForMachine(db, { machineId: _id, ownerId, at: now });
   const { credential, hash } = newMachineCredential();
+  const units = unitsFor(_id, input.inventory, input.offer.unitIndexes);
   const doc: MachineDoc = {
     _id,
     ownerId,
     name: input.name,
     credentialHash: hash,
-    inventory: input.inventory,
+    os: input.inventory.os,
+    inventoryJson: JSON.stringify(input.inventory),
     inventoryHash: inventoryHash(input.inventory),
     pricePerHourMicro: input.pricePerHourMicro,
     stakeMicro: stake.toString(),
     maintenance: false,
-    units: unitsFor(_id, input.inventory, input.offer.unitIndexes),
+    unitsJson: JSON.stringify(units),
     unitsRev: 0,
     registeredAt: now,
     lastSeenAt: null,
     nextHeartbeatAt: now,
-    metrics: null,
+    metricsJson: null,
+    jobId: null,
     samples: {},
     jobs: 0,
     jobsSucceeded: 0,
     removedAt: null,
   };
   await machines.insertOne(doc);
-  return { machineId: _id.toHexString(), credential, units: doc.units.map(unitView) };
+  return { machineId: _id.toHexString(), credential, units: units.map(unitView) };
 }

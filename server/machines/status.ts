@@ -29,12 +29,12 @@ export function heartbeatMinIntervalMs(): number {
  * while its last heartbeat named a job, else online.
  */
 export function deriveStatus(
-  machine: { maintenance: boolean; lastSeenAt: Date | null; registeredAt: Date; metrics: { job: unknown } | null },
+  machine: { maintenance: boolean; lastSeenAt: Date | null; registeredAt: Date; jobId: string | null },
   now: Date,
 ): MachineStatus {
   if (machine.maintenance) return 'maintenance';
   const silentMs = now.getTime() - (machine.lastSeenAt ?? machine.registeredAt).getTime();
   if (silentMs > INACTIVE_AFTER_MS) return 'inactive';
   if (!machine.lastSeenAt || silentMs > onlineWindowMs()) return 'offline';
-  return machine.metrics?.job ? 'busy' : 'online';
+  return machine.jobId ? 'busy' : 'online';
 }

@@ -1,4 +1,5 @@
 import type { MachineDoc, UnitDoc } from './collections';
+import { inventoryOf, metricsOf, unitsOf } from './machine-codec';
 import type { MachineDetail, MachineView, UnitView } from './schema';
 import { recentSamples } from './samples';
 import { deriveStatus } from './status';
@@ -22,18 +23,18 @@ export function machineView(doc: MachineDoc, now: Date): MachineView {
   return {
     id: doc._id.toHexString(),
     name: doc.name,
-    os: doc.inventory.os,
+    os: doc.os,
     status: deriveStatus(doc, now),
     lastSeenAt: doc.lastSeenAt ? doc.lastSeenAt.toISOString() : null,
     pricePerHourMicro: doc.pricePerHourMicro,
     stakeMicro: doc.stakeMicro,
     reputation: { jobs: doc.jobs, successRate: doc.jobs > 0 ? doc.jobsSucceeded / doc.jobs : null },
     maintenance: doc.maintenance,
-    units: doc.units.map(unitView),
-    metrics: doc.metrics,
+    units: unitsOf(doc).map(unitView),
+    metrics: metricsOf(doc),
   };
 }
 
 export function machineDetail(doc: MachineDoc, now: Date): MachineDetail {
-  return { ...machineView(doc, now), inventory: doc.inventory, samples: recentSamples(doc.samples, now) };
+  return { ...machineView(doc, now), inventory: inventoryOf(doc), samples: recentSamples(doc.samples, now) };
 }
