@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_USAGE } from './runner-error';
 import { runCli, USAGE } from './run-cli';
@@ -39,5 +40,23 @@ describe('the command line', () => {
     const result = await run(['login', '--api-key', 'cyx_' + 'A'.repeat(43), '--server', 'http://127.0.0.1:9']);
     expect(result.code).toBe(1);
     expect(result.err).toContain('Could not reach http://127.0.0.1:9');
+  });
+});
+
+describe('the installed command', () => {
+  it('runs through the bin shim (TypeScript loaded by tsx) and exits with the status runCli answers', async () => {
+    const { execFile } = await import('node:child_process');
+    const bin = fileURLToPath(new URL('./bin/cyxwiz-runner.mjs', import.meta.url));
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, [bin, ...args], { env: { ...process.env, CYXWIZ_RUNNER_CONFIG: path.join(dir, 'bin.json') } }, (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+      });
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: cyxwiz-runner <command> [options]');
+    const status = await run(['status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`Config: ${path.join(dir, 'bin.json')} (none yet)`);
+    expect((await run(['fly'])).code).toBe(EXIT_USAGE);
   });
 });
