@@ -63,7 +63,9 @@ OUTPUTS = [${outputs.join(', ')}]
 ${model ? `# How forward() scales raw features (fitted on the training split in CyxWiz), and what each class index means.
 PREPROCESSING = ${pyJson(model.preprocessing)}
 CLASS_NAMES = ${pyJson(model.classNames)}
-
+${model.inputColumns ? `# The raw columns a row gives, in order; forward() takes them encoded: a categorical column as 0/1 per category (one-hot) or the category's position (index), in the listed order.
+INPUT_COLUMNS = ${pyJson(model.inputColumns)}
+` : ''}
 ` : ''}# CyxWiz tensor name -> (state_dict key, conversion): "linear" transposes [in, out] to [out, in];
 # "conv" turns HWIO [kh, kw, in, out] into OIHW [out, in, kh, kw]; "none" copies.
 WEIGHT_MAP = {
@@ -123,7 +125,7 @@ def save_cyxwiz_weights(model, path):
     """Saves the model's weights in CyxWiz names and layouts, loadable back into CyxWiz."""
     state = model.state_dict()
     tensors = {name: _from_torch(state[key].detach().float().cpu(), conversion) for name, (key, conversion) in WEIGHT_MAP.items()}
-    save_file(tensors, path, metadata={"format": "cyxwiz", "kind": "weights"${model ? ', "preprocessing": json.dumps(PREPROCESSING), "class_names": json.dumps(CLASS_NAMES)' : ''}})
+    save_file(tensors, path, metadata={"format": "cyxwiz", "kind": "weights"${model ? `, "preprocessing": json.dumps(PREPROCESSING), "class_names": json.dumps(CLASS_NAMES)${model.inputColumns ? ', "input_columns": json.dumps(INPUT_COLUMNS)' : ''}` : ''}})
 `;
 }
 

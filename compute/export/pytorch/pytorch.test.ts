@@ -37,7 +37,7 @@ for stmt in fwd.body:
     if isinstance(stmt, ast.Assign):
         known |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
 weight_map = next(ast.literal_eval(s.value) for s in tree.body if isinstance(s, ast.Assign) and getattr(s.targets[0], "id", "") == "WEIGHT_MAP")
-consts = {s.targets[0].id: ast.literal_eval(s.value) for s in tree.body if isinstance(s, ast.Assign) and getattr(s.targets[0], "id", "") in ("PREPROCESSING", "CLASS_NAMES")}
+consts = {s.targets[0].id: ast.literal_eval(s.value) for s in tree.body if isinstance(s, ast.Assign) and getattr(s.targets[0], "id", "") in ("PREPROCESSING", "CLASS_NAMES", "INPUT_COLUMNS")}
 # Each buffer: its name, the numbers in torch.tensor([...]), the reshape, and persistent=False.
 buffer_info = [{"name": ast.literal_eval(c.args[0]), "values": ast.literal_eval(c.args[1].func.value.args[0]), "shape": [ast.literal_eval(a) for a in c.args[1].args], "persistent": next(ast.literal_eval(k.value) for k in c.keywords if k.arg == "persistent")} for c in buffers]
 first = ast.unparse(fwd.body[0])
@@ -124,6 +124,20 @@ describe('PyTorch export', () => {
     expect(model).toContain('F.gelu(conv2d2, approximate="tanh")');
     expect(model).toContain('reshape1 = tanh1.reshape(tanh1.shape[0], 2, 4)');
     expect(model).toContain('return (dense3, softmax1)');
+  });
+
+  it('carries the input columns of a table with a categorical column, and saves them back under the key CyxWiz reads', () => {
+    const plan = buildModelPlan(mlpClassifier(4, [4], 2));
+    const inputColumns = [
+      { name: 'animal', kind: 'categorical' as const, categories: ['bird', 'cat', 'dog'], encoding: 'one-hot' as const },
+      { name: 'weight', kind: 'numeric' as const },
+    ];
+    const model = { preprocessing: { kind: 'none' as const, features: 4 }, classNames: ['no', 'yes'], inputColumns };
+    const files = exportPyTorch(plan, { model });
+    const { problems, consts } = analyse(files['model.py']);
+    expect(problems).toEqual([]);
+    expect(consts).toEqual({ PREPROCESSING: model.preprocessing, CLASS_NAMES: ['no', 'yes'], INPUT_COLUMNS: inputColumns });
+    expect(files['model.py']).toContain('"class_names": json.dumps(CLASS_NAMES), "input_columns": json.dumps(INPUT_COLUMNS)');
   });
 
   it('carries the fitted preprocessing as buffers applied first in forward(), with class names', () => {
