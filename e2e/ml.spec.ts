@@ -182,3 +182,73 @@ test('the saved iris run loads back after a reload and predicts typed raw rows',
   }
   await expect(predict.getByTestId('predictions').getByRole('columnheader')).toHaveText(['row', 'predicted', 'p(setosa)', 'p(versicolor)', 'p(virginica)']);
 });
+
+/** 60 animals: the text column `animal` decides the label (birds are wild), `weight` is noise around it. */
+function animalsCsv(): string {
+  const kinds = [
+    ['cat', 4, 'pet'],
+    ['dog', 20, 'pet'],
+    ['bird', 0.3, 'wild'],
+  ] as const;
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    const [animal, weight, label] = kinds[i % 3]!;
+    return `${animal},${Number((weight * (0.8 + (i % 7) * 0.05)).toPrecision(4))},${label}`;
+  });
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-e2e-animals-')), 'animals.csv');
+  writeFileSync(file, `animal,weight,kind\n${rows.join('\n')}\n`);
+  return file;
+}
+
+test('a model trained on a table with a text column predicts rows as the file writes them, before and after saving', async () => {
+  test.setTimeout(180_000);
+  await page.goto('/datasets');
+  await page.getByLabel('Dataset file').setInputFiles(animalsCsv());
+  const detail = page.getByRole('region', { name: 'animals' });
+  await expect(detail.getByTestId('dataset-rows')).toHaveText('60', { timeout: 20_000 });
+
+  const modelId = await createModel('Animals MLP', 'MLP classifier');
+  await page.goto('/datasets');
+  await page.getByRole('button', { name: 'animals', exact: true }).click();
+  await detail.getByLabel('Train a model on it').selectOption({ label: 'Animals MLP' });
+  await detail.getByRole('button', { name: 'Use this dataset' }).click();
+  await expect(detail.getByRole('status').filter({ hasText: 'Animals MLP now trains on it' })).toBeVisible();
+
+  await page.goto(`/models/${modelId}`);
+  await expect(page.getByTestId('room-status')).toHaveText('Live');
+  await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
+  // animal one-hot (bird, cat, dog) + weight: 4 features, 2 classes.
+  await problems().locator('[data-code="DATASET_FEATURES_MISMATCH"]').getByRole('button').click();
+  await page.getByRole('form', { name: 'Input properties' }).getByLabel('shape').fill('4');
+  await problems().locator('[data-code="DATASET_CLASSES_MISMATCH"]').getByRole('button').click();
+  await page.getByRole('form', { name: 'Dense properties' }).getByLabel('units').fill('2');
+  await expect(page.getByTestId('problems-ok')).toBeVisible();
+  await page.getByRole('button', { name: 'Train on WebGPU' }).click();
+  await expect(page.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+
+  const predict = page.getByRole('region', { name: 'Predict' });
+  const predictRow = async (row: string, expected: string) => {
+    await predict.getByTestId('predict-row').fill(row);
+    await predict.getByTestId('predict-button').click();
+    await expect(predict.getByTestId('prediction')).toHaveCount(1);
+    await expect(predict.getByTestId('predicted-class')).toHaveText(expected);
+  };
+  await expect(predict).toContainText('2 raw values, comma-separated: animal (categorical), weight');
+  await expect(predict.getByTestId('predict-categories')).toContainText('animal: bird / cat / dog');
+  await predictRow('cat, 4.5', 'pet');
+  await predictRow('bird, 0.3', 'wild');
+  await predict.getByTestId('predict-row').fill('lizard, 1');
+  await predict.getByTestId('predict-button').click();
+  await expect(predict.getByTestId('predict-error')).toHaveText('Line 1, value 1 (animal): “lizard” is not a category the model knows (“bird”, “cat”, “dog”).');
+
+  // Saved and loaded back after a reload: the encoding came back with the run, not from this tab.
+  await page.getByLabel('Run name').fill('Animals defaults');
+  await page.getByRole('button', { name: 'Save run' }).click();
+  await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('room-status')).toHaveText('Live');
+  await page.locator('summary', { hasText: 'Saved runs' }).click();
+  await page.getByTestId('saved-run').getByRole('button', { name: 'Load Animals defaults' }).click();
+  await expect(page.getByTestId('loaded-run')).toContainText('Loaded saved run “Animals defaults”');
+  await predictRow('dog, 18', 'pet');
+  await predictRow('"bird",0.25', 'wild');
+});
