@@ -11,7 +11,7 @@ export function RunnerSetup({ title = 'No machines yet' }: { title?: string | nu
   const server = origin || 'http://localhost:3000';
   const commands = [
     '# once, in a checkout of this project (Node 20):',
-    'npm ci',
+    'npm install',
     `npm run runner -- login --device --server ${server}`,
     'npm run runner -- register --name "my-gpu-box" --price 0.5',
     'npm run runner -- start',
