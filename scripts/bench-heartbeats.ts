@@ -139,6 +139,7 @@ async function inParallel<T>(items: T[], width: number, work: (item: T, i: numbe
 interface WorkerResult {
   latenciesMs: number[];
   warmupMs: number[];
+  slowAtS: number[];
   statuses: Record<string, number>;
 }
 
@@ -212,6 +213,7 @@ async function main() {
 
     const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
     const warmup = results.flatMap((r) => r.warmupMs).sort((a, b) => a - b);
+    const slowAt = results.flatMap((r) => r.slowAtS);
     const statuses: Record<string, number> = {};
     for (const r of results) for (const [s, n] of Object.entries(r.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
     const failed = Object.entries(statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0);
@@ -234,6 +236,8 @@ async function main() {
       heartbeat_p50_ms: round(percentile(latencies, 50)),
       heartbeat_p99_ms: round(percentile(latencies, 99)),
       heartbeat_max_ms: round(latencies.at(-1) ?? NaN),
+      // Slow answers bunched into a few seconds point at stalls (fsync, GC), spread out at CPU contention.
+      over_50ms: { heartbeats: slowAt.length, distinct_seconds: new Set(slowAt).size },
       server_cpu_percent: cpu(after.app.ticks - before.app.ticks),
       server_rss_mb: after.app.rssMb,
       database_cpu_percent: cpu(after.db.ticks - before.db.ticks),

@@ -1,7 +1,7 @@
 /**
  * One of bench:heartbeats' load processes: reads { url, credentials, intervalMs, seconds, startAt }
  * as JSON on stdin, sends each machine's heartbeat every intervalMs (machines spread evenly over the
- * interval, as real runners' start times are), and prints { latenciesMs, warmupMs, statuses } as JSON.
+ * interval, as real runners' start times are), and prints { latenciesMs, warmupMs, slowAtS, statuses } as JSON.
  */
 import { Agent, request } from 'node:http';
 
@@ -42,6 +42,9 @@ function heartbeat(credential: string, beat: number): Promise<number> {
 
 const latenciesMs: number[] = [];
 const warmupMs: number[] = [];
+/** When slow answers came (seconds since the start): spread out is load, bunched up is a stall. */
+const SLOW_MS = 50;
+const slowAtS: number[] = [];
 const statuses: Record<string, number> = {};
 const endAt = job.startAt + job.seconds * 1000;
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())));
@@ -54,10 +57,12 @@ await Promise.all(
       const t0 = performance.now();
       const status = await heartbeat(credential, beat).catch(() => 0);
       // The first round opens each connection and warms the server's JIT: counted apart.
-      (beat === 0 ? warmupMs : latenciesMs).push(performance.now() - t0);
+      const ms = performance.now() - t0;
+      (beat === 0 ? warmupMs : latenciesMs).push(ms);
+      if (beat > 0 && ms > SLOW_MS) slowAtS.push(Math.floor((Date.now() - job.startAt) / 1000));
       statuses[status] = (statuses[status] ?? 0) + 1;
     }
   }),
 );
 agent.destroy();
-process.stdout.write(JSON.stringify({ latenciesMs, warmupMs, statuses }));
+process.stdout.write(JSON.stringify({ latenciesMs, warmupMs, slowAtS, statuses }));
