@@ -1,7 +1,8 @@
 import type { Db, ObjectId } from 'mongodb';
 import { AppError } from '../errors/app-error';
 import { machinesCollection } from './collections';
-import { looksLikeMachineCredential, sha256Hex } from './credential';
+import { sha256Hex } from '../auth/api-keys';
+import { looksLikeMachineCredential } from './credential';
 import { machineRevoked } from './revoked';
 
 export interface MachineCaller {

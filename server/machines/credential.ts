@@ -1,11 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../auth/api-keys';
 
 export const MACHINE_CREDENTIAL_PREFIX = 'cyxm_';
 const CREDENTIAL_PATTERN = /^cyxm_[A-Za-z0-9_-]{43}$/;
-
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
 
 /** A new machine credential: 256 random bits; only its hash is stored. */
 export function newMachineCredential(): { credential: string; hash: string } {

@@ -1,11 +1,10 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Db, ObjectId } from 'mongodb';
-import { createApiKey, revokeApiKey } from '../auth/api-keys';
+import { createApiKey, revokeApiKey, sha256Hex } from '../auth/api-keys';
 import { countHit, limitFromEnv, type Limit } from '../auth/rate-limit';
 import { isDuplicateKeyError } from '../db/duplicate-key';
 import { AppError } from '../errors/app-error';
 import { deviceCodesCollection } from './collections';
-import { sha256Hex } from './credential';
 
 export const DEVICE_CODE_TTL_S = 600;
 export const DEVICE_POLL_INTERVAL_S = 2;

@@ -1,14 +1,13 @@
 import { ObjectId, type Db } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cyx, MIN_STAKE } from '../../programs/index';
-import { createApiKey } from '../auth/api-keys';
+import { createApiKey, sha256Hex } from '../auth/api-keys';
 import { getLedger } from '../ledger/index';
 import { signUp, type PublicUser } from '../auth/users';
 import { useTestDatabase } from '../testing/test-db';
 import { createContext } from '../trpc/context';
 import { createCaller } from '../trpc/root';
 import { deviceCodesCollection, machinesCollection } from './collections';
-import { sha256Hex } from './credential';
 import { inventoryHash } from './inventory-hash';
 import type { Inventory, Metrics } from './schema';
 import { SAMPLE_SLOT_MS, SAMPLES_KEPT } from './samples';
