@@ -9,6 +9,8 @@ import { deviceCodesCollection } from './collections';
 export const DEVICE_CODE_TTL_S = 600;
 export const DEVICE_POLL_INTERVAL_S = 2;
 export const DEVICE_START_LIMIT_DEFAULT: Limit = { max: 10, windowMs: 10 * 60_000 };
+/** Approvals per person: user codes are short, so guessing other people's is kept far out of reach. */
+export const DEVICE_APPROVE_LIMIT_DEFAULT: Limit = { max: 20, windowMs: 10 * 60_000 };
 export const DEVICE_LOGIN_KEY_NAME = 'node-runner (device login)';
 /** No vowels or look-alikes (0/O, 1/I): codes are read off one screen and typed on another. */
 const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
@@ -66,6 +68,12 @@ const expired = () => new AppError('BAD_REQUEST', 'DEVICE_CODE_EXPIRED', 'This l
 
 /** The signed-in person approves the code their runner printed. */
 export async function approveDeviceLogin(db: Db, userId: ObjectId, rawUserCode: string, now: Date): Promise<{ approved: true }> {
+  const limit = limitFromEnv('DEVICE_APPROVE_LIMIT_PER_USER', DEVICE_APPROVE_LIMIT_DEFAULT);
+  const hit = await countHit(db, `device-approve:user:${userId.toHexString()}`, limit, now);
+  if (hit.count > limit.max) {
+    const minutes = Math.max(1, Math.ceil(hit.retryAfterMs / 60_000));
+    throw new AppError('TOO_MANY_REQUESTS', 'RATE_LIMITED', `Too many login codes tried. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+  }
   const userCode = normalizeUserCode(rawUserCode);
   const codes = deviceCodesCollection(db);
   const doc = await codes.findOne({ userCode });

@@ -376,6 +376,13 @@ describe('device-code login', () => {
     await expect((await anonymous()).machines.devicePoll({ deviceCode: 'x'.repeat(43) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
+  it('limits how many codes one person may try', async () => {
+    vi.stubEnv('DEVICE_APPROVE_LIMIT_PER_USER', '2/600');
+    const carol = await signUp(db, { email: 'carol@example.com', username: 'carol', password: 'carol-password-1' });
+    for (const code of ['BBBB-CCCC', 'BBBB-DDDD']) await expect((await session(carol)).machines.deviceApprove({ userCode: code })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect((await session(carol)).machines.deviceApprove({ userCode: 'BBBB-FFFF' })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+  });
+
   it('is rate-limited per address', async () => {
     vi.stubEnv('DEVICE_LOGIN_LIMIT_PER_IP', '2/600');
     await (await anonymous('10.9.9.9')).machines.deviceStart();
