@@ -5,3 +5,4 @@ export * from './validate';
 export * from './data';
 export * from './model';
 export * from './export';
+export * from './model-facts';

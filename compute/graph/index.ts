@@ -6,3 +6,4 @@ export { GraphBuilder } from './builder';
 export { graphHash } from './graph-hash';
 export { sha256Hex } from './sha256';
 export { cnnClassifier, mlpClassifier, residualCnn, residualMlp } from './examples';
+export { layerLabels, type LabelledNode } from './layer-labels';
