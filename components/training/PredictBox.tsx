@@ -11,7 +11,7 @@ const SHOWN_ROWS = 50;
 
 interface PredictBoxProps {
   readonly client: TrainerClient;
-  /** Raw values per row the model takes (its preprocessing's width). */
+  /** Features the model takes (its preprocessing's width): the raw values per row when there are no `columns`. */
   readonly width: number;
   readonly classNames: readonly string[];
   /** The raw columns a row gives (categorical ones encoded here as in training); null: `width` numeric values. */
