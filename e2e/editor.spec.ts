@@ -109,6 +109,8 @@ test('wiring the layers shows the shape on every edge and clears the problems', 
   await expect(page.locator('.edge-label', { hasText: '[]' })).toHaveCount(1);
   await expect(page.getByTestId('problems-ok')).toBeVisible();
   await expect(page.getByTestId('problem-count')).toHaveText('0');
+  // Model facts: 784·64 + 64 and 64·64 + 64 parameters.
+  await expect(page.getByTestId('facts-params')).toHaveText('54,400');
 });
 
 test('the properties panel edits params, refusing out-of-bounds values as they are typed', async () => {

@@ -10,6 +10,7 @@ import { Canvas } from './Canvas';
 import { useEditorActions } from './editor-actions';
 import { EditorLayout } from './EditorLayout';
 import { EditorToolbar } from './EditorToolbar';
+import { ModelFactsPanel } from './ModelFactsPanel';
 import { Palette } from './Palette';
 import { ProblemsPanel } from './ProblemsPanel';
 import { PropertiesPanel } from './PropertiesPanel';
@@ -58,6 +59,7 @@ export function EditorWorkspace({ modelId, room, status, readOnly }: EditorWorks
           <>
             <PropertiesPanel session={session} index={index} readOnly={readOnly} />
             <ProblemsPanel index={index} onShow={actions.showProblem} />
+            <ModelFactsPanel doc={room.doc} />
           </>
         }
         sidePanels={
