@@ -313,12 +313,15 @@ describe('the owner', () => {
     }
     expect((await (await session(alice)).machines.list()).machines.map((m) => m.id)).not.toContain(machineId);
     await expect((await session(alice)).machines.get({ id: machineId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Its stake is on its way back rather than stranded with a machine nobody can see.
+    expect((await (await getLedger(db)).wallet(alice.id)).unstaking.map((u) => u.nodeId)).toContain(machineId);
   });
 
   it('lets the runner unregister itself, after which it is refused too', async () => {
-    const { credential } = await register();
+    const { machineId, credential } = await register();
     await expect((await bearer(credential)).runner.unregister({})).resolves.toEqual({ removed: true });
     await expect((await bearer(credential)).runner.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await (await getLedger(db)).wallet(alice.id)).unstaking.map((u) => u.nodeId)).toContain(machineId);
   });
 });
 

@@ -4,6 +4,7 @@ import { machinesCollection, type MachineDoc } from './collections';
 import { unitsOf } from './machine-codec';
 import { machineNotFound, ownedFilter } from './read';
 import { machineRevoked } from './revoked';
+import { releaseStakeOnRemoval } from './stake';
 import type { MachineView, UnitStatus } from './schema';
 import { machineIdOfUnit } from './units';
 import { machineView } from './views';
@@ -52,14 +53,23 @@ export async function setUnitStatus(db: Db, ownerId: ObjectId, unitId: string, s
   throw new AppError('CONFLICT', 'MACHINE_BUSY', 'The machine changed while this was saved; try again.');
 }
 
-/** Removes a machine: its credential is refused from the next call on (401 MACHINE_CREDENTIAL_REVOKED). */
+/**
+ * Removes a machine: its stake starts its lockup first (stake.ts), then its credential is refused
+ * from the next call on (401 MACHINE_CREDENTIAL_REVOKED).
+ */
 export async function removeMachine(db: Db, ownerId: ObjectId, id: string, now: Date): Promise<void> {
-  const result = await machinesCollection(db).updateOne(ownedFilter(ownerId, id), { $set: { removedAt: now } });
+  const filter = ownedFilter(ownerId, id);
+  if (!(await machinesCollection(db).findOne(filter, { projection: { _id: 1 } }))) throw machineNotFound();
+  await releaseStakeOnRemoval(db, filter._id, now);
+  const result = await machinesCollection(db).updateOne(filter, { $set: { removedAt: now } });
   if (result.matchedCount === 0) throw machineNotFound();
 }
 
 /** The runner's own unregister: the same as the owner removing it. */
 export async function unregisterMachine(db: Db, machineId: ObjectId, now: Date): Promise<void> {
-  const result = await machinesCollection(db).updateOne({ _id: machineId, removedAt: null }, { $set: { removedAt: now } });
+  const filter = { _id: machineId, removedAt: null };
+  if (!(await machinesCollection(db).findOne(filter, { projection: { _id: 1 } }))) throw machineRevoked();
+  await releaseStakeOnRemoval(db, machineId, now);
+  const result = await machinesCollection(db).updateOne(filter, { $set: { removedAt: now } });
   if (result.matchedCount === 0) throw machineRevoked();
 }

@@ -39,3 +39,13 @@ export async function unstakeMachine(db: Db, ownerId: ObjectId, id: string, now:
   const event = outcome.events.find((e) => e.type === 'unstake_requested');
   return { requested: true, availableAt: new Date(event?.availableAt ?? now.getTime()).toISOString() };
 }
+
+/**
+ * A removed machine leaves the network, so its stake starts its lockup (keyed by the machine: a
+ * retried removal asks once). The program's refusals (already unstaking, never staked, banned)
+ * leave nothing to do; a ledger that cannot be reached throws, and the removal is not made.
+ */
+export async function releaseStakeOnRemoval(db: Db, machineId: ObjectId, now: Date): Promise<void> {
+  const ledger = await getLedger(db);
+  await ledger.submit({ kind: 'request_unstake', key: `machine-remove:${machineId.toHexString()}`, at: now.getTime(), nodeId: machineId.toHexString() });
+}
