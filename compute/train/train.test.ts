@@ -4,6 +4,7 @@ import { mlpClassifier } from '../graph/examples';
 import { GraphBuilder } from '../graph/builder';
 import { useTestGpu } from '../gpu/test-gpu';
 import { loadWeights } from '../export/safetensors/weights';
+import { modelMetadataEntries, readModelMetadata, readSafetensors } from '../export';
 import type { TrainingEvent } from './progress';
 import { train } from './train';
 import { TrainError } from './train-error';
@@ -101,6 +102,9 @@ describe('train()', () => {
     expect([...weights.keys()]).toEqual(['dense1.weight', 'dense1.bias', 'dense2.weight', 'dense2.bias']);
     expect(Array.from(weights.get('dense2.weight')!.data)).toEqual(Array.from(live.get('dense2.weight')!.data));
     const checkpoint = await run.checkpoint();
+    // A checkpoint carries the model's metadata (scaling, class names) when given it, like exported weights.
+    const meta = { preprocessing: { kind: 'standardize' as const, mean: [0, 0, 0, 0], std: [1, 2, 3, 4] }, classNames: ['a', 'b', 'c'] };
+    expect(readModelMetadata(readSafetensors(await run.checkpoint(modelMetadataEntries(meta))).metadata)).toEqual(meta);
 
     // Two epochs in one go must equal one epoch, a checkpoint, and a resumed second epoch.
     const straight = train(graph(), data, { ...config, epochs: 2 }, { device: gpu().runtime });

@@ -73,8 +73,12 @@ export interface TrainingRun {
   getWeights(): Promise<ParameterSet>;
   /** Weights as a safetensors file. */
   saveWeights(): Promise<Uint8Array>;
-  /** Weights + optimizer state + step as a safetensors checkpoint. */
-  checkpoint(): Promise<Uint8Array>;
+  /**
+   * Weights + optimizer state + step as a safetensors checkpoint. Pass the model's metadata
+   * (modelMetadataEntries: preprocessing, class names, input columns) so the checkpoint carries
+   * what a resumed or exported model needs besides weights.
+   */
+  checkpoint(metadata?: Record<string, string>): Promise<Uint8Array>;
   /** Frees the GPU buffers; call once you no longer need weights or evaluation. */
   dispose(): void;
 }
@@ -273,7 +277,7 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
     },
     getWeights: () => ready().getParameters(),
     saveWeights: () => engineWeights(ready()),
-    checkpoint: () => engineCheckpoint(ready()),
+    checkpoint: (metadata?: Record<string, string>) => engineCheckpoint(ready(), metadata),
     dispose() {
       if (disposed) return;
       stop();
