@@ -52,14 +52,32 @@ export function unitsFor(machineId: ObjectId, inventory: Inventory, offered: rea
 }
 
 /**
- * Units after an inventory refresh: a unit whose place still holds the same kind of device keeps
- * its status, counters and reservation; new places start paused (the owner offers them), and units
- * whose device is gone disappear.
+ * Units after an inventory refresh. A unit is the same unit while the same kind of device is
+ * still there, wherever it now sits in the order (a GPU added ahead of the CPU must not turn the
+ * CPU into a new, paused unit with its counters reset): it keeps its id, status, counters and
+ * reservation. Same-named devices are matched in order, a unit at its old place first. New devices
+ * start paused (the owner offers them) with an id no unit of the machine has used; units whose
+ * device is gone disappear.
  */
 export function refreshUnits(machineId: ObjectId, inventory: Inventory, previous: readonly UnitDoc[]): UnitDoc[] {
-  return unitShapes(inventory).map((shape, index) => {
-    const before = previous.find((u) => u.index === index && u.kind === shape.kind && u.device === shape.device);
-    if (before) return { ...before, vramBytes: shape.vramBytes, vramOffered: Math.min(before.vramOffered, shape.vramBytes) };
-    return { id: unitId(machineId, index), index, ...shape, vramOffered: 0, vramReserved: 0, status: 'paused', tasksCompleted: 0, earningsMicro: '0' };
+  const unused = new Set(previous);
+  const shapes = unitShapes(inventory);
+  const kept = shapes.map((shape, index) => {
+    const same = [...unused].filter((u) => u.kind === shape.kind && u.device === shape.device);
+    const before = same.find((u) => u.index === index) ?? same[0];
+    if (before) unused.delete(before);
+    return before;
+  });
+  const taken = new Set(kept.flatMap((u) => (u ? [u.id] : [])));
+  let next = 0;
+  const freshId = () => {
+    while (taken.has(unitId(machineId, next))) next++;
+    taken.add(unitId(machineId, next));
+    return unitId(machineId, next);
+  };
+  return shapes.map((shape, index) => {
+    const before = kept[index];
+    if (before) return { ...before, index, vramBytes: shape.vramBytes, vramOffered: Math.min(before.vramOffered, shape.vramBytes) };
+    return { id: freshId(), index, ...shape, vramOffered: 0, vramReserved: 0, status: 'paused', tasksCompleted: 0, earningsMicro: '0' };
   });
 }
