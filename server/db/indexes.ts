@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { ensureJobIndexes } from '../jobs/collections';
 import { ensureMachineIndexes } from '../machines/collections';
 import { ensureRunIndexes } from '../runs/collection';
 
@@ -7,6 +8,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await Promise.all([
     ensureRunIndexes(db),
     ensureMachineIndexes(db),
+    ensureJobIndexes(db),
     db.collection('users').createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
     db.collection('users').createIndex({ username: 1 }, { unique: true, sparse: true, name: 'username_unique' }),
     db.collection('users').createIndex({ usernameLower: 1 }, { unique: true, sparse: true, name: 'username_lower_unique' }),

@@ -1,0 +1,101 @@
+import type { Db, ObjectId } from 'mongodb';
+import type { JobEffect, JobEvent, JobStatus, Lease } from './job-machine';
+
+export type JobDevice = 'gpu' | 'cpu';
+
+export interface JobRequirements {
+  /** A GPU job runs only on a GPU unit; a CPU job runs on either. */
+  device: JobDevice;
+  /** The unit's free memory (vramOffered − vramReserved; RAM for a CPU unit) must be at least this. */
+  minVramBytes: number;
+}
+
+/**
+ * A network training job: the JobState of job-machine.ts (status … failureReason) stored as
+ * top-level fields, plus what it is and what it needs. Every transition is one updateOne
+ * conditional on `version` (apply-job-event.ts).
+ */
+export interface JobDoc {
+  _id: ObjectId;
+  modelId: ObjectId;
+  ownerId: ObjectId;
+  status: JobStatus;
+  version: number;
+  leaseEpoch: number;
+  lease: Lease | null;
+  excludedMachines: string[];
+  escrowed: boolean;
+  failureReason: string | null;
+  requirements: JobRequirements;
+  /** The most the job pays a machine, in µCYX per hour (compared with the machine's pricePerHourMicro). */
+  priceCapMicro: string;
+  /** compute/model-facts trainingFlops of the whole run, when the quote computed it: the scheduler's time estimate. */
+  trainingFlops: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** When it was approved: the queue is served oldest first, and a job put back keeps its place. */
+  queuedAt: Date | null;
+  /**
+   * lease.expiresAt copied out as a top-level Date, so expireLeases asks an equality on status plus
+   * a range on a top-level field instead of a dot-path (which FerretDB v1 answers with a scan).
+   */
+  leaseExpiresAt: Date | null;
+  /**
+   * JSON of the JobEventDoc of the transition that made this version (null at version 0). It is
+   * written in the same conditional update as the transition, so a crash before the jobEvents
+   * insert loses nothing: the next transition writes it out (an idempotent insert keyed by
+   * jobId:version), and jobTimeline reads it from here until then. Text, not an object: FerretDB v1
+   * keeps a type schema per field and rewrites it on each update (see MachineDoc), and the events'
+   * shapes differ from one transition to the next.
+   */
+  lastEventJson: string | null;
+}
+
+/** One transition, append-only. `_id` is `${jobId}:${version}`: writing it twice is a no-op. */
+export interface JobEventDoc {
+  _id: string;
+  jobId: ObjectId;
+  /** The job's version after this transition (1 for the first). */
+  version: number;
+  event: JobEvent;
+  /** What the job machine said must happen besides the state change (money, reputation, the unit). */
+  effects: JobEffect[];
+  at: Date;
+}
+
+/**
+ * Which job holds a compute unit: one document per held unit, `_id` the unit id, so inserting it is
+ * the conditional write that gives a unit at most one job (a second insert fails on _id). Units live
+ * as JSON text inside their machine's document (server/machines), rewritten by heartbeats' neighbours
+ * (pausing, inventory refreshes); holding the claim here keeps scheduling off those writes.
+ */
+export interface UnitClaimDoc {
+  _id: string;
+  machineId: string;
+  jobId: ObjectId;
+  /** The lease epoch the job gets (or got) with this unit. */
+  epoch: number;
+  claimedAt: Date;
+}
+
+export function jobsCollection(db: Db) {
+  return db.collection<JobDoc>('jobs');
+}
+
+export function jobEventsCollection(db: Db) {
+  return db.collection<JobEventDoc>('jobEvents');
+}
+
+export function unitClaimsCollection(db: Db) {
+  return db.collection<UnitClaimDoc>('unitClaims');
+}
+
+/** The jobs indexes; server/db/indexes.ts creates them at start-up with the rest. */
+export async function ensureJobIndexes(db: Db): Promise<void> {
+  await Promise.all([
+    // The scheduler's queue is status = 'ESCROWED', lease expiry status = 'ASSIGNED' | 'RUNNING':
+    // equality on a top-level field, the only kind FerretDB v1 pushes down to PostgreSQL.
+    jobsCollection(db).createIndex({ status: 1 }, { name: 'status' }),
+    jobEventsCollection(db).createIndex({ jobId: 1, version: 1 }, { name: 'job_version' }),
+  ]);
+}
