@@ -1,0 +1,79 @@
+import type { Db } from 'mongodb';
+import { expireLeases, type ExpiredLease } from './expire-leases';
+import { scheduleOnce, type ScheduleOptions, type ScheduleResult } from './schedule-once';
+import { releaseOrphanClaims } from './unit-claims';
+
+/** The issue: the scheduler runs on every new job and machine event "and at least every 5 s". */
+export const SCHEDULE_INTERVAL_MS = 5_000;
+/** Orphan claims are rare (a crash mid-assignment) and the sweep reads every claim's job: every 12th pass, once a minute. */
+export const ORPHAN_SWEEP_EVERY = 12;
+
+export interface SchedulerPass {
+  expired: ExpiredLease[];
+  scheduled: ScheduleResult;
+  releasedClaims: string[];
+}
+
+export interface SchedulerLoop {
+  /** Asks for a pass now (a job was queued, a machine came online or freed a unit); answers the pass that covers it. */
+  poke(): Promise<SchedulerPass>;
+  /** Stops the timer; a pass under way finishes first. */
+  stop(): Promise<void>;
+}
+
+export interface SchedulerLoopOptions extends ScheduleOptions {
+  intervalMs?: number;
+  now?: () => Date;
+  /** A pass that throws (the database went away) is reported here and the loop carries on. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * One process's scheduler: passes of expireLeases, then scheduleOnce (and now and then
+ * releaseOrphanClaims), never two at once in this process; pokes during a pass are answered by
+ * one more pass right after it. Any number of processes may run one (scheduleOnce's writes are conditional).
+ */
+export function startSchedulerLoop(db: Db, options: SchedulerLoopOptions = {}): SchedulerLoop {
+  const now = options.now ?? (() => new Date());
+  let passes = 0;
+  let running: Promise<SchedulerPass> | null = null;
+  let queued: Promise<SchedulerPass> | null = null;
+  let stopped = false;
+
+  async function pass(): Promise<SchedulerPass> {
+    const at = now();
+    const expired = await expireLeases(db, at);
+    const releasedClaims = passes++ % ORPHAN_SWEEP_EVERY === 0 ? await releaseOrphanClaims(db, at) : [];
+    const scheduled = await scheduleOnce(db, at, options);
+    return { expired, scheduled, releasedClaims };
+  }
+
+  function poke(): Promise<SchedulerPass> {
+    if (!running) {
+      running = pass().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    // One pass waits behind the current one and answers every poke made meanwhile.
+    queued ??= running.catch(() => undefined).then(() => {
+      queued = null;
+      return poke();
+    });
+    return queued;
+  }
+
+  const timer = setInterval(() => {
+    if (!stopped) poke().catch((error: unknown) => options.onError?.(error));
+  }, options.intervalMs ?? SCHEDULE_INTERVAL_MS);
+  timer.unref();
+
+  return {
+    poke,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.allSettled([running, queued]);
+    },
+  };
+}
