@@ -7,7 +7,7 @@ import { explainJob } from './explain-job';
 import { loadSchedulableUnits } from './schedulable-units';
 import { LEASE_MS, scheduleOnce } from './schedule-once';
 import { insertMachine, queuedJob } from './testing/fixtures';
-import { ORPHAN_CLAIM_GRACE_MS, releaseOrphanClaims } from './unit-claims';
+import { claimUnit, ORPHAN_CLAIM_GRACE_MS, releaseOrphanClaims, releaseUnit } from './unit-claims';
 
 let db: Db;
 const t0 = new Date('2026-03-01T10:00:00Z');
@@ -131,6 +131,25 @@ describe('scheduleOnce', () => {
       [m.unitIds[0], 'gpu', job._id.toHexString(), 1, 2, 'online'],
       [m.unitIds[1], 'cpu', null, 1, 2, 'online'],
     ]);
+  });
+});
+
+describe('claimUnit and releaseUnit', () => {
+  it('give a unit to one job at a time, and release only the claim of that job and epoch', async () => {
+    const [a, b] = [new ObjectId(), new ObjectId()];
+    const claim = (jobId: ObjectId) => claimUnit(db, { _id: 'm-u0', machineId: 'm', jobId, epoch: 1, claimedAt: t0 });
+    expect(await Promise.all([claim(a), claim(b)])).toEqual([true, false]);
+    expect(await releaseUnit(db, 'm-u0', b, 1)).toBe(false);
+    expect(await releaseUnit(db, 'm-u0', a, 2)).toBe(false);
+    expect(await releaseUnit(db, 'm-u0', a, 1)).toBe(true);
+    expect(await claim(b)).toBe(true);
+  });
+});
+
+describe('explainJob', () => {
+  it('answers JOB_NOT_FOUND for an unknown job', async () => {
+    await expect(explainJob(db, new ObjectId().toHexString(), t0)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+    await expect(explainJob(db, 'nope', t0)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
   });
 });
 

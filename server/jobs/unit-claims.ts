@@ -31,6 +31,8 @@ export async function releaseUnit(db: Db, unitId: string, jobId: ObjectId, epoch
 /**
  * Releases claims no job holds any more (see ORPHAN_CLAIM_GRACE_MS): a claim is live while its job
  * is ASSIGNED or RUNNING on a lease naming the same unit and epoch. Answers the unit ids released.
+ * It reads every claim and their jobs by _id $in (which FerretDB v1 may scan), so the scheduler
+ * loop runs it now and then, not on every pass.
  */
 export async function releaseOrphanClaims(db: Db, now: Date, graceMs = ORPHAN_CLAIM_GRACE_MS): Promise<string[]> {
   const cutoff = now.getTime() - graceMs;
