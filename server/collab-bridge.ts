@@ -5,14 +5,19 @@ import type { CollabServer } from '../collab/server/collab-server';
  * through this process-wide slot (e.g. to disconnect a user whose access was revoked). With several
  * web processes this becomes a message to the process that owns the room (see README, scale-out).
  */
-const slot = globalThis as unknown as { __cyxwizCollab?: Pick<CollabServer, 'disconnectUser' | 'closeRoom'> };
+const slot = globalThis as unknown as { __cyxwizCollab?: Pick<CollabServer, 'disconnectUser' | 'disconnectUserEverywhere' | 'closeRoom'> };
 
-export function registerCollabServer(server: Pick<CollabServer, 'disconnectUser' | 'closeRoom'> | undefined): void {
+export function registerCollabServer(server: Pick<CollabServer, 'disconnectUser' | 'disconnectUserEverywhere' | 'closeRoom'> | undefined): void {
   slot.__cyxwizCollab = server;
 }
 
 export async function disconnectFromModel(modelId: string, userId: string): Promise<number> {
   return (await slot.__cyxwizCollab?.disconnectUser(modelId, userId)) ?? 0;
+}
+
+/** Closes a user's sockets in every room (their account was disabled); returns how many were closed. */
+export async function disconnectUserEverywhere(userId: string): Promise<number> {
+  return (await slot.__cyxwizCollab?.disconnectUserEverywhere(userId)) ?? 0;
 }
 
 /** Closes everyone's sockets in a model's room (the model is gone); returns how many were closed. */

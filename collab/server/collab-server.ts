@@ -38,6 +38,8 @@ export interface CollabServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes a user's sockets in one model's room; returns how many were closed. */
   disconnectUser(modelId: string, userId: string): Promise<number>;
+  /** Closes a user's sockets in every room (the account was disabled); returns how many were closed. */
+  disconnectUserEverywhere(userId: string): Promise<number>;
   /** Closes every socket in a model's room and unloads it, pending writes flushed (e.g. the model was deleted). */
   closeRoom(modelId: string): Promise<number>;
   /** Rooms in memory, open sockets, and rooms still being written out after going idle. */
@@ -170,6 +172,13 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       const pending = rooms.get(modelId);
       if (!pending) return 0;
       return (await pending).disconnectUser(userId, CLOSE.ACCESS_REVOKED, 'access changed');
+    },
+
+    async disconnectUserEverywhere(userId) {
+      const loaded = await Promise.allSettled(rooms.values());
+      let closed = 0;
+      for (const r of loaded) if (r.status === 'fulfilled') closed += r.value.disconnectUser(userId, CLOSE.ACCESS_REVOKED, 'account disabled');
+      return closed;
     },
 
     async closeRoom(modelId) {

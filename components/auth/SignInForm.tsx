@@ -10,6 +10,7 @@ import { safeCallbackUrl } from './safe-callback';
 
 const MESSAGES: Record<string, string> = {
   rate_limited: 'Too many sign-in attempts. Wait a few minutes and try again.',
+  account_disabled: 'This account has been disabled by an administrator. Contact support if you think this is a mistake.',
   credentials: 'Email or password is incorrect.',
 };
 

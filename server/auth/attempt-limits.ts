@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { audit } from '../audit/audit';
 import { AppError } from '../errors/app-error';
 import { clearHits, countHit, limitFromEnv, type Limit } from './rate-limit';
 
@@ -27,10 +28,26 @@ export async function takePasswordAttempt(db: Db, opts: { what: AttemptKind; acc
   const ipLimit = limitFromEnv('SIGNIN_LIMIT_PER_IP', SIGNIN_IP_LIMIT_DEFAULT);
   if (opts.ip) {
     const perIp = await countHit(db, `${opts.what}:ip:${opts.ip}`, ipLimit);
-    if (perIp.count > ipLimit.max) throw tooMany(opts.what, perIp.retryAfterMs);
+    if (perIp.count > ipLimit.max) {
+      await auditLockout(db, opts, `ip ${opts.ip}`, `${opts.what}:ip:${opts.ip}`, ipLimit);
+      throw tooMany(opts.what, perIp.retryAfterMs);
+    }
   }
   const perAccount = await countHit(db, `${opts.what}:account:${opts.accountKey}`, accountLimit);
-  if (perAccount.count > accountLimit.max) throw tooMany(opts.what, perAccount.retryAfterMs);
+  if (perAccount.count > accountLimit.max) {
+    await auditLockout(db, opts, `account ${opts.accountKey}`, `${opts.what}:account:${opts.accountKey}`, accountLimit);
+    throw tooMany(opts.what, perAccount.retryAfterMs);
+  }
+}
+
+/**
+ * One audit entry per lockout, not per refused guess: the first refusal of a window claims a
+ * one-slot limit of its own (same window), so a flood of guesses cannot flood the audit log.
+ */
+async function auditLockout(db: Db, opts: { what: AttemptKind; ip: string | null }, target: string, key: string, limit: Limit): Promise<void> {
+  const first = await countHit(db, `audited:${key}`, { max: 1, windowMs: limit.windowMs });
+  if (first.count !== 1) return;
+  await audit(db, { actorId: null, action: 'auth.lockout', target: `${LABEL[opts.what]}: ${target}`, ip: opts.ip });
 }
 
 /** After a right password: the account's earlier failures no longer count. */

@@ -1,5 +1,6 @@
 import type { UserDoc } from '../db/collections';
 import { getDb } from '../db/client';
+import { isDisabled } from './account-disabled';
 import { auth } from './next-auth';
 import { claimsOfSession, isCurrentSession, type SessionClaims } from './session-claims';
 import { findUserById, toPublicUser, type PublicUser } from './users';
@@ -14,7 +15,7 @@ export async function sessionUserDoc(): Promise<UserDoc | null> {
   const claims = await readSession();
   if (!claims.sessionUserId) return null;
   const doc = await findUserById(getDb(), claims.sessionUserId);
-  return doc && isCurrentSession(doc, claims.sessionVersion) ? doc : null;
+  return doc && isCurrentSession(doc, claims.sessionVersion) && !isDisabled(doc) ? doc : null;
 }
 
 /** The signed-in user for server components, read fresh from the database (role included). */

@@ -17,6 +17,10 @@ class RateLimitedSignIn extends CredentialsSignin {
   code = 'rate_limited';
 }
 
+class DisabledSignIn extends CredentialsSignin {
+  code = 'account_disabled';
+}
+
 /** GitHub and Google sign-in are on exactly when their credentials are configured. */
 export function oauthProviders(): { id: string; name: string }[] {
   const list: { id: string; name: string }[] = [];
@@ -38,6 +42,7 @@ function providers(): Provider[] {
           return { id: user.id, email: user.email, name: user.username ?? user.name, role: user.role, sessionVersion: user.sessionVersion };
         } catch (error) {
           if (error instanceof AppError && error.code === 'RATE_LIMITED') throw new RateLimitedSignIn();
+          if (error instanceof AppError && error.code === 'ACCOUNT_DISABLED') throw new DisabledSignIn();
           if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS') return null;
           throw error;
         }

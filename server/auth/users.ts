@@ -4,6 +4,7 @@ import { collections, type Role, type UserDoc } from '../db/collections';
 import { isDuplicateKeyError } from '../db/duplicate-key';
 import { bumpCounter } from '../db/counters';
 import { AppError } from '../errors/app-error';
+import { accountDisabled, isDisabled } from './account-disabled';
 import { clearAttempts, takePasswordAttempt } from './attempt-limits';
 import { assertStrongPassword, dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { effectiveRole } from './roles';
@@ -95,6 +96,8 @@ export async function verifyCredentials(
   const user = email && password ? await collections(db).users.findOne({ email }) : null;
   const ok = user?.passwordHash ? await verify(user.passwordHash, password) : (await verify(await dummyPasswordHash(), password), false);
   if (!user || !ok) throw new AppError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'Email or password is incorrect.');
+  // Said only after the right password, so a guesser learns nothing about the account.
+  if (isDisabled(user)) throw accountDisabled();
   await clearAttempts(db, { what: 'signin', accountKey: email });
   return { ...toPublicUser(user), sessionVersion: sessionVersionOf(user) };
 }

@@ -18,6 +18,9 @@ export interface UserDoc {
   createdAt?: Date;
   /** Bumped by sign-out and password change; a session is valid only at the version it was minted with. */
   sessionVersion?: number;
+  /** Set by an administrator: sign-in, sessions, API keys, machine credentials and sockets are refused. */
+  disabledAt?: Date | null;
+  disabledReason?: string | null;
 }
 
 export interface ApiKeyDoc {
@@ -47,6 +50,7 @@ export interface AuditDoc {
   actorId: ObjectId | null;
   action: string;
   target?: string;
+  reason?: string;
   ip?: string | null;
 }
 

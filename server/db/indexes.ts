@@ -19,6 +19,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     // FerretDB v1 has no TTL indexes: expired counters are pruned by pruneExpiredHits instead.
     db.collection('rateLimits').createIndex({ expiresAt: 1 }, { name: 'expiry' }),
     db.collection('audit').createIndex({ at: -1 }, { name: 'at' }),
+    // The audit log's filters are equality on one field, paged newest first by _id.
+    db.collection('audit').createIndex({ action: 1, _id: -1 }, { name: 'action_newest' }),
+    db.collection('audit').createIndex({ actorId: 1, _id: -1 }, { name: 'actor_newest' }),
     db.collection('models').createIndex({ ownerId: 1, updatedAt: -1 }, { name: 'owner_updated' }),
     db.collection('modelMembers').createIndex({ modelId: 1, userId: 1 }, { unique: true, name: 'model_user' }),
     db.collection('modelMembers').createIndex({ userId: 1, listKey: -1 }, { name: 'user_list' }),

@@ -1,6 +1,7 @@
 import type { Db, ObjectId } from 'mongodb';
 import { AppError } from '../errors/app-error';
 import { machinesCollection } from './collections';
+import { accountDisabled, isAccountDisabled } from '../auth/account-disabled';
 import { sha256Hex } from '../auth/api-keys';
 import { looksLikeMachineCredential } from './credential';
 import { machineRevoked } from './revoked';
@@ -27,15 +28,17 @@ function remember(hash: string, caller: MachineCaller): void {
 
 /**
  * Resolves a presented machine credential to its machine: one equality read on the unique
- * credentialHash index (or none, when seen in the last minute). A removed machine's credential is
- * told apart from an unknown one, so the runner can say why it stops.
+ * credentialHash index (or none, when seen in the last minute), then the owner's disabled state
+ * (cached for a second). A removed machine's credential is told apart from an unknown one, so the
+ * runner can say why it stops; a disabled owner's is 403 ACCOUNT_DISABLED, so it keeps retrying and
+ * resumes if the account is enabled again.
  */
 export async function authenticateMachine(db: Db, credential: string): Promise<MachineCaller> {
   const invalid = new AppError('UNAUTHORIZED', 'INVALID_MACHINE_CREDENTIAL', 'The machine credential is not valid. Register the machine again.');
   if (!looksLikeMachineCredential(credential)) throw invalid;
   const hash = sha256Hex(credential);
   const cached = recent.get(hash);
-  if (cached && cached.until > Date.now()) return cached.caller;
+  if (cached && cached.until > Date.now()) return refuseDisabledOwner(db, cached.caller);
   const doc = await machinesCollection(db).findOne({ credentialHash: hash }, { projection: { _id: 1, ownerId: 1, removedAt: 1 } });
   if (!doc) throw invalid;
   if (doc.removedAt) {
@@ -44,5 +47,14 @@ export async function authenticateMachine(db: Db, credential: string): Promise<M
   }
   const caller = { id: doc._id, ownerId: doc.ownerId };
   remember(hash, caller);
+  return refuseDisabledOwner(db, caller);
+}
+
+/**
+ * A disabled owner's machines stop at once. The owner's state is cached for at most a second
+ * (server/auth/account-disabled.ts), so a heartbeating machine keeps its single round trip.
+ */
+async function refuseDisabledOwner(db: Db, caller: MachineCaller): Promise<MachineCaller> {
+  if (await isAccountDisabled(db, caller.ownerId)) throw accountDisabled();
   return caller;
 }

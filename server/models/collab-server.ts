@@ -1,6 +1,7 @@
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { createCollabServer, type CollabServer, type CollabServerOptions } from '../../collab/server/collab-server';
 import { COLLAB_PATH } from '../../collab/path';
+import { isAccountDisabled } from '../auth/account-disabled';
 import { modelRole } from './access';
 import { initialModelDoc, saveModelSnapshot } from './collab-hooks';
 
@@ -9,7 +10,8 @@ export function createModelCollabServer(db: Db, secret: string, overrides: Parti
   return createCollabServer({
     db,
     secret,
-    access: (modelId, userId) => modelRole(db, modelId, userId),
+    // A disabled account's ticket (and its client's automatic reconnects) opens nothing.
+    access: async (modelId, userId) => (ObjectId.isValid(userId) && (await isAccountDisabled(db, new ObjectId(userId))) ? null : modelRole(db, modelId, userId)),
     initialDoc: (modelId) => initialModelDoc(db, modelId),
     onChanged: (modelId, doc) => saveModelSnapshot(db, modelId, doc),
     path: COLLAB_PATH,

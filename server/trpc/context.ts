@@ -1,4 +1,5 @@
 import type { Db, ObjectId } from 'mongodb';
+import { accountDisabled, isDisabled } from '../auth/account-disabled';
 import { authenticateApiKey } from '../auth/api-keys';
 import { effectiveRole } from '../auth/roles';
 import { isCurrentSession } from '../auth/session-claims';
@@ -54,6 +55,7 @@ export async function createContext(opts: { db: Db; headers: Headers; sessionUse
       const key = await authenticateApiKey(db, match[1]);
       const user = await findUserById(db, key.userId.toHexString());
       if (!user) return { ...base, caller: null, authError: new AppError('UNAUTHORIZED', 'INVALID_API_KEY', 'The API key is not valid.') };
+      if (isDisabled(user)) return { ...base, caller: null, authError: accountDisabled() };
       return {
         ...base,
         caller: { user, role: effectiveRole(user.email, user.role), via: 'apiKey', apiKey: { id: key.keyId, name: key.name } },
@@ -66,8 +68,9 @@ export async function createContext(opts: { db: Db; headers: Headers; sessionUse
   }
   if (opts.sessionUserId) {
     const user = await findUserById(db, opts.sessionUserId);
-    // A session for a deleted account, or one ended by sign-out or a password change, is simply signed out.
-    if (user && isCurrentSession(user, opts.sessionVersion ?? 0)) return { ...base, caller: { user, role: effectiveRole(user.email, user.role), via: 'session' }, authError: null };
+    // A session for a deleted or disabled account, or one ended by sign-out or a password change, is
+    // simply signed out (disabling also bumps the version; the check here covers a stale read).
+    if (user && isCurrentSession(user, opts.sessionVersion ?? 0) && !isDisabled(user)) return { ...base, caller: { user, role: effectiveRole(user.email, user.role), via: 'session' }, authError: null };
   }
   return { ...base, caller: null, authError: null };
 }

@@ -1,6 +1,7 @@
 import type { Db, ObjectId } from 'mongodb';
 import { parseCyx, formatCyx } from '../../programs';
 import { findUserByUsername } from '../auth/users';
+import { audit } from '../audit/audit';
 import { collections } from '../db/collections';
 import { AppError } from '../errors/app-error';
 import { getLedger } from '../ledger';
@@ -21,7 +22,7 @@ export async function adminMint(db: Db, admin: { id: ObjectId; ip: string | null
   const result = await withLedger(async () => (await getLedger(db)).submit({ kind: 'mint', key: `admin-mint:${admin.id.toHexString()}:${input.requestId}`, at: now.getTime(), by: admin.id.toHexString(), to, amount, reason: input.reason.trim() }));
   if (!result.outcome.ok) throw toMoneyError(result.outcome, 'reason');
   if (!result.repeated) {
-    await collections(db).audit.insertOne({ at: now, actorId: admin.id, action: 'ledger.mint', target: `${user.username ?? user.email}: ${formatCyx(amount)} (${input.reason.trim()}) seq ${result.seq}`, ip: admin.ip });
+    await audit(db, { at: now, actorId: admin.id, action: 'ledger.mint', target: `${user.username ?? user.email}: ${formatCyx(amount)} (${input.reason.trim()}) seq ${result.seq}`, reason: input.reason.trim(), ip: admin.ip });
   }
   return { seq: result.seq!, amount: amount.toString(), to: user.username ?? user.email, repeated: result.repeated };
 }

@@ -5,7 +5,11 @@ import { z } from 'zod';
 import { getLedger } from '../../ledger';
 import { adminMint } from '../../wallet/admin-mint';
 import { withLedger } from '../../wallet/money-error';
+import type { Caller } from '../context';
 import { adminProcedure, router } from '../init';
+import { AUDIT_PAGE_MAX, auditCsv, listAudit } from '../../audit/list';
+import { reasonSchema } from '../../admin/reason';
+import { disableUser, enableUser, resetLockout, searchUsers, setUserRole, userDetail, USER_PAGE_MAX } from '../../admin/users';
 
 /** Money the administrators move by hand, and a full check of the ledger. */
 const ledgerRouter = router({
@@ -33,8 +37,48 @@ const ledgerRouter = router({
   }),
 });
 
+const userId = z.string().trim().min(1, 'Name the user.').max(64);
+const actorOf = (ctx: { caller: Caller; ip: string | null }) => ({ id: ctx.caller.user._id, ip: ctx.ip });
+
+/** People: find, open, and act on one (each action says why and is audited). */
+const usersRouter = router({
+  search: adminProcedure
+    .input(
+      z.object({
+        query: z.string().trim().max(254).optional(),
+        role: z.enum(['user', 'admin']).optional(),
+        disabled: z.boolean().optional(),
+        cursor: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(USER_PAGE_MAX).default(25),
+      }),
+    )
+    .query(({ ctx, input }) => searchUsers(ctx.db, input)),
+  detail: adminProcedure.input(z.object({ userId })).query(({ ctx, input }) => userDetail(ctx.db, input.userId)),
+  setRole: adminProcedure
+    .input(z.object({ userId, role: z.enum(['user', 'admin']), reason: reasonSchema }))
+    .mutation(({ ctx, input }) => setUserRole(ctx.db, actorOf(ctx), input)),
+  disable: adminProcedure.input(z.object({ userId, reason: reasonSchema })).mutation(({ ctx, input }) => disableUser(ctx.db, actorOf(ctx), input, ctx.now())),
+  enable: adminProcedure.input(z.object({ userId, reason: reasonSchema })).mutation(({ ctx, input }) => enableUser(ctx.db, actorOf(ctx), input)),
+  resetLockout: adminProcedure.input(z.object({ userId, reason: reasonSchema })).mutation(({ ctx, input }) => resetLockout(ctx.db, actorOf(ctx), input)),
+});
+
+const auditFilter = {
+  action: z.string().trim().max(64).optional(),
+  actorId: z.string().trim().max(64).optional(),
+};
+
+/** The audit log is read-only here: there is deliberately no procedure that changes an entry. */
+const auditRouter = router({
+  list: adminProcedure
+    .input(z.object({ ...auditFilter, cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).default(50) }))
+    .query(({ ctx, input }) => listAudit(ctx.db, { action: input.action || undefined, actorId: input.actorId || undefined }, { cursor: input.cursor, limit: input.limit })),
+  csv: adminProcedure.input(z.object(auditFilter)).query(({ ctx, input }) => auditCsv(ctx.db, { action: input.action || undefined, actorId: input.actorId || undefined })),
+});
+
 export const adminRouter = router({
   ledger: ledgerRouter,
+  users: usersRouter,
+  audit: auditRouter,
   /** Platform totals are counters (counting whole collections would read every document). */
   overview: adminProcedure.query(async ({ ctx }) => {
     const c = collections(ctx.db);
