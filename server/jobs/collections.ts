@@ -10,6 +10,14 @@ export interface JobRequirements {
   minVramBytes: number;
 }
 
+/** How the job trains: what the quote counted (epochs over the training rows) and the runner uses. */
+export interface JobTrainingConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number | null;
+  seed: number | null;
+}
+
 /**
  * A network training job: the JobState of job-machine.ts (status … failureReason) stored as
  * top-level fields, plus what it is and what it needs. Every transition is one updateOne
@@ -49,6 +57,16 @@ export interface JobDoc {
    * shapes differ from one transition to the next.
    */
   lastEventJson: string | null;
+  /** What it trains on (a datasets _id as hex or a built-in id) and how; null for jobs made without a quote (tests, benchmarks). */
+  datasetId: string | null;
+  config: JobTrainingConfig | null;
+  /** µCYX the job's escrow locks when approved (the quote's escrow amount); '0' for jobs made without one. */
+  escrowMicro: string;
+  /** µCYX released from the escrow so far (the provider's share and the platform fee together), and refunded to the owner. */
+  paidMicro: string;
+  refundedMicro: string;
+  /** The last version whose ledger effects were all carried out (effects.ts); settlePending picks up jobs behind it. */
+  effectsDoneVersion: number;
 }
 
 /** One transition, append-only. `_id` is `${jobId}:${version}`: writing it twice is a no-op. */
@@ -97,5 +115,8 @@ export async function ensureJobIndexes(db: Db): Promise<void> {
     // equality on a top-level field, the only kind FerretDB v1 pushes down to PostgreSQL.
     jobsCollection(db).createIndex({ status: 1 }, { name: 'status' }),
     jobEventsCollection(db).createIndex({ jobId: 1, version: 1 }, { name: 'job_version' }),
+    // jobs.list: a model's jobs, or a person's own.
+    jobsCollection(db).createIndex({ modelId: 1 }, { name: 'model' }),
+    jobsCollection(db).createIndex({ ownerId: 1 }, { name: 'owner' }),
   ]);
 }

@@ -1,6 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import { AppError } from '../errors/app-error';
-import { jobsCollection, type JobDoc, type JobRequirements } from './collections';
+import { jobsCollection, type JobDoc, type JobRequirements, type JobTrainingConfig } from './collections';
 import { newJob } from './job-machine';
 
 export interface NewJobInput {
@@ -9,6 +9,10 @@ export interface NewJobInput {
   requirements: JobRequirements;
   priceCapMicro: string;
   trainingFlops?: number | null;
+  datasetId?: string | null;
+  config?: JobTrainingConfig | null;
+  /** µCYX to lock when the job is approved (the quote's escrow amount). */
+  escrowMicro?: string;
 }
 
 /** The most memory a job may ask for: the largest unit the machines schema accepts (MAX_VRAM_BYTES). */
@@ -25,6 +29,7 @@ function checkInput(input: NewJobInput): void {
   if (flops !== undefined && flops !== null && !(Number.isFinite(flops) && flops > 0)) {
     throw new AppError('BAD_REQUEST', 'INVALID_TRAINING_FLOPS', 'The training FLOPs must be a positive number.', 'trainingFlops');
   }
+  if (input.escrowMicro !== undefined && !/^\d{1,19}$/.test(input.escrowMicro)) throw new AppError('BAD_REQUEST', 'INVALID_ESCROW_AMOUNT', 'Give the escrow amount in µCYX as a whole number.', 'escrowMicro');
 }
 
 /**
@@ -48,6 +53,12 @@ export async function createJob(db: Db, input: NewJobInput, now: Date): Promise<
     queuedAt: null,
     leaseExpiresAt: null,
     lastEventJson: null,
+    datasetId: input.datasetId ?? null,
+    config: input.config ?? null,
+    escrowMicro: BigInt(input.escrowMicro ?? '0').toString(),
+    paidMicro: '0',
+    refundedMicro: '0',
+    effectsDoneVersion: 0,
   };
   await jobsCollection(db).insertOne(doc);
   return doc;

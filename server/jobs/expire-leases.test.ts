@@ -37,6 +37,7 @@ describe('expireLeases', () => {
         machineId: first.machineId,
         unitId: assigned!.unitId,
         epoch: 1,
+        version: 5,
         status: 'ESCROWED',
         effects: [
           { type: 'slash', machineId: first.machineId, reason: 'timeout' },

@@ -9,6 +9,8 @@ export interface ExpiredLease {
   machineId: string;
   unitId: string;
   epoch: number;
+  /** The job's version after the expiry: its effects are keyed by it (effects.ts). */
+  version: number;
   /** ESCROWED (back in the queue, that machine excluded) or FAILED (the retry limit). */
   status: JobStatus;
   /** The slash, the failed result and the freed unit: recorded in jobEvents; the ledger step pays them out. */
@@ -30,7 +32,7 @@ export async function expireLeases(db: Db, now: Date): Promise<ExpiredLease[]> {
     if (!lease || lease.expiresAt > now.getTime()) continue;
     try {
       const applied = await applyJobEvent(db, job._id, { type: 'lease_expired', epoch: lease.epoch }, now, { expectedVersion: job.version });
-      expired.push({ jobId: job._id.toHexString(), machineId: lease.machineId, unitId: lease.unitId, epoch: lease.epoch, status: applied.job.status, effects: applied.effects });
+      expired.push({ jobId: job._id.toHexString(), machineId: lease.machineId, unitId: lease.unitId, epoch: lease.epoch, version: applied.job.version, status: applied.job.status, effects: applied.effects });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       // Renewed, completed or expired by another process since it was read: nothing to do.

@@ -1,4 +1,5 @@
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
+import { runJobEffects } from './effects';
 import { expireLeases, type ExpiredLease } from './expire-leases';
 import { scheduleOnce, type ScheduleOptions, type ScheduleResult } from './schedule-once';
 import { releaseOrphanClaims } from './unit-claims';
@@ -29,7 +30,7 @@ export interface SchedulerLoopOptions extends ScheduleOptions {
 }
 
 /**
- * One process's scheduler: passes of expireLeases, then scheduleOnce (and now and then
+ * One process's scheduler: passes of expireLeases (and their ledger effects), then scheduleOnce (and now and then
  * releaseOrphanClaims), never two at once in this process; pokes during a pass are answered by
  * one more pass right after it. Any number of processes may run one (scheduleOnce's writes are conditional).
  */
@@ -43,6 +44,10 @@ export function startSchedulerLoop(db: Db, options: SchedulerLoopOptions = {}): 
   async function pass(): Promise<SchedulerPass> {
     const at = now();
     const expired = await expireLeases(db, at);
+    // The timeout's slash and failed result go to the ledger now; one that fails is reported, and the job carries on.
+    for (const lease of expired) {
+      await runJobEffects(db, new ObjectId(lease.jobId), lease, at).catch((error: unknown) => options.onError?.(error));
+    }
     const releasedClaims = passes++ % ORPHAN_SWEEP_EVERY === 0 ? await releaseOrphanClaims(db, at) : [];
     const scheduled = await scheduleOnce(db, at, options);
     return { expired, scheduled, releasedClaims };

@@ -6,6 +6,7 @@ import { collabRouter } from './routers/collab';
 import { dashboardRouter } from './routers/dashboard';
 import { datasetsRouter } from './routers/datasets';
 import { healthRouter } from './routers/health';
+import { jobsRouter } from './routers/jobs';
 import { machinesRouter } from './routers/machines';
 import { modelsRouter } from './routers/models';
 import { runnerRouter } from './routers/runner';
@@ -22,6 +23,7 @@ export const appRouter = router({
   collab: collabRouter,
   admin: adminRouter,
   machines: machinesRouter,
+  jobs: jobsRouter,
   runner: runnerRouter,
   runs: runsRouter,
   wallet: walletRouter,

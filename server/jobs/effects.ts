@@ -1,0 +1,275 @@
+import { ObjectId, type Db } from 'mongodb';
+import { formatCyx, type Instruction } from '../../programs';
+import { AppError } from '../errors/app-error';
+import { getLedger, type SubmitResult } from '../ledger';
+import { machinesCollection } from '../machines/collections';
+import { applyJobEvent, jobStateOf, type AppliedTransition, type ApplyOptions } from './apply-job-event';
+import { jobsCollection, type JobDoc } from './collections';
+import { carriedEvent } from './job-events-log';
+import { needsSettlement, type JobEffect, type JobEvent, type JobStatus } from './job-machine';
+
+/**
+ * Carries out a transition's JobEffects through the ledger. Runs after the job update landed (the
+ * job doc carries the transition as lastEventJson), so a crash in between leaves effects undone,
+ * which settlePending re-runs. Every instruction's key is derived from the job and the transition
+ * (`job:<id>:v<version>:<step>`), so a re-run is answered by the ledger as a repeat and pays nothing twice.
+ *
+ * - lock_escrow → create_escrow (escrowId = job id, payer = owner, amount = escrowMicro), then
+ *   'escrow_locked', or 'escrow_refused' saying how much is missing. An escrow that lands after the
+ *   job was cancelled is refunded and closed here.
+ * - slash → slash (nodeId = machine id); record_result → record_result (durationMs 0: the job does
+ *   not yet know how long the machine worked). The registry's refusals that no retry can change (a
+ *   machine never staked, banned, withdrawn, a stake that rounds to nothing) are skipped, not retried.
+ * - release_rest / refund_rest follow from the state (needsSettlement), not the list: a job that FAILED
+ *   on its third machine owes a refund though its transition names none. COMPLETED: release what is
+ *   left to the machine's owner (reason 'completion'), close, 'settled'. FAILED / CANCELLED: refund,
+ *   close, 'settled'. A job cancelled while its escrow was locking (escrowed false) still has a refund tried.
+ * - release_checkpoint_share is NOT paid yet (checkpoint verification is a later step): it stays
+ *   recorded in jobEvents, and completion releases everything left, so nothing is lost meanwhile.
+ * - free_unit was done by applyJobEvent.
+ */
+
+export interface EffectStep {
+  /** The ledger key, or the effect's name for steps without one. */
+  key: string;
+  result: 'applied' | 'repeated' | 'skipped' | 'not_paid_yet';
+  detail?: string;
+}
+
+export interface EffectsReport {
+  job: JobDoc;
+  steps: EffectStep[];
+}
+
+/** Registry refusals that stay refusals whatever is retried. */
+const FINAL_NODE_REFUSALS = new Set(['NODE_NOT_FOUND', 'NODE_BANNED', 'NODE_WITHDRAWN', 'NOTHING_TO_SLASH']);
+
+/** QUEUED jobs older than this without their escrow, or ended jobs not settled, are picked up by settlePending. */
+export const SETTLE_GRACE_MS = 60_000;
+export const SETTLE_INTERVAL_MS = 30_000;
+
+/** The transition whose effects are run: its version (the keys) and what it asked for. */
+export type Transition = { readonly version: number; readonly effects: readonly JobEffect[] };
+
+function keyOf(job: JobDoc, version: number, step: string): string {
+  return `job:${job._id.toHexString()}:v${version}:${step}`;
+}
+
+async function submit(db: Db, instruction: Instruction): Promise<SubmitResult> {
+  return (await getLedger(db)).submit(instruction);
+}
+
+/** A ledger refusal no retry of the same step can fix (a bug or a damaged record): an internal error, for the log and the sweep's report. */
+export class JobMoneyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JobMoneyError';
+  }
+}
+
+function ledgerFailed(step: string, code: string, message: string): JobMoneyError {
+  return new JobMoneyError(code, `The ledger refused the job's ${step}: ${message}`);
+}
+
+async function readJob(db: Db, _id: ObjectId): Promise<JobDoc> {
+  const doc = await jobsCollection(db).findOne({ _id });
+  if (!doc) throw new AppError('NOT_FOUND', 'JOB_NOT_FOUND', 'No such job.', 'jobId');
+  return doc;
+}
+
+/** A follow-up transition; one another process made first (or a cancel that won) is left as it is. */
+async function follow(db: Db, job: JobDoc, event: JobEvent, now: Date, options: ApplyOptions = {}): Promise<JobDoc | null> {
+  try {
+    const applied = await applyJobEvent(db, job._id, event, now, options);
+    await markDone(db, applied.job._id, applied.job.version);
+    return applied.job;
+  } catch (error) {
+    if (error instanceof AppError && error.kind === 'CONFLICT') return null;
+    throw error;
+  }
+}
+
+async function markDone(db: Db, _id: ObjectId, version: number): Promise<void> {
+  await jobsCollection(db).updateOne({ _id, effectsDoneVersion: { $lt: version } }, { $set: { effectsDoneVersion: version } });
+}
+
+async function addMoney(db: Db, job: JobDoc, field: 'paidMicro' | 'refundedMicro', amount: bigint): Promise<void> {
+  // Set from the job as read, not $inc: a re-run reads the same figure, gets the same (repeated) ledger answer and writes the same total.
+  const total = (BigInt(job[field] ?? '0') + amount).toString();
+  await jobsCollection(db).updateOne({ _id: job._id, [field]: job[field] }, { $set: { [field]: total } });
+}
+
+async function refundAndClose(db: Db, job: JobDoc, version: number, step: string, now: Date, steps: EffectStep[]): Promise<'refunded' | 'nothing_locked'> {
+  const refundKey = keyOf(job, version, `${step}:refund`);
+  const refund = await submit(db, { kind: 'refund', key: refundKey, at: now.getTime(), escrowId: job._id.toHexString() });
+  if (refund.seq === null) {
+    if (refund.outcome.code === 'ESCROW_NOT_FOUND') {
+      steps.push({ key: refundKey, result: 'skipped', detail: 'no escrow was locked' });
+      return 'nothing_locked';
+    }
+    if (refund.outcome.code !== 'NOTHING_TO_REFUND' && refund.outcome.code !== 'ESCROW_CLOSED') throw ledgerFailed('refund', refund.outcome.code, refund.outcome.message);
+    steps.push({ key: refundKey, result: 'skipped', detail: refund.outcome.code });
+  } else {
+    const amount = refund.outcome.events.find((e) => e.type === 'escrow_refunded')?.amount ?? 0n;
+    if (!refund.repeated || BigInt(job.refundedMicro ?? '0') === 0n) await addMoney(db, job, 'refundedMicro', amount);
+    steps.push({ key: refundKey, result: refund.repeated ? 'repeated' : 'applied', detail: formatCyx(amount) });
+  }
+  await closeEscrow(db, job, version, step, now, steps);
+  return 'refunded';
+}
+
+async function closeEscrow(db: Db, job: JobDoc, version: number, step: string, now: Date, steps: EffectStep[]): Promise<void> {
+  const key = keyOf(job, version, `${step}:close`);
+  const closed = await submit(db, { kind: 'close', key, at: now.getTime(), escrowId: job._id.toHexString() });
+  if (closed.seq === null && closed.outcome.code !== 'ESCROW_CLOSED') throw ledgerFailed('close', closed.outcome.code, closed.outcome.message);
+  steps.push({ key, result: closed.seq === null ? 'skipped' : closed.repeated ? 'repeated' : 'applied' });
+}
+
+async function lockEscrow(db: Db, job: JobDoc, version: number, now: Date, steps: EffectStep[]): Promise<void> {
+  const key = keyOf(job, version, 'lock_escrow');
+  const amount = BigInt(job.escrowMicro ?? '0');
+  const owner = job.ownerId.toHexString();
+  if (amount <= 0n) {
+    steps.push({ key, result: 'skipped', detail: 'nothing to lock' });
+    await follow(db, job, { type: 'escrow_locked' }, now);
+    return;
+  }
+  const created = await submit(db, { kind: 'create_escrow', key, at: now.getTime(), escrowId: job._id.toHexString(), payer: owner, amount });
+  if (created.seq === null && created.outcome.code === 'INSUFFICIENT_FUNDS') {
+    const { available } = await (await getLedger(db)).wallet(owner);
+    const reason = `Locking ${formatCyx(amount)} for this job needs ${formatCyx(amount - available)} more than the ${formatCyx(available)} available.`;
+    steps.push({ key, result: 'skipped', detail: 'INSUFFICIENT_FUNDS' });
+    await follow(db, job, { type: 'escrow_refused', reason }, now);
+    return;
+  }
+  if (created.seq === null && created.outcome.code !== 'ESCROW_EXISTS') throw ledgerFailed('escrow', created.outcome.code, created.outcome.message);
+  steps.push({ key, result: created.seq === null || created.repeated ? 'repeated' : 'applied' });
+  if (await follow(db, job, { type: 'escrow_locked' }, now)) return;
+  // Refused: locked by another run (fine), or cancelled while the escrow was locking (give it back).
+  const current = await readJob(db, job._id);
+  if (!current.escrowed && (current.status === 'CANCELLED' || current.status === 'FAILED')) await refundAndClose(db, current, version, 'lock_escrow', now, steps);
+}
+
+async function nodeStep(db: Db, key: string, instruction: Instruction, steps: EffectStep[]): Promise<void> {
+  const result = await submit(db, instruction);
+  if (result.seq === null) {
+    if (!FINAL_NODE_REFUSALS.has(result.outcome.code)) throw ledgerFailed(instruction.kind, result.outcome.code, result.outcome.message);
+    steps.push({ key, result: 'skipped', detail: result.outcome.code });
+    return;
+  }
+  steps.push({ key, result: result.repeated ? 'repeated' : 'applied' });
+}
+
+/** The machine whose completion pays: named by the 'complete' transition's record_result. */
+function completedBy(transition: Transition): string | null {
+  const effect = transition.effects.find((e) => e.type === 'record_result' && e.success);
+  return effect && effect.type === 'record_result' ? effect.machineId : null;
+}
+
+async function releaseRest(db: Db, job: JobDoc, transition: Transition, now: Date, steps: EffectStep[]): Promise<void> {
+  const version = job.version;
+  const machineId = completedBy(transition);
+  if (!machineId || !ObjectId.isValid(machineId)) throw new JobMoneyError('JOB_PROVIDER_UNKNOWN', `Job ${job._id.toHexString()} completed without a machine to pay.`);
+  const machine = await machinesCollection(db).findOne({ _id: new ObjectId(machineId) }, { projection: { ownerId: 1 } });
+  if (!machine) throw new JobMoneyError('JOB_PROVIDER_UNKNOWN', `Machine ${machineId} that completed job ${job._id.toHexString()} is gone.`);
+  const left = BigInt(job.escrowMicro ?? '0') - BigInt(job.paidMicro ?? '0') - BigInt(job.refundedMicro ?? '0');
+  const key = keyOf(job, version, 'release_rest');
+  if (left > 0n) {
+    const released = await submit(db, { kind: 'release', key, at: now.getTime(), escrowId: job._id.toHexString(), provider: machine.ownerId.toHexString(), amount: left, reason: 'completion' });
+    if (released.seq === null) throw ledgerFailed('release', released.outcome.code, released.outcome.message);
+    await addMoney(db, job, 'paidMicro', left);
+    steps.push({ key, result: released.repeated ? 'repeated' : 'applied', detail: formatCyx(left) });
+  } else {
+    steps.push({ key, result: 'skipped', detail: 'nothing left to release' });
+  }
+  if (left > 0n || BigInt(job.escrowMicro ?? '0') > 0n) await closeEscrow(db, job, version, 'release_rest', now, steps);
+  await follow(db, job, { type: 'settled' }, now, { expectedVersion: version });
+}
+
+/**
+ * Carries out the ledger effects of one transition of the job, then whatever the job's state still
+ * owes (settlement). Safe to run any number of times, in any number of processes.
+ */
+export async function runJobEffects(db: Db, jobId: ObjectId, transition: Transition, now: Date): Promise<EffectsReport> {
+  const steps: EffectStep[] = [];
+  let job = await readJob(db, jobId);
+  const version = transition.version;
+  for (const effect of transition.effects) {
+    switch (effect.type) {
+      case 'lock_escrow':
+        if (job.status === 'QUEUED') await lockEscrow(db, job, version, now, steps);
+        break;
+      case 'slash': {
+        const key = keyOf(job, version, `slash:${effect.reason}`);
+        await nodeStep(db, key, { kind: 'slash', key, at: now.getTime(), nodeId: effect.machineId, reason: effect.reason }, steps);
+        break;
+      }
+      case 'record_result': {
+        const key = keyOf(job, version, `record_result:${effect.success ? 'success' : 'failure'}`);
+        await nodeStep(db, key, { kind: 'record_result', key, at: now.getTime(), nodeId: effect.machineId, success: effect.success, durationMs: 0 }, steps);
+        break;
+      }
+      case 'release_checkpoint_share':
+        steps.push({ key: 'release_checkpoint_share', result: 'not_paid_yet', detail: 'checkpoint verification is not built yet; completion releases the rest' });
+        break;
+      case 'free_unit':
+      case 'release_rest':
+      case 'refund_rest':
+        break;
+    }
+  }
+  job = await readJob(db, jobId);
+  if (job.version === version) {
+    const state = jobStateOf(job);
+    if (needsSettlement(state) && job.status === 'COMPLETED') {
+      await releaseRest(db, job, transition, now, steps);
+    } else if (needsSettlement(state)) {
+      await refundAndClose(db, job, version, 'refund_rest', now, steps);
+      await follow(db, job, { type: 'settled' }, now, { expectedVersion: version });
+    } else if (transition.effects.some((e) => e.type === 'refund_rest')) {
+      // Cancelled while its escrow was locking: whatever landed goes back.
+      await refundAndClose(db, job, version, 'refund_rest', now, steps);
+    }
+  }
+  await markDone(db, jobId, version);
+  return { job: await readJob(db, jobId), steps };
+}
+
+/** applyJobEvent, then its effects: what every caller outside the scheduler's inner loop should use. */
+export async function applyWithEffects(db: Db, jobId: ObjectId | string, event: JobEvent, now: Date, options: ApplyOptions = {}): Promise<EffectsReport & { applied: AppliedTransition }> {
+  const applied = await applyJobEvent(db, jobId, event, now, options);
+  const report = await runJobEffects(db, applied.job._id, applied.event, now);
+  return { ...report, applied };
+}
+
+const SWEPT: readonly JobStatus[] = ['QUEUED', 'COMPLETED', 'FAILED', 'CANCELLED'];
+
+/**
+ * Re-runs the effects of jobs whose money step is not done: QUEUED (the escrow never locked, or
+ * its answer never landed), COMPLETED / FAILED / CANCELLED not settled, or whose last transition's
+ * effects were never marked done. Jobs changed within graceMs are left to the process working on
+ * them. Answers the job ids it ran, with their steps; a job whose effects throw is reported and the
+ * others carry on.
+ */
+export async function settlePending(db: Db, now: Date, graceMs = SETTLE_GRACE_MS): Promise<{ settled: { jobId: string; steps: EffectStep[] }[]; failed: { jobId: string; message: string }[] }> {
+  const cutoff = now.getTime() - graceMs;
+  const found = await Promise.all(SWEPT.map((status) => jobsCollection(db).find({ status }).toArray()));
+  const settled: { jobId: string; steps: EffectStep[] }[] = [];
+  const failed: { jobId: string; message: string }[] = [];
+  for (const job of found.flat()) {
+    if (job.updatedAt.getTime() > cutoff) continue;
+    const owes = job.status === 'QUEUED' || needsSettlement(jobStateOf(job)) || (job.effectsDoneVersion ?? 0) < job.version;
+    const last = carriedEvent(job);
+    if (!owes || !last || last.version !== job.version) continue;
+    try {
+      const report = await runJobEffects(db, job._id, last, now);
+      settled.push({ jobId: job._id.toHexString(), steps: report.steps });
+    } catch (error) {
+      failed.push({ jobId: job._id.toHexString(), message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { settled, failed };
+}

@@ -1,0 +1,96 @@
+import type { Db, ObjectId } from 'mongodb';
+import { modelFacts, trainingFlops } from '../../compute/model-facts';
+import { checkDatasetFit, validateGraph, type Problem } from '../../compute/validate';
+import type { ModelDoc } from '../db/collections';
+import { requireReadableDataset } from '../datasets/access';
+import { builtinSummary, findBuiltin } from '../datasets/builtins';
+import { AppError } from '../errors/app-error';
+import { requireModel } from '../models/access';
+import type { JobRequirements, JobTrainingConfig } from './collections';
+import { quoteOver, type QuotedUnit } from './quote';
+import { loadSchedulableUnits } from './schedulable-units';
+
+export interface QuoteInput {
+  modelId: string;
+  datasetId: string;
+  config: JobTrainingConfig;
+  requirements: JobRequirements;
+  priceCapMicro: string;
+}
+
+export interface JobQuote {
+  modelId: string;
+  datasetId: string;
+  /** compute/model-facts: training FLOPs for one example (forward + backward). */
+  flopsPerSample: number;
+  /** The dataset's rows less its validation split (rounded as the split rounds it). */
+  trainingSamples: number;
+  epochs: number;
+  trainingFlops: number;
+  matches: number;
+  seconds: { min: number; max: number };
+  costMicro: { min: string; max: string };
+  escrowMicro: string;
+  escrowRule: string;
+  /** The fastest matches (at most QUOTE_UNITS_SHOWN), so the form can say where it may run. */
+  units: QuotedUnit[];
+}
+
+export const QUOTE_UNITS_SHOWN = 10;
+export const ESCROW_RULE = "The dearest matching machine's estimate (price per hour × its estimated time), which never exceeds your price cap × the slowest match's time.";
+
+function graphRefused(code: 'GRAPH_INVALID' | 'DATASET_MISMATCH', problems: readonly Problem[]): AppError {
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  const where = first.nodeId ? ` [${first.nodeId}]` : first.edgeId ? ` [${first.edgeId}]` : '';
+  const what = code === 'GRAPH_INVALID' ? 'The model does not validate' : 'The model does not fit its dataset';
+  return new AppError('BAD_REQUEST', code, `${what}: ${first.message}${where}${more}. Fix it in the editor before training on the network.`, 'modelId');
+}
+
+/** Rows, validation split and what the fit check needs, for a built-in or a readable stored dataset. */
+async function datasetFacts(db: Db, datasetId: string, userId: ObjectId) {
+  const builtin = findBuiltin(datasetId);
+  if (builtin) {
+    const s = builtinSummary(builtin);
+    return { name: s.name, rows: s.rows, validationSplit: s.validationSplit, featureShape: s.featureShape, numClasses: s.numClasses };
+  }
+  const d = await requireReadableDataset(db, datasetId, userId);
+  return { name: d.name, rows: d.rows, validationSplit: d.validationSplit, featureShape: d.featureShape, numClasses: d.numClasses };
+}
+
+/**
+ * The quote for training a model on the network: checks the caller may run it (editor or owner), the
+ * graph validates and fits the dataset, then prices the run over the machines online now (quote.ts).
+ * Nothing is stored; submit asks again and locks what this says.
+ */
+export async function quoteJob(db: Db, userId: ObjectId, input: QuoteInput, now: Date): Promise<{ quote: JobQuote; model: ModelDoc }> {
+  const { model } = await requireModel(db, input.modelId, userId, 'editor');
+  const dataset = await datasetFacts(db, input.datasetId, userId);
+  const validation = validateGraph(model.graph);
+  if (!validation.ok) throw graphRefused('GRAPH_INVALID', validation.problems);
+  const misfit = checkDatasetFit(model.graph, validation, dataset);
+  if (misfit.length > 0) throw graphRefused('DATASET_MISMATCH', misfit);
+  const facts = modelFacts(model.graph);
+  if (!facts.ok) throw graphRefused('GRAPH_INVALID', facts.problems);
+  const trainingSamples = dataset.rows - Math.round(dataset.rows * dataset.validationSplit);
+  if (trainingSamples < 1) throw new AppError('BAD_REQUEST', 'DATASET_TOO_SMALL', `${dataset.name} leaves no rows for training after its validation split.`, 'datasetId');
+  const flops = trainingFlops(facts, trainingSamples, input.config.epochs);
+  const core = quoteOver(await loadSchedulableUnits(db, now), input.requirements, input.priceCapMicro, flops);
+  return {
+    model,
+    quote: {
+      modelId: model._id.toHexString(),
+      datasetId: input.datasetId,
+      flopsPerSample: facts.totals.trainingFlops,
+      trainingSamples,
+      epochs: input.config.epochs,
+      trainingFlops: flops,
+      matches: core.units.length,
+      seconds: core.seconds,
+      costMicro: core.costMicro,
+      escrowMicro: core.escrowMicro,
+      escrowRule: ESCROW_RULE,
+      units: core.units.slice(0, QUOTE_UNITS_SHOWN),
+    },
+  };
+}
