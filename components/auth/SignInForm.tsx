@@ -18,7 +18,7 @@ export function SignInForm({ oauth }: { oauth: { id: string; name: string }[] })
   const router = useRouter();
   const params = useSearchParams();
   const callbackUrl = safeCallbackUrl(params.get('callbackUrl'));
-  const [error, setError] = useState<string | null>(params.get('error') ? MESSAGES.credentials! : null);
+  const [error, setError] = useState<string | null>(params.get('error') ? (MESSAGES[params.get('error')!] ?? MESSAGES.credentials!) : null);
   const passwordChanged = params.get('changed') === 'password';
   const [busy, setBusy] = useState(false);
   const hydrated = useHydrated();

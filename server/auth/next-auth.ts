@@ -7,7 +7,8 @@ import Google from 'next-auth/providers/google';
 import { databaseNameFrom, getDb, getMongoClient } from '../db/client';
 import { bumpCounter } from '../db/counters';
 import { AppError } from '../errors/app-error';
-import { baseAuthConfig } from './config';
+import { isDisabled } from './account-disabled';
+import { baseAuthConfig, SIGN_IN_PATH } from './config';
 import { endAllSessions } from './end-sessions';
 import { effectiveRole } from './roles';
 import { claimsOfToken, sessionVersionOf } from './session-claims';
@@ -61,6 +62,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   providers: providers(),
   callbacks: {
     ...baseAuthConfig.callbacks,
+    // OAuth sign-in of a disabled account (credentials sign-in is refused in authorize above).
+    async signIn({ user, account }) {
+      if (account?.provider === 'credentials' || !user.id) return true;
+      const doc = await findUserById(getDb(), user.id);
+      return doc && isDisabled(doc) ? `${SIGN_IN_PATH}?error=account_disabled` : true;
+    },
     async jwt(params) {
       const token = await baseAuthConfig.callbacks.jwt(params);
       // OAuth users come from the adapter without a role: read it (and ADMIN_EMAILS) from the database.
