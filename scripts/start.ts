@@ -16,6 +16,9 @@ import { registerCollabServer } from '../server/collab-bridge';
 import { apiRouteFor } from '../server/http/api-routes';
 import { createModelCollabServer } from '../server/models/collab-server';
 import { DEMO_ADMIN, DEMO_USER, seedDemo } from '../server/seed';
+import { SETTLE_INTERVAL_MS, settlePending } from '../server/jobs/effects';
+import { startSchedulerLoop, type SchedulerLoop } from '../server/jobs/scheduler-loop';
+import { registerSchedulerPoke } from '../server/jobs/scheduler-poke';
 import { ensureAuthSecret } from './lib/auth-secret';
 import { ensureNextBuild } from './lib/next-build';
 import { startDemoRunner } from './lib/demo-runner';
@@ -39,6 +42,15 @@ let database: ReadyDatabase | null = null;
 let app: AppServer | null = null;
 let collab: CollabServer | null = null;
 let runner: { stop(): Promise<void> } | null = null;
+let scheduler: SchedulerLoop | null = null;
+let settleTimer: NodeJS.Timeout | null = null;
+
+/** Stops the network jobs' scheduler and money sweep: a pass under way finishes first. */
+async function stopJobs(): Promise<void> {
+  if (settleTimer) clearInterval(settleTimer);
+  registerSchedulerPoke(undefined);
+  await scheduler?.stop();
+}
 
 async function main() {
   const started = Date.now();
@@ -55,6 +67,7 @@ async function main() {
     await runner?.stop().catch((e: unknown) => console.error(e));
     await collab?.close().catch((e: unknown) => console.error(e));
     await app?.close().catch((e: unknown) => console.error(e));
+    await stopJobs().catch((e: unknown) => console.error(e));
     await database?.stop();
     rmSync(runtimeFile(dataDir), { force: true });
     log('stopped; the database is flushed.');
@@ -76,6 +89,16 @@ async function main() {
   const sweep = () => void sweepOrphans(db).catch((error: unknown) => console.error('[cyxwiz] orphan sweep failed:', error));
   sweep();
   setInterval(sweep, ORPHAN_SWEEP_INTERVAL_MS).unref();
+  // Network jobs: scheduling passes (expired leases first) every 5 s and when a job is submitted or
+  // cancelled, and a sweep that finishes the money steps a crash left undone (server/jobs/effects.ts).
+  scheduler = startSchedulerLoop(db, { onError: (error: unknown) => console.error('[cyxwiz] scheduler pass failed:', error) });
+  registerSchedulerPoke(() => void scheduler?.poke().catch((error: unknown) => console.error('[cyxwiz] scheduler pass failed:', error)));
+  const settle = () =>
+    void settlePending(db, new Date())
+      .then(({ failed }) => failed.forEach((f) => console.error(`[cyxwiz] job ${f.jobId}: money step failed: ${f.message}`)))
+      .catch((error: unknown) => console.error('[cyxwiz] job settlement sweep failed:', error));
+  settleTimer = setInterval(settle, SETTLE_INTERVAL_MS);
+  settleTimer.unref();
 
   const seed = !flags['no-seed'] && process.env.SEED_DEMO !== '0';
   // Demo mode hands out CYX from a dev faucet unless told otherwise; a start without demo data does not.
@@ -115,6 +138,7 @@ main().catch(async (error: unknown) => {
   await runner?.stop().catch(() => undefined);
   await collab?.close().catch(() => undefined);
   await app?.close().catch(() => undefined);
+  await stopJobs().catch(() => undefined);
   await database?.stop();
   process.exit(1);
 });
