@@ -48,6 +48,22 @@ if [ "$mode" = bench ] && [ ! -x .tools/py/bin/python3 ]; then
   python3 -m venv .tools/py && .tools/py/bin/pip install --quiet numpy
 fi
 
+# 3b. The runner's torch executor (node-runner/torch) and its parity tests: PyTorch from PyPI in its own
+#     venv (about 5 GB with the CUDA libraries its Linux wheel carries; with no GPU it runs on the CPU).
+#     Re-installed only when the pinned versions change.
+TORCH_PINS="torch==2.15.0 safetensors==0.7.0 packaging==26.4 numpy==2.4.6"
+torch_stamp=.tools/torch/.cyxwiz-stamp
+if [ "$mode" != start ] && { [ ! -x .tools/torch/bin/python ] || [ "$(cat "$torch_stamp" 2>/dev/null)" != "$TORCH_PINS" ]; }; then
+  log "installing PyTorch into .tools/torch ($TORCH_PINS; once, about 5 GB and a minute or two)"
+  command -v python3 >/dev/null || { log "PyTorch needs Python 3.9+: install python3 and python3-venv (apt-get install python3-venv), then rerun"; exit 1; }
+  if ! python3 -m venv .tools/torch || ! .tools/torch/bin/pip install --quiet --disable-pip-version-check $TORCH_PINS; then
+    log "could not install PyTorch. Check that https://pypi.org is reachable, that python3-venv is installed and that 6 GB of disk are free,"
+    log "then run: rm -rf .tools/torch && python3 -m venv .tools/torch && .tools/torch/bin/pip install $TORCH_PINS"
+    exit 1
+  fi
+  echo "$TORCH_PINS" > "$torch_stamp"
+fi
+
 # 4. The embedded database: mongod when on PATH, else FerretDB built from the Go module proxy, with our
 #    patches (scripts/ferretdb/*.patch); rebuilt when the version or a patch changes.
 ferret_stamp=.tools/bin/ferretdb.stamp
