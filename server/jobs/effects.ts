@@ -47,6 +47,12 @@ const FINAL_NODE_REFUSALS = new Set(['NODE_NOT_FOUND', 'NODE_BANNED', 'NODE_WITH
 /** QUEUED jobs older than this without their escrow, or ended jobs not settled, are picked up by settlePending. */
 export const SETTLE_GRACE_MS = 60_000;
 export const SETTLE_INTERVAL_MS = 30_000;
+/**
+ * A job cancelled while QUEUED may see its escrow land after the cancel's refund found none (the
+ * lock was in flight); the lock refunds it itself, unless its process died first. For this long
+ * after such a cancel the sweep tries the refund again (a refusal costs one ledger call).
+ */
+export const LATE_ESCROW_WINDOW_MS = 60 * 60_000;
 
 /** The transition whose effects are run: its version (the keys) and what it asked for. */
 export type Transition = { readonly version: number; readonly effects: readonly JobEffect[] };
@@ -261,9 +267,11 @@ export async function settlePending(db: Db, now: Date, graceMs = SETTLE_GRACE_MS
   const failed: { jobId: string; message: string }[] = [];
   for (const job of found.flat()) {
     if (job.updatedAt.getTime() > cutoff) continue;
-    const owes = job.status === 'QUEUED' || needsSettlement(jobStateOf(job)) || (job.effectsDoneVersion ?? 0) < job.version;
     const last = carriedEvent(job);
-    if (!owes || !last || last.version !== job.version) continue;
+    if (!last || last.version !== job.version) continue;
+    const lateEscrow = job.status === 'CANCELLED' && !job.escrowed && last.effects.some((e) => e.type === 'refund_rest') && now.getTime() - job.updatedAt.getTime() < LATE_ESCROW_WINDOW_MS;
+    const owes = job.status === 'QUEUED' || needsSettlement(jobStateOf(job)) || (job.effectsDoneVersion ?? 0) < job.version || lateEscrow;
+    if (!owes) continue;
     try {
       const report = await runJobEffects(db, job._id, last, now);
       settled.push({ jobId: job._id.toHexString(), steps: report.steps });

@@ -195,6 +195,23 @@ describe('a job run to the end', () => {
     expect(await wallet(alice)).toMatchObject({ available: before.available, inEscrow: before.inEscrow });
   });
 
+  it('an escrow that lands after a cancel found none (the lock was in flight, then its process died) is refunded by the sweep', async () => {
+    const before = await wallet(alice);
+    const now = new Date();
+    const job = await createJob(db, { modelId: new ObjectId(modelId), ownerId: new ObjectId(alice.id), requirements: GPU_INPUT.requirements, priceCapMicro: PRICE, escrowMicro: '700' }, now);
+    const approved = await applyJobEvent(db, job._id, { type: 'approve' }, now);
+    const cancelled = await applyWithEffects(db, job._id, { type: 'cancel' }, now);
+    expect(cancelled.steps.map((s) => s.detail)).toContain('no escrow was locked');
+    // The lock that was in flight lands now, keyed as lock_escrow keys it; its process dies before it can see the cancel.
+    const landed = await (await ledger()).submit({ kind: 'create_escrow', key: `job:${job._id.toHexString()}:v${approved.job.version}:lock_escrow`, at: now.getTime(), escrowId: job._id.toHexString(), payer: alice.id, amount: 700n });
+    expect(landed.seq).not.toBeNull();
+    expect((await wallet(alice)).inEscrow - before.inEscrow).toBe(700n);
+    await settlePending(db, new Date(now.getTime() + 61_000));
+    expect(await jobsCollection(db).findOne({ _id: job._id })).toMatchObject({ status: 'CANCELLED', refundedMicro: '700' });
+    expect(await wallet(alice)).toMatchObject({ available: before.available, inEscrow: before.inEscrow });
+    expect((await ledgerState()).escrows.find((e) => e.escrowId === job._id.toHexString())).toMatchObject({ status: 'closed', refunded: '700' });
+  });
+
   it('a lease that expires slashes 10% of the machine\'s stake and records a failure; the job goes back to the queue', async () => {
     const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '834' });
     await runOnMachine(jobId);
@@ -212,6 +229,24 @@ describe('a job run to the end', () => {
     expect(await jobsCollection(db).findOne({ _id: new ObjectId(jobId) })).toMatchObject({ status: 'ESCROWED', excludedMachines: [machineId], escrowed: true });
     // Cancelled now, it refunds in full: the machine that timed out is paid nothing.
     expect(await (await as(alice)).jobs.cancel({ id: jobId })).toMatchObject({ status: 'REFUNDED', refundedMicro: '834', paidMicro: '0' });
+  });
+});
+
+describe('a job that fails on its last machine', () => {
+  it('refunds what is left though its transition names no refund, and records the failure without a slash', async () => {
+    const before = await wallet(alice);
+    const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '834' });
+    // Two machines failed it before (MAX_ATTEMPTS is 3): this one is its last.
+    await jobsCollection(db).updateOne({ _id: new ObjectId(jobId) }, { $set: { excludedMachines: ['a'.repeat(24), 'b'.repeat(24)] } });
+    const epoch = await runOnMachine(jobId);
+    const [stake, node] = [(await wallet(bob)).staked, (await ledgerState()).nodes.find((n) => n.nodeId === machineId)!];
+    const failed = await applyWithEffects(db, jobId, { type: 'fail', epoch, reason: 'out of memory' }, new Date());
+    expect(failed.applied.job.status).toBe('FAILED');
+    expect(failed.applied.effects.map((e) => e.type)).not.toContain('refund_rest');
+    expect(failed.job).toMatchObject({ status: 'REFUNDED', refundedMicro: '834', paidMicro: '0' });
+    expect(await wallet(alice)).toMatchObject({ available: before.available, inEscrow: before.inEscrow });
+    expect((await wallet(bob)).staked).toBe(stake);
+    expect((await ledgerState()).nodes.find((n) => n.nodeId === machineId)).toMatchObject({ jobs: node.jobs + 1, successes: node.successes });
   });
 });
 
