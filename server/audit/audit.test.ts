@@ -45,6 +45,7 @@ describe('admin.audit', () => {
     expect((await api.admin.audit.list({ actorId: other.id })).rows.map((r) => r.action)).toEqual(['apikey.create']);
     expect((await api.admin.audit.list({ action: 'user.disable', actorId: other.id })).rows).toEqual([]);
     await expect(api.admin.audit.list({ actorId: 'someone' })).rejects.toMatchObject({ code: 'BAD_REQUEST', cause: { code: 'ACTOR_INVALID' } });
+    await expect(api.admin.audit.list({ action: 'user.delete' as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(api.admin.audit.list({ cursor: 'x' })).rejects.toMatchObject({ cause: { code: 'CURSOR_INVALID' } });
   });
 

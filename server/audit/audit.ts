@@ -1,5 +1,8 @@
 import { ObjectId, type Db } from 'mongodb';
 import { collections, type AuditDoc } from '../db/collections';
+import type { AuditAction } from './actions';
+
+export { AUDIT_ACTIONS, type AuditAction } from './actions';
 
 /** What one audit entry says: who did what to whom, why, from where. */
 export interface AuditEntry {
@@ -12,18 +15,6 @@ export interface AuditEntry {
   ip?: string | null;
   at?: Date;
 }
-
-export const AUDIT_ACTIONS = [
-  'user.role',
-  'user.disable',
-  'user.enable',
-  'user.lockout_reset',
-  'ledger.mint',
-  'auth.lockout',
-  'apikey.create',
-  'apikey.revoke',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * Appends one entry. The log is append-only: nothing in the app updates or deletes an entry (no

@@ -7,6 +7,7 @@ import { adminMint } from '../../wallet/admin-mint';
 import { withLedger } from '../../wallet/money-error';
 import type { Caller } from '../context';
 import { adminProcedure, router } from '../init';
+import { AUDIT_ACTIONS } from '../../audit/actions';
 import { AUDIT_PAGE_MAX, auditCsv, listAudit } from '../../audit/list';
 import { reasonSchema } from '../../admin/reason';
 import { disableUser, enableUser, resetLockout, searchUsers, setUserRole, userDetail, USER_PAGE_MAX } from '../../admin/users';
@@ -63,7 +64,7 @@ const usersRouter = router({
 });
 
 const auditFilter = {
-  action: z.string().trim().max(64).optional(),
+  action: z.enum(AUDIT_ACTIONS, { error: `Choose one of: ${AUDIT_ACTIONS.join(', ')}.` }).optional(),
   actorId: z.string().trim().max(64).optional(),
 };
 
@@ -71,8 +72,8 @@ const auditFilter = {
 const auditRouter = router({
   list: adminProcedure
     .input(z.object({ ...auditFilter, cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).default(50) }))
-    .query(({ ctx, input }) => listAudit(ctx.db, { action: input.action || undefined, actorId: input.actorId || undefined }, { cursor: input.cursor, limit: input.limit })),
-  csv: adminProcedure.input(z.object(auditFilter)).query(({ ctx, input }) => auditCsv(ctx.db, { action: input.action || undefined, actorId: input.actorId || undefined })),
+    .query(({ ctx, input }) => listAudit(ctx.db, { action: input.action, actorId: input.actorId || undefined }, { cursor: input.cursor, limit: input.limit })),
+  csv: adminProcedure.input(z.object(auditFilter)).query(({ ctx, input }) => auditCsv(ctx.db, { action: input.action, actorId: input.actorId || undefined })),
 });
 
 export const adminRouter = router({
