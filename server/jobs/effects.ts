@@ -5,7 +5,7 @@ import { getLedger, type SubmitResult } from '../ledger';
 import { machinesCollection } from '../machines/collections';
 import { applyJobEvent, jobStateOf, type AppliedTransition, type ApplyOptions } from './apply-job-event';
 import { jobsCollection, type JobDoc } from './collections';
-import { carriedEvent } from './job-events-log';
+import { carriedEvent, jobTimeline } from './job-events-log';
 import { needsSettlement, type JobEffect, type JobEvent, type JobStatus } from './job-machine';
 
 /**
@@ -17,8 +17,8 @@ import { needsSettlement, type JobEffect, type JobEvent, type JobStatus } from '
  * - lock_escrow → create_escrow (escrowId = job id, payer = owner, amount = escrowMicro), then
  *   'escrow_locked', or 'escrow_refused' saying how much is missing. An escrow that lands after the
  *   job was cancelled is refunded and closed here.
- * - slash → slash (nodeId = machine id); record_result → record_result (durationMs 0: the job does
- *   not yet know how long the machine worked). The registry's refusals that no retry can change (a
+ * - slash → slash (nodeId = machine id); record_result → record_result (durationMs: from the lease's
+ *   assignment to the transition, see heldForMs). The registry's refusals that no retry can change (a
  *   machine never staked, banned, withdrawn, a stake that rounds to nothing) are skipped, not retried.
  * - release_rest / refund_rest follow from the state (needsSettlement), not the list: a job that FAILED
  *   on its third machine owes a refund though its transition names none. COMPLETED: release what is
@@ -54,8 +54,22 @@ export const SETTLE_INTERVAL_MS = 30_000;
  */
 export const LATE_ESCROW_WINDOW_MS = 60 * 60_000;
 
-/** The transition whose effects are run: its version (the keys) and what it asked for. */
-export type Transition = { readonly version: number; readonly effects: readonly JobEffect[] };
+/**
+ * The transition whose effects are run: its version (the keys), what it asked for, and when it
+ * happened (a machine's recorded work time ends there; without it the time is recorded as 0).
+ */
+export type Transition = { readonly version: number; readonly effects: readonly JobEffect[]; readonly at?: Date };
+
+/**
+ * How long the machine held the job: from its last 'assign' before this transition to the
+ * transition. Both come from the job's immutable timeline, so a re-run sends the same record_result
+ * (a different durationMs under the same key would be the ledger's IDEMPOTENCY_CONFLICT).
+ */
+async function heldForMs(db: Db, jobId: ObjectId, transition: Transition): Promise<number> {
+  if (!transition.at) return 0;
+  const assigned = (await jobTimeline(db, jobId)).filter((e) => e.event.type === 'assign' && e.version < transition.version).pop();
+  return assigned ? Math.max(0, transition.at.getTime() - assigned.at.getTime()) : 0;
+}
 
 function keyOf(job: JobDoc, version: number, step: string): string {
   return `job:${job._id.toHexString()}:v${version}:${step}`;
@@ -215,7 +229,7 @@ export async function runJobEffects(db: Db, jobId: ObjectId, transition: Transit
       }
       case 'record_result': {
         const key = keyOf(job, version, `record_result:${effect.success ? 'success' : 'failure'}`);
-        await nodeStep(db, key, { kind: 'record_result', key, at: now.getTime(), nodeId: effect.machineId, success: effect.success, durationMs: 0 }, steps);
+        await nodeStep(db, key, { kind: 'record_result', key, at: now.getTime(), nodeId: effect.machineId, success: effect.success, durationMs: await heldForMs(db, jobId, transition) }, steps);
         break;
       }
       case 'release_checkpoint_share':

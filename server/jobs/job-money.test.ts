@@ -14,7 +14,7 @@ import { applyJobEvent } from './apply-job-event';
 import { jobsCollection } from './collections';
 import { createJob } from './create-job';
 import { applyWithEffects, runJobEffects, settlePending } from './effects';
-import { carriedEvent } from './job-events-log';
+import { carriedEvent, jobTimeline } from './job-events-log';
 import { scheduleOnce } from './schedule-once';
 import { startSchedulerLoop } from './scheduler-loop';
 import { insertMachine } from './testing/fixtures';
@@ -32,7 +32,7 @@ let machineId: string;
 const as = async (user: PublicUser) => createCaller(await createContext({ db, headers: new Headers(), sessionUserId: user.id }));
 const ledger = () => getLedger(db);
 const wallet = async (user: PublicUser) => (await ledger()).wallet(user.id);
-const ledgerState = async () => JSON.parse((await (await ledger()).encodedState()).text) as { balances: [string, string][]; escrows: { escrowId: string; status: string; released: string; refunded: string }[]; nodes: { nodeId: string; stake: string; jobs: number; successes: number }[] };
+const ledgerState = async () => JSON.parse((await (await ledger()).encodedState()).text) as { balances: [string, string][]; escrows: { escrowId: string; status: string; released: string; refunded: string }[]; nodes: { nodeId: string; stake: string; jobs: number; successes: number; totalDurationMs: number }[] };
 const platformFees = async () => BigInt((await ledgerState()).balances.find(([a]) => a === 'system:platform-fees')?.[1] ?? '0');
 let mints = 0;
 const mint = async (user: PublicUser, amount: bigint) => (await ledger()).submit({ kind: 'mint', key: `test-mint:${mints++}`, at: Date.now(), by: 'admin', to: user.id, amount, reason: 'test' });
@@ -146,7 +146,10 @@ describe('a job run to the end', () => {
     const [aliceBefore, bobBefore, feesBefore] = [await wallet(alice), await wallet(bob), await platformFees()];
     const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '1000' });
     const epoch = await runOnMachine(jobId);
-    const done = await applyWithEffects(db, jobId, { type: 'complete', epoch }, new Date());
+    const assignedAt = (await jobTimeline(db, new ObjectId(jobId))).find((e) => e.event.type === 'assign')!.at;
+    const completedAt = new Date(assignedAt.getTime() + 4321);
+    const heldMs = 4321;
+    const done = await applyWithEffects(db, jobId, { type: 'complete', epoch }, completedAt);
     expect(done.job).toMatchObject({ status: 'PAYMENT_RELEASED', paidMicro: '834', refundedMicro: '0' });
 
     const fee = GPU_ESCROW / 10n; // 83
@@ -157,7 +160,7 @@ describe('a job run to the end', () => {
       expect(b.available - bobBefore.available).toBe(GPU_ESCROW - fee); // 751, 90% rounded in the provider's favour
       expect((await platformFees()) - feesBefore).toBe(fee);
       expect((await ledgerState()).escrows.find((e) => e.escrowId === jobId)).toMatchObject({ status: 'closed', released: '834', refunded: '0' });
-      expect((await ledgerState()).nodes.find((n) => n.nodeId === machineId)).toMatchObject({ jobs: 1, successes: 1 });
+      expect((await ledgerState()).nodes.find((n) => n.nodeId === machineId)).toMatchObject({ jobs: 1, successes: 1, totalDurationMs: heldMs });
     };
     await check();
 
@@ -168,7 +171,7 @@ describe('a job run to the end', () => {
     await runJobEffects(db, job._id, done.applied.event, new Date());
     await runJobEffects(db, job._id, carriedEvent(job)!, new Date());
     const stale = { version: done.applied.event.version, effects: done.applied.event.effects };
-    await jobsCollection(db).updateOne({ _id: job._id }, { $set: { status: 'COMPLETED', version: stale.version, effectsDoneVersion: 0, paidMicro: '0', updatedAt: new Date(0), lastEventJson: JSON.stringify({ ...stale, event: done.applied.event.event, at: 0 }) } });
+    await jobsCollection(db).updateOne({ _id: job._id }, { $set: { status: 'COMPLETED', version: stale.version, effectsDoneVersion: 0, paidMicro: '0', updatedAt: new Date(0), lastEventJson: JSON.stringify({ ...stale, event: done.applied.event.event, at: done.applied.event.at.getTime() }) } });
     const swept = await settlePending(db, new Date());
     expect(swept.failed).toEqual([]);
     expect(swept.settled.find((s) => s.jobId === jobId)?.steps.filter((s) => s.result === 'applied')).toEqual([]);

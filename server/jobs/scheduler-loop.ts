@@ -46,7 +46,7 @@ export function startSchedulerLoop(db: Db, options: SchedulerLoopOptions = {}): 
     const expired = await expireLeases(db, at);
     // The timeout's slash and failed result go to the ledger now; one that fails is reported, and the job carries on.
     for (const lease of expired) {
-      await runJobEffects(db, new ObjectId(lease.jobId), lease, at).catch((error: unknown) => options.onError?.(error));
+      await runJobEffects(db, new ObjectId(lease.jobId), { ...lease, at }, at).catch((error: unknown) => options.onError?.(error));
     }
     const releasedClaims = passes++ % ORPHAN_SWEEP_EVERY === 0 ? await releaseOrphanClaims(db, at) : [];
     const scheduled = await scheduleOnce(db, at, options);
