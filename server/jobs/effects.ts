@@ -160,7 +160,7 @@ async function lockEscrow(db: Db, job: JobDoc, version: number, now: Date, steps
   const created = await submit(db, { kind: 'create_escrow', key, at: now.getTime(), escrowId: job._id.toHexString(), payer: owner, amount });
   if (created.seq === null && created.outcome.code === 'INSUFFICIENT_FUNDS') {
     const { available } = await (await getLedger(db)).wallet(owner);
-    const reason = `Locking ${formatCyx(amount)} for this job needs ${formatCyx(amount - available)} more than the ${formatCyx(available)} available.`;
+    const reason = `Locking ${formatCyx(amount)} for this job needs ${formatCyx(amount > available ? amount - available : 0n)} more than the ${formatCyx(available)} available.`;
     steps.push({ key, result: 'skipped', detail: 'INSUFFICIENT_FUNDS' });
     await follow(db, job, { type: 'escrow_refused', reason }, now);
     return;
