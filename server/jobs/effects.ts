@@ -1,4 +1,4 @@
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db, type Filter } from 'mongodb';
 import { formatCyx, type Instruction } from '../../programs';
 import { AppError } from '../errors/app-error';
 import { getLedger, type SubmitResult } from '../ledger';
@@ -265,7 +265,16 @@ export async function applyWithEffects(db: Db, jobId: ObjectId | string, event: 
   return { ...report, applied };
 }
 
-const SWEPT: readonly JobStatus[] = ['QUEUED', 'COMPLETED', 'FAILED', 'CANCELLED'];
+/**
+ * What may owe a money step: every QUEUED, COMPLETED and FAILED job (FAILED is reached only from a
+ * lease, so it always holds an escrow), and CANCELLED ones holding an escrow or cancelled within
+ * LATE_ESCROW_WINDOW_MS. Older CANCELLED jobs without an escrow (cancelled before approval, refused
+ * for funds, or past the window) owe nothing, and are not read again however many pile up.
+ */
+function sweptFilters(now: Date): Filter<JobDoc>[] {
+  const status = (s: JobStatus) => ({ status: s });
+  return [status('QUEUED'), status('COMPLETED'), status('FAILED'), { status: 'CANCELLED', escrowed: true }, { status: 'CANCELLED', escrowed: false, updatedAt: { $gte: new Date(now.getTime() - LATE_ESCROW_WINDOW_MS) } }];
+}
 
 /**
  * Re-runs the effects of jobs whose money step is not done: QUEUED (the escrow never locked, or
@@ -276,7 +285,7 @@ const SWEPT: readonly JobStatus[] = ['QUEUED', 'COMPLETED', 'FAILED', 'CANCELLED
  */
 export async function settlePending(db: Db, now: Date, graceMs = SETTLE_GRACE_MS): Promise<{ settled: { jobId: string; steps: EffectStep[] }[]; failed: { jobId: string; message: string }[] }> {
   const cutoff = now.getTime() - graceMs;
-  const found = await Promise.all(SWEPT.map((status) => jobsCollection(db).find({ status }).toArray()));
+  const found = await Promise.all(sweptFilters(now).map((filter) => jobsCollection(db).find(filter).toArray()));
   const settled: { jobId: string; steps: EffectStep[] }[] = [];
   const failed: { jobId: string; message: string }[] = [];
   for (const job of found.flat()) {
