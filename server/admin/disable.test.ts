@@ -53,10 +53,13 @@ describe('disabling a user', () => {
     const modelId = await insertModel(db, new ObjectId(prov.id));
     const ticket = ticketFor(modelId, new ObjectId(prov.id), 'owner', 'prov');
     const client = connectClient(collab.url, modelId, ticket);
+    // A second room: disabling closes the user's sockets everywhere, not in one model.
+    const otherModel = await insertModel(db, new ObjectId(prov.id));
+    const other = connectClient(collab.url, otherModel, ticketFor(otherModel, new ObjectId(prov.id), 'owner', 'prov'));
     const closes: number[] = [];
     try {
-      await waitFor(() => client.provider.synced, 5000, 'synced');
-      client.provider.ws?.addEventListener('close', (event) => closes.push((event as CloseEvent).code));
+      await waitFor(() => client.provider.synced && other.provider.synced, 5000, 'synced');
+      for (const c of [client, other]) c.provider.ws?.addEventListener('close', (event) => closes.push((event as CloseEvent).code));
 
       // Everything works first, and the machine credential is in authenticate.ts's cache.
       const session = await createContext({ db, headers: new Headers(), sessionUserId: prov.id, sessionVersion: 0 });
@@ -65,8 +68,8 @@ describe('disabling a user', () => {
       expect((await createContext({ db, headers: bearer(credential), sessionUserId: null })).machine).not.toBeNull();
 
       const result = await (await asBoss()).admin.users.disable({ userId: prov.id, reason: 'Chargeback fraud' });
-      expect(result).toMatchObject({ socketsClosed: 1, user: { disabledReason: 'Chargeback fraud' } });
-      client.provider.shouldConnect = false;
+      expect(result).toMatchObject({ socketsClosed: 2, user: { disabledReason: 'Chargeback fraud' } });
+      for (const c of [client, other]) c.provider.shouldConnect = false;
 
       // The very next request of each kind is refused: no waiting for a cache to expire.
       const again = await createContext({ db, headers: new Headers(), sessionUserId: prov.id, sessionVersion: 0 });
@@ -81,8 +84,8 @@ describe('disabling a user', () => {
       // A wrong password still says only that: the disabled state is told to the owner of the password alone.
       await expect(verifyCredentials(db, 'prov@example.com', 'wrong-password-1', null)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
 
-      await waitFor(() => closes.length === 1, 5000, 'socket closed');
-      expect(closes).toEqual([CLOSE.ACCESS_REVOKED]);
+      await waitFor(() => closes.length === 2, 5000, 'sockets closed');
+      expect(closes).toEqual([CLOSE.ACCESS_REVOKED, CLOSE.ACCESS_REVOKED]);
       // The old ticket (what the client reconnects with) opens nothing now.
       expect(await rawUpgrade(`${collab.url}/${modelId}?ticket=${encodeURIComponent(ticket)}`)).toMatchObject({ opened: false, status: 403 });
 
@@ -91,6 +94,7 @@ describe('disabling a user', () => {
       expect(audits[0]).toMatchObject({ actorId: new ObjectId(boss.id), target: 'prov', reason: 'Chargeback fraud' });
     } finally {
       client.provider.destroy();
+      other.provider.destroy();
     }
   });
 

@@ -142,3 +142,23 @@ describe('security events', () => {
     expect(entries[0]!.target).toContain('laptop');
   });
 });
+
+describe('racing admins', () => {
+  it('two admins demoting each other at once never leave no admin, and only what landed is audited', async () => {
+    const zed = await signUp(db, { email: 'zed@example.com', username: 'zed', password: 'zed-password-1' }, 'admin');
+    const yan = await signUp(db, { email: 'yan@example.com', username: 'yan', password: 'yan-password-1' }, 'admin');
+    // Boss steps aside (disabled admins do not count), so zed and yan are the only two. Runs last: boss stays disabled.
+    await (await as(zed)).admin.users.disable({ userId: boss.id, reason: 'out of the way' });
+    const before = await auditCount('user.role');
+    const results = await Promise.allSettled([
+      (await as(zed)).admin.users.setRole({ userId: yan.id, role: 'user', reason: 'race one' }),
+      (await as(yan)).admin.users.setRole({ userId: zed.id, role: 'user', reason: 'race two' }),
+    ]);
+    const landed = results.filter((r) => r.status === 'fulfilled').length;
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ cause: { code: 'LAST_ADMIN' } });
+    const admins = await db.collection('users').countDocuments({ _id: { $in: [new ObjectId(zed.id), new ObjectId(yan.id)] }, role: 'admin' });
+    expect(admins).toBeGreaterThanOrEqual(1);
+    expect(admins + landed).toBe(2);
+    expect(await auditCount('user.role')).toBe(before + landed);
+  });
+});
