@@ -43,6 +43,20 @@ describe('starting the executor', () => {
   });
 });
 
+describe('choosing the device', () => {
+  it('cuda starts on CUDA where torch sees a GPU, and is refused with NO_CUDA where it does not', async () => {
+    const cuda = spawnSync(defaultTorchPython(), ['-c', 'import torch; print(torch.cuda.is_available())'], { encoding: 'utf8' }).stdout.trim() === 'True';
+    const started = TorchProcess.start({ device: 'cuda' });
+    if (cuda) {
+      const proc = await started;
+      expect(proc.info.device).toMatch(/^cuda/);
+      await proc.shutdown();
+    } else {
+      expect(await codeOf(started)).toMatch(/^NO_CUDA: CUDA was asked for but torch.cuda.is_available\(\) is false/);
+    }
+  });
+});
+
 describe('the JSON-lines protocol', () => {
   let torch: TorchExecutor;
   beforeAll(async () => {

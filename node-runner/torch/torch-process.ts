@@ -74,6 +74,8 @@ export class TorchProcess {
     }
     const script = fileURLToPath(new URL('./executor.py', import.meta.url));
     const child = spawn(python, ['-u', script, options.device ?? 'cpu'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Writing to an executor that has just died raises EPIPE here; its exit is what gets reported.
+    child.stdin.on('error', () => undefined);
     let stderr = '';
     child.stderr.setEncoding('utf8');
     const onStderr = (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL));
