@@ -111,10 +111,10 @@ describe('torch executor matches the WGSL engine on Dawn', () => {
   }
 });
 
-describe('a run moves between Dawn and torch through the checkpoint format', () => {
+for (const name of ['Adam', 'SGD with momentum and weight decay']) describe(`a run moves between Dawn and torch through the checkpoint format (${name})`, () => {
   const graph = everyLayer();
   const plan = buildModelPlan(graph);
-  const optimizer = OPTIMIZERS['Adam']!;
+  const optimizer = OPTIMIZERS[name]!;
   const feeds = [0, 1, 2, 3].map((i) => randomFeed(plan, BATCH, 300 + i));
 
   async function dawn(from: { params: ParameterSet; optimizer?: Awaited<ReturnType<GpuEngine['getOptimizerState']>> }, steps: readonly number[]) {
