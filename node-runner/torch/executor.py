@@ -1,11 +1,12 @@
 """CyxWiz torch executor: trains a CyxWiz model in PyTorch for the node-runner.
 
 Speaks JSON lines: one request per stdin line, one answer per stdout line, in order.
-  {"id", "op": "init", "code", "className"?, "weights"?, "optimizer", "schedule", "seed", "metadata"?}
+  {"id", "op": "init", "code", "className"?, "weights"? (b64) | "weightsPath"?, "optimizer", "schedule", "seed", "metadata"?}
   {"id", "op": "step", "batch", "inputs": {id: b64 f32}, "labels": {id: b64 f32|i32}, "masks"?: {id: b64 u8},
    "want"?: {"grads"?, "weights"?}}           -> {"loss", "losses", "lr", "step", "grads"?, "weights"?}
   {"id", "op": "forward", "batch", "inputs"}  -> {"outputs": b64 safetensors, one tensor per scored node}  (inference)
-  {"id", "op": "checkpoint"}                  -> {"checkpoint": b64 safetensors in CyxWiz's checkpoint format}
+  {"id", "op": "checkpoint", "path"?}         -> {"checkpoint": b64 safetensors in CyxWiz's checkpoint format}
+                                                 or, with a path, {"path", "bytes"} (written atomically)
   {"id", "op": "shutdown"}                    -> {} and exit 0
 Answers are {"id", "ok": true, ...} or {"id", "ok": false, "error": {"code", "message"}}; a bad request
 never ends the process. The first line written is {"ready": true, "torch", "device"} (or ready false
@@ -20,6 +21,7 @@ give fixed masks per Dropout node.
 import base64
 import json
 import math
+import os
 import sys
 import traceback
 
@@ -146,8 +148,8 @@ class Session:
             if rate:
                 salt += 1
         checkpoint = None
-        if request.get("weights"):
-            tensors, file_metadata = self.read_safetensors(request["weights"])
+        if request.get("weights") or request.get("weightsPath"):
+            tensors, file_metadata = self.read_safetensors(request.get("weights"), request.get("weightsPath"))
             try:
                 namespace["load_cyxwiz_tensors"](self.model, tensors)
             except (KeyError, RuntimeError) as error:
@@ -163,9 +165,16 @@ class Session:
         if checkpoint is not None:
             self.restore(checkpoint)
 
-    def read_safetensors(self, text):
+    def read_safetensors(self, text, path):
+        if path is not None:
+            try:
+                with open(path, "rb") as file:
+                    raw = file.read()
+            except OSError as error:
+                raise ExecutorError("BAD_WEIGHTS", f"cannot read the weights file: {error.strerror}: {path}")
         try:
-            raw = base64.b64decode(text, validate=True)
+            if path is None:
+                raw = base64.b64decode(text, validate=True)
             tensors = load_safetensors(raw)
             length = int.from_bytes(raw[:8], "little")
             file_metadata = json.loads(raw[8 : 8 + length]).get("__metadata__") or {}
@@ -212,7 +221,7 @@ class Session:
             else:
                 self.optimizer.state[param] = {"step": torch.tensor(float(self.step)), "exp_avg": slots["m"], "exp_avg_sq": slots["v"]}
 
-    def checkpoint(self):
+    def checkpoint(self, path=None):
         tensors = self.ns["cyxwiz_tensors"](self.model)
         for name, param, conversion in self.trainable:
             state = self.optimizer.state.get(param, {})
@@ -227,7 +236,17 @@ class Session:
                 tensors[f"optimizer.{name}.v"] = self.ours(state.get("exp_avg_sq", zeros), conversion)
         tensors["optimizer.step"] = torch.tensor(self.step, dtype=torch.int32)
         metadata = {**self.metadata, "kind": "checkpoint", "optimizer": json.dumps(self.config), "schedule": json.dumps(self.schedule)}
-        return b64(save_safetensors(tensors, metadata=metadata))
+        data = save_safetensors(tensors, metadata=metadata)
+        if path is None:
+            return {"checkpoint": b64(data)}
+        try:
+            # Through a temporary file and a rename, so a reader never sees half a checkpoint.
+            with open(path + ".partial", "wb") as file:
+                file.write(data)
+            os.replace(path + ".partial", path)
+        except OSError as error:
+            raise ExecutorError("CHECKPOINT_WRITE_FAILED", f"cannot write the checkpoint: {error.strerror}: {path}")
+        return {"path": path, "bytes": len(data)}
 
     # --- batches ---
 
@@ -359,7 +378,7 @@ def main():
             elif op in ("step", "forward", "checkpoint"):
                 if session is None:
                     raise ExecutorError("NOT_INITIALISED", f"'{op}' needs an 'init' first")
-                answer = session.train_step(request) if op == "step" else session.forward(request) if op == "forward" else {"checkpoint": session.checkpoint()}
+                answer = session.train_step(request) if op == "step" else session.forward(request) if op == "forward" else session.checkpoint(request.get("path"))
             else:
                 raise ExecutorError("BAD_REQUEST", f"unknown op {op!r}; expected init, step, forward, checkpoint or shutdown")
             emit({"id": request_id, "ok": True, **answer})

@@ -24,6 +24,8 @@ export interface TorchModelOptions {
   /** Start weights; or `checkpoint` (weights, optimizer slots and step). One of the two. */
   readonly params?: ParameterSet;
   readonly checkpoint?: { readonly params: ParameterSet; readonly optimizer: OptimizerState } | Uint8Array;
+  /** Or a weights/checkpoint file the executor reads itself (large models need not travel as base64). */
+  readonly weightsPath?: string;
   /** Extra `__metadata__` for the checkpoints it writes (e.g. preprocessing, class names). */
   readonly metadata?: Record<string, string>;
 }
@@ -69,6 +71,7 @@ export class TorchExecutor {
       seed: options.seed,
       metadata: { ...WEIGHT_LAYOUT_METADATA, ...options.metadata },
       ...(weights ? { weights: toBase64(weights) } : {}),
+      ...(options.weightsPath ? { weightsPath: options.weightsPath } : {}),
     });
     this.plan = options.plan;
     return answer['step'] as number;
@@ -100,6 +103,11 @@ export class TorchExecutor {
   /** A checkpoint in CyxWiz's format (compute/export/safetensors/checkpoint.ts), loadable by loadCheckpoint. */
   async checkpoint(): Promise<Uint8Array> {
     return fromBase64((await this.process.request('checkpoint'))['checkpoint'] as string);
+  }
+
+  /** Writes the checkpoint to a file (through a temporary file and a rename); returns its size in bytes. */
+  async checkpointToFile(path: string): Promise<number> {
+    return (await this.process.request('checkpoint', { path }))['bytes'] as number;
   }
 
   shutdown(): Promise<void> {

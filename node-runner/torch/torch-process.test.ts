@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint } from '../../compute/export/safetensors/checkpoint';
+import { readSafetensors } from '../../compute/export/safetensors/format';
 import { saveWeights } from '../../compute/export/safetensors/weights';
 import { randomFeed } from '../../compute/engine/testing/gpu-cpu-parity';
 import { mlpClassifier } from '../../compute/graph/examples';
@@ -85,6 +90,30 @@ describe('the JSON-lines protocol', () => {
     const result = await torch.step(feed);
     expect(result.step).toBe(1);
     expect(result.loss).toBeGreaterThan(0);
+  });
+
+  it('reads weights from a file and writes checkpoints to one, the same bytes as over the pipe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cyxwiz-torch-'));
+    try {
+      const start = join(dir, 'start.safetensors');
+      writeFileSync(start, saveWeights(initParameters(plan, { seed: 3 })));
+      expect(await codeOf(torch.load({ plan, optimizer, seed: 1, weightsPath: join(dir, 'missing.safetensors') }))).toMatch(/^BAD_WEIGHTS: init: cannot read the weights file: No such file/);
+      await torch.load({ plan, optimizer, seed: 1, weightsPath: start });
+      await torch.step(randomFeed(plan, 2, 6));
+      const out = join(dir, 'checkpoint.safetensors');
+      const size = await torch.checkpointToFile(out);
+      const piped = await torch.checkpoint();
+      // The same content (safetensors may order the metadata keys differently from one write to the next).
+      expect(size).toBe(piped.length);
+      const fromFile = readSafetensors(new Uint8Array(readFileSync(out)));
+      const fromPipe = readSafetensors(piped);
+      expect(fromFile.metadata).toEqual(fromPipe.metadata);
+      expect([...fromFile.tensors].map(([name, t]) => [name, Array.from(t.data)])).toEqual([...fromPipe.tensors].map(([name, t]) => [name, Array.from(t.data)]));
+      expect(loadCheckpoint(piped, { plan }).optimizer.step).toBe(1);
+      expect(await codeOf(torch.checkpointToFile(join(dir, 'no-such-dir', 'c.safetensors')))).toMatch(/^CHECKPOINT_WRITE_FAILED: checkpoint: cannot write the checkpoint/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs forward() in inference mode like our CPU forward (BatchNorm from running statistics, Dropout off)', async () => {
