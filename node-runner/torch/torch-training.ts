@@ -1,0 +1,96 @@
+import { getBatch } from '../../compute/data/batch';
+import type { Dataset } from '../../compute/data/dataset';
+import { shuffleDataset } from '../../compute/data/shuffle';
+import type { Graph } from '../../compute/graph/types';
+import { feedFromBatch } from '../../compute/model/feed';
+import { initParameters } from '../../compute/model/init';
+import { buildModelPlan, type ModelPlan } from '../../compute/model/plan';
+import type { ParameterSet } from '../../compute/model/tensor';
+import { holdOut } from '../../compute/train/holdout';
+import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../../compute/train/train-config';
+import { TrainError } from '../../compute/train/train-error';
+import type { TrainingData } from '../../compute/train/train';
+import type { TorchExecutor } from './torch-executor';
+
+/**
+ * compute/train's train() loop, with the torch executor doing the steps: the same split (holdOut by
+ * seed), the same batch size (a final partial batch dropped), the same per-epoch order
+ * (shuffleDataset with the same seed mix), the same initial weights (initParameters by seed), and a
+ * checkpoint's step placing the run at the same epoch and batch. Dropout masks follow (seed, step)
+ * as on Dawn, so a run may start on either backend and resume on the other from any checkpoint.
+ * Not here (yet): early stopping, validation metrics and pause/resume, which train() has.
+ */
+export interface TorchEpoch {
+  readonly epoch: number;
+  /** Steps taken when the epoch ended. */
+  readonly step: number;
+  /** Mean step loss over the epoch (the steps run in this session). */
+  readonly loss: number;
+  readonly timeMs: number;
+  readonly samplesPerSecond: number;
+}
+
+export interface TorchTrainingOptions {
+  readonly executor: TorchExecutor;
+  /** Resume from a checkpoint (ours, from Dawn or torch): weights, optimizer state and step. */
+  readonly checkpoint?: Uint8Array;
+  readonly initialWeights?: ParameterSet;
+  /** Stop after this many steps in total (e.g. to hand the run over to another machine). */
+  readonly stopAtStep?: number;
+  readonly onEpoch?: (epoch: TorchEpoch) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface TorchTrainingResult {
+  readonly status: 'completed' | 'stopped';
+  readonly steps: number;
+  readonly epochs: readonly TorchEpoch[];
+}
+
+export async function trainOnTorch(graph: Graph | ModelPlan, data: TrainingData, configInput: TrainConfigInput, options: TorchTrainingOptions): Promise<TorchTrainingResult> {
+  const config = parseTrainConfig(configInput);
+  const plan = 'byId' in graph ? graph : buildModelPlan(graph);
+  const trainSet = trainingSet(data, config);
+  if (trainSet.size === 0) throw new TrainError('EMPTY_DATASET', 'The training set has no examples');
+  const batchSize = Math.min(config.batchSize, trainSet.size);
+  const { executor } = options;
+  let step = await executor.load({
+    plan,
+    optimizer: config.optimizer,
+    schedule: config.schedule,
+    seed: config.seed,
+    ...(options.checkpoint ? { checkpoint: options.checkpoint } : { params: options.initialWeights ?? initParameters(plan, { seed: config.seed }) }),
+  });
+  const batchesPerEpoch = Math.floor(trainSet.size / batchSize);
+  const startEpoch = Math.floor(step / batchesPerEpoch);
+  const lastStep = Math.min(options.stopAtStep ?? Infinity, config.epochs * batchesPerEpoch);
+  const epochs: TorchEpoch[] = [];
+  const stopped = () => options.signal?.aborted === true || step >= lastStep;
+  for (let epoch = startEpoch; epoch < config.epochs && !stopped(); epoch++) {
+    const started = performance.now();
+    const order = config.shuffle ? shuffleDataset(trainSet, mixSeed(config.seed, epoch)) : trainSet;
+    let lossSum = 0;
+    let steps = 0;
+    for (let b = epoch === startEpoch ? step - startEpoch * batchesPerEpoch : 0; b < batchesPerEpoch && !stopped(); b++) {
+      const result = await executor.step(feedFromBatch(plan, getBatch(order, b, batchSize)));
+      step = result.step;
+      lossSum += result.loss;
+      steps++;
+    }
+    const timeMs = performance.now() - started;
+    const event = { epoch, step, loss: steps > 0 ? lossSum / steps : Number.NaN, timeMs, samplesPerSecond: (steps * batchSize * 1000) / Math.max(1e-3, timeMs) };
+    epochs.push(event);
+    options.onEpoch?.(event);
+  }
+  return { status: step >= config.epochs * batchesPerEpoch ? 'completed' : 'stopped', steps: step, epochs };
+}
+
+function trainingSet(data: TrainingData, config: TrainConfig): Dataset {
+  if ('train' in data) return data.train;
+  return holdOut(data, { validationFraction: config.validationFraction, testFraction: config.testFraction, seed: config.seed }).train;
+}
+
+/** Must equal compute/train/train.ts's per-epoch shuffle seed (the resume tests fail otherwise). */
+function mixSeed(seed: number, epoch: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(epoch + 1, 0x9e3779b9)) >>> 0;
+}
