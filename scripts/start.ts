@@ -91,8 +91,13 @@ async function main() {
   setInterval(sweep, ORPHAN_SWEEP_INTERVAL_MS).unref();
   // Network jobs: scheduling passes (expired leases first) every 5 s and when a job is submitted or
   // cancelled, and a sweep that finishes the money steps a crash left undone (server/jobs/effects.ts).
-  scheduler = startSchedulerLoop(db, { onError: (error: unknown) => console.error('[cyxwiz] scheduler pass failed:', error) });
-  registerSchedulerPoke(() => void scheduler?.poke().catch((error: unknown) => console.error('[cyxwiz] scheduler pass failed:', error)));
+  // The scheduler is off unless CYXWIZ_SCHEDULER=1: runners do not execute jobs yet, so a lease could
+  // only expire and slash a provider whose runner never saw the job. Submitted jobs wait, escrowed, and
+  // cancelling refunds them in full.
+  if (process.env.CYXWIZ_SCHEDULER === '1') {
+    scheduler = startSchedulerLoop(db, { onError: (error: unknown) => console.error('[cyxwiz] scheduler pass failed:', error) });
+    registerSchedulerPoke(() => void scheduler?.poke().catch((error: unknown) => console.error('[cyxwiz] scheduler pass failed:', error)));
+  }
   const settle = () =>
     void settlePending(db, new Date())
       .then(({ failed }) => failed.forEach((f) => console.error(`[cyxwiz] job ${f.jobId}: money step failed: ${f.message}`)))
