@@ -117,6 +117,11 @@ export class TorchProcess {
     });
   }
 
+  /** The executor's process id (e.g. for reading its peak memory); undefined once it is gone. */
+  get pid(): number | undefined {
+    return this.exited ? undefined : this.child.pid;
+  }
+
   /** Sends one request and resolves with its answer; rejects with the executor's own code on an error answer. */
   request(op: string, body: Record<string, unknown> = {}): Promise<Answer> {
     if (this.exited) return Promise.reject(this.exited);
