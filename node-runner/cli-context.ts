@@ -1,3 +1,4 @@
+import type { BackendSources } from './backend-probe';
 import type { Clock } from './clock';
 import { readConfig, writeConfig, type RunnerConfig } from './config-file';
 import type { InventorySources } from './inventory';
@@ -21,6 +22,7 @@ export interface CliContext {
   /** Aborts on SIGINT/SIGTERM: long-running commands stop cleanly. */
   signal: AbortSignal;
   inventorySources: InventorySources;
+  backendSources: BackendSources;
   metricsSources: MetricsSources;
   heartbeatIntervalMs?: number;
   inventoryRefreshMs?: number;

@@ -26,6 +26,8 @@ describe('the command line', () => {
     expect(await run(['fly'])).toMatchObject({ code: EXIT_USAGE, err: expect.stringContaining('Unknown command "fly"') });
     expect(await run(['start', '--turbo'])).toMatchObject({ code: EXIT_USAGE, err: expect.stringContaining("Unknown option '--turbo'") });
     expect(await run(['start', '--interval', '0'])).toMatchObject({ code: EXIT_USAGE, err: expect.stringContaining('--interval takes seconds from 1 to 3600') });
+    expect(await run(['start', '--backend', 'vulkan'])).toMatchObject({ code: EXIT_USAGE, err: expect.stringContaining('--backend takes one of dawn, torch-cuda, torch-cpu, auto, got "vulkan"') });
+    expect(await run(['status', '--backend', 'dawn'])).toMatchObject({ code: EXIT_USAGE, err: expect.stringContaining('--backend is an option of register and start') });
     expect(await run(['login'])).toMatchObject({ code: EXIT_USAGE, err: expect.stringContaining('login needs --api-key') });
     expect(await run(['login', '--device', '--api-key', 'cyx_x'])).toMatchObject({ code: EXIT_USAGE, err: expect.stringContaining('either --api-key or --device') });
   });

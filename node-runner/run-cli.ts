@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { parseBackendFlag } from './backend-choice';
+import { systemBackendSources } from './backend-probe';
 import { systemClock } from './clock';
 import type { CliContext, Io } from './cli-context';
 import { defaultConfigPath } from './config-file';
@@ -16,10 +18,15 @@ export const USAGE = `cyxwiz-runner: offer this machine's GPUs and CPU to CyxWiz
 Usage: cyxwiz-runner <command> [options]
   login --api-key KEY        keep your API key (or set CYXWIZ_API_KEY)
   login --device             approve this runner in the browser instead
-  register --name NAME --price CYX [--units 0,1]
+  register --name NAME --price CYX [--units 0,1] [--backend B]
                              register this machine (stakes CYX), offering the listed units (default all)
-  start [--interval S]       heartbeat every S seconds (default 10) until Ctrl-C
-  status                     this machine as the platform sees it
+  start [--interval S] [--backend B]
+                             heartbeat every S seconds (default 10) until Ctrl-C
+  status                     this machine as the platform sees it, and the backend auto would choose
+
+  --backend dawn|torch-cuda|torch-cpu|auto
+                             where jobs train (default auto: a GPU adapter through Dawn, else PyTorch on
+                             CUDA, else PyTorch on the CPU, else Dawn's CPU adapter)
   unregister                 remove this machine; its credential stops working
 
 Options for every command:
@@ -35,6 +42,7 @@ const OPTIONS = {
   price: { type: 'string' },
   units: { type: 'string' },
   interval: { type: 'string' },
+  backend: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -75,20 +83,23 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
       clock: options.clock ?? systemClock,
       signal: options.signal ?? new AbortController().signal,
       inventorySources: options.inventorySources ?? systemInventorySources,
+      backendSources: options.backendSources ?? systemBackendSources,
       metricsSources: options.metricsSources ?? systemMetricsSources,
       heartbeatIntervalMs: intervalMs(values.interval) ?? options.heartbeatIntervalMs,
       inventoryRefreshMs: options.inventoryRefreshMs,
     };
     if (positionals.length > 1) throw new RunnerError('USAGE', `Unexpected argument "${positionals[1]}".`, EXIT_USAGE);
+    if (values.backend !== undefined && command !== 'register' && command !== 'start') throw new RunnerError('USAGE', '--backend is an option of register and start.', EXIT_USAGE);
+    const backend = parseBackendFlag(values.backend);
     switch (command) {
       case 'login':
         await login(ctx, { apiKey: values['api-key'], device: values.device });
         break;
       case 'register':
-        await register(ctx, { name: values.name, price: values.price, units: values.units });
+        await register(ctx, { name: values.name, price: values.price, units: values.units, backend });
         break;
       case 'start':
-        await start(ctx);
+        await start(ctx, { backend });
         break;
       case 'status':
         await status(ctx);

@@ -26,6 +26,8 @@ const rtx = { name: 'NVIDIA GeForce RTX 4090', vramBytes: 24564 * 1024 * 1024, d
 // What nvidia-smi reports on the test's machine; a test plugs in a second card.
 let gpus = [h100];
 const inventorySources = { webgpu: async () => [], nvidia: async () => gpus };
+// torch as on a CUDA machine: auto picks torch-cuda, as Dawn has no adapter here (webgpu above is empty).
+const backendSources = { torchInstalled: () => true, torchCuda: async () => true };
 const metricsSources = { ...systemMetricsSources, gpus: async () => [{ index: 0, utilPercent: 42, memUsedBytes: 1024, tempC: 55, powerW: 300 }] };
 
 let db: Db;
@@ -66,6 +68,7 @@ function cli(configName: string) {
       signal,
       env: {},
       inventorySources,
+      backendSources,
       metricsSources,
       inventoryRefreshMs,
     });
@@ -100,11 +103,21 @@ describe('the node-runner against the platform', () => {
     const [machine] = (await (await owner()).machines.list()).machines;
     expect(machine).toMatchObject({ id: machineId, name: 'rig', pricePerHourMicro: '500000', stakeMicro: MIN_STAKE.toString(), status: 'offline' });
     expect(machine!.units.map((u) => [u.kind, u.status])).toEqual([['gpu', 'active'], ['cpu', 'active']]);
+    expect(rig.out.join('\n')).toContain('Backend: torch-cuda (PyTorch on NVIDIA H100 80GB HBM3');
+    expect((await (await owner()).machines.get({ id: machineId })).inventory.backend).toBe('torch-cuda');
 
     // The credential is only the machine's: user procedures refuse it.
     await expect(platformClient(platform.url, saved.machine!.credential).machines.list.query()).rejects.toMatchObject({ data: { httpStatus: 401 } });
     expect(await rig.run(['register', '--name', 'again', '--price', '1'])).toBe(1);
     expect(rig.err.at(-1)).toMatch(/already registered as "rig"/);
+  });
+
+  it('refuses a forced backend this machine lacks, saying what is missing, before any heartbeat', async () => {
+    expect(await rig.run(['start', '--backend', 'dawn'])).toBe(1);
+    expect(rig.err.at(-1)).toMatch(/--backend dawn is not available here\. Dawn found no WebGPU adapter: install libvulkan1/);
+    expect(await rig.run(['start', '--backend', 'gpu'])).toBe(2);
+    expect(rig.err.at(-1)).toContain('--backend takes one of dawn, torch-cuda, torch-cpu, auto, got "gpu"');
+    expect((await (await owner()).machines.get({ id: machineId })).status).toBe('offline');
   });
 
   it('heartbeats: online on the website, offline once silent past the window, the owner’s pause seen by the runner', async () => {

@@ -2,6 +2,8 @@ import { unitShapes } from '../../server/machines/units';
 import { platformClient } from '../api-client';
 import { loadConfig, saveConfig, serverOf, type CliContext } from '../cli-context';
 import { cyxToMicro, formatCyx } from '../cyx-amount';
+import type { BackendFlag } from '../backend-choice';
+import { describeBackend, resolveBackend, withBackend } from '../backend-probe';
 import { collectInventory } from '../inventory';
 import { platformError } from '../platform-error';
 import { RunnerError } from '../runner-error';
@@ -22,7 +24,7 @@ export function parseUnitList(text: string, unitCount: number): number[] {
  * Registers this machine with the logged-in person's API key: sends the inventory, stakes through
  * the platform's ledger, and keeps the machine credential it answers (the only secret `start` uses).
  */
-export async function register(ctx: CliContext, flags: { name?: string; price?: string; units?: string }): Promise<void> {
+export async function register(ctx: CliContext, flags: { name?: string; price?: string; units?: string; backend?: BackendFlag }): Promise<void> {
   const config = loadConfig(ctx);
   if (!config?.apiKey) throw new RunnerError('NOT_LOGGED_IN', `Log in first: cyxwiz-runner login --api-key <key> (or --device). Config: ${ctx.configPath}`);
   if (config.machine) {
@@ -34,7 +36,10 @@ export async function register(ctx: CliContext, flags: { name?: string; price?: 
   const server = serverOf(ctx, config);
 
   ctx.io.out('Looking at this machine’s hardware…');
-  const inventory = await collectInventory(ctx.inventorySources);
+  const found = await collectInventory(ctx.inventorySources);
+  const choice = await resolveBackend(found, flags.backend ?? 'auto', ctx.backendSources);
+  ctx.io.out(describeBackend(choice));
+  const inventory = withBackend(found, choice);
   const shapes = unitShapes(inventory);
   const unitIndexes = flags.units === undefined ? shapes.map((_, i) => i) : parseUnitList(flags.units, shapes.length);
 

@@ -1,6 +1,8 @@
 import { heartbeatApi, platformClient } from '../api-client';
 import { loadConfig, saveConfig, serverOf, type CliContext } from '../cli-context';
 import { runHeartbeatLoop, type LoopEvent } from '../heartbeat-loop';
+import type { BackendFlag } from '../backend-choice';
+import { describeBackend, resolveBackend, withBackend } from '../backend-probe';
 import { collectInventory } from '../inventory';
 import { createMetricsSampler } from '../metrics';
 import { EXIT_REVOKED, RunnerError } from '../runner-error';
@@ -26,21 +28,25 @@ function describeEvent(event: LoopEvent): string | null {
  * Heartbeats with live metrics until Ctrl-C (exit 0) or until the platform refuses this machine's
  * credential (removed on the website: exit 3, and the credential is forgotten here).
  */
-export async function start(ctx: CliContext): Promise<void> {
+export async function start(ctx: CliContext, flags: { backend?: BackendFlag } = {}): Promise<void> {
   const config = loadConfig(ctx);
   if (!config?.machine) throw new RunnerError('NOT_REGISTERED', `Register this machine first: cyxwiz-runner register --name <name> --price <CYX per hour>. Config: ${ctx.configPath}`);
   const server = serverOf(ctx, config);
   const machine = config.machine;
   const client = platformClient(server, machine.credential);
 
-  const inventory = await collectInventory(ctx.inventorySources);
+  const found = await collectInventory(ctx.inventorySources);
+  // Chosen once: a refreshed inventory carries the same backend (re-probing torch costs seconds).
+  const choice = await resolveBackend(found, flags.backend ?? 'auto', ctx.backendSources);
+  const inventory = withBackend(found, choice);
   let firstBeat = true;
   ctx.io.out(`Starting "${machine.name}" (${machine.id}) against ${server}; Ctrl-C stops.`);
+  ctx.io.out(describeBackend(choice));
   const end = await runHeartbeatLoop({
     api: heartbeatApi(client),
     machineId: machine.id,
     inventory,
-    collectInventory: () => collectInventory(ctx.inventorySources),
+    collectInventory: async () => withBackend(await collectInventory(ctx.inventorySources), choice),
     sampleMetrics: createMetricsSampler(ctx.metricsSources),
     intervalMs: ctx.heartbeatIntervalMs,
     inventoryRefreshMs: ctx.inventoryRefreshMs,

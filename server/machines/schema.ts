@@ -33,12 +33,18 @@ export const NvidiaGpuSchema = z.object({
   cuda: text(20),
 });
 
+/** Where a runner trains: WGSL on a Dawn adapter, or PyTorch on CUDA or on the CPU (node-runner/backend-choice.ts). */
+export const RUNNER_BACKENDS = ['dawn', 'torch-cuda', 'torch-cpu'] as const;
+export type RunnerBackend = (typeof RUNNER_BACKENDS)[number];
+
 export const InventorySchema = z.object({
   os: z.object({ platform: text(100), release: text(100), arch: text(100) }),
   cpu: z.object({ model: text(200), cores: int(1, 1024), threads: int(1, 4096) }),
   ramBytes: int(0, MAX_RAM_BYTES),
   webgpu: z.array(WebGpuAdapterSchema).max(MAX_GPUS, `Send at most ${MAX_GPUS} WebGPU adapters.`),
   nvidia: z.array(NvidiaGpuSchema).max(MAX_GPUS, `Send at most ${MAX_GPUS} NVIDIA GPUs.`),
+  /** The backend the runner chose; absent from runners older than the choice, or with none available. */
+  backend: z.enum(RUNNER_BACKENDS, { message: `Use one of ${RUNNER_BACKENDS.join(', ')}.` }).optional(),
 });
 export type Inventory = z.infer<typeof InventorySchema>;
 
