@@ -105,6 +105,8 @@ describe('the node-runner against the platform', () => {
     expect(machine!.units.map((u) => [u.kind, u.status])).toEqual([['gpu', 'active'], ['cpu', 'active']]);
     expect(rig.out.join('\n')).toContain('Backend: torch-cuda (PyTorch on NVIDIA H100 80GB HBM3');
     expect((await (await owner()).machines.get({ id: machineId })).inventory.backend).toBe('torch-cuda');
+    // My machines shows it on the card.
+    expect((await (await owner()).machines.list()).machines.find((m) => m.id === machineId)).toMatchObject({ backend: 'torch-cuda' });
 
     // The credential is only the machine's: user procedures refuse it.
     await expect(platformClient(platform.url, saved.machine!.credential).machines.list.query()).rejects.toMatchObject({ data: { httpStatus: 401 } });

@@ -15,6 +15,13 @@ type Editing = null | 'rename' | 'price';
 type Confirming = null | 'remove' | 'unstake';
 
 /** One machine: its facts and live status, its compute units, the chart, and the owner's actions. */
+
+/** How people read the runner's backend (node-runner/backend-choice.ts). */
+const BACKEND_LABELS: Record<string, string> = {
+  dawn: 'WGSL through Dawn',
+  'torch-cuda': 'PyTorch on CUDA',
+  'torch-cpu': 'PyTorch on the CPU',
+};
 export function MachineCard({ machine, now }: { machine: MachineView; now: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -74,6 +81,8 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
         <dd>
           {machine.os.platform} {machine.os.release} ({machine.os.arch})
         </dd>
+        <dt>Backend</dt>
+        <dd data-testid="machine-backend">{machine.backend ? BACKEND_LABELS[machine.backend] : 'not reported (update the runner)'}</dd>
         <dt>Last seen</dt>
         <dd data-testid="last-seen">{formatLastSeen(machine.lastSeenAt, now)}</dd>
         <dt>Price</dt>

@@ -33,6 +33,8 @@ export interface MachineDoc {
   os: Inventory['os'];
   /** JSON of the Inventory. */
   inventoryJson: string;
+  /** Copied out of the inventory like `os`: the backend the runner reported (absent on older records). */
+  backend?: Inventory['backend'] | null;
   inventoryHash: string;
   pricePerHourMicro: string;
   stakeMicro: string;

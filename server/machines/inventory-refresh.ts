@@ -22,7 +22,7 @@ export async function refreshInventory(db: Db, machine: MachineCaller, inventory
     const units = refreshUnits(machine.id, inventory, unitsOf(doc));
     const result = await machinesCollection(db).updateOne(
       { _id: machine.id, removedAt: null, unitsRev: doc.unitsRev },
-      { $set: { os: inventory.os, inventoryJson: JSON.stringify(inventory), inventoryHash: inventoryHash(inventory), unitsJson: JSON.stringify(units) }, $inc: { unitsRev: 1 } },
+      { $set: { os: inventory.os, backend: inventory.backend ?? null, inventoryJson: JSON.stringify(inventory), inventoryHash: inventoryHash(inventory), unitsJson: JSON.stringify(units) }, $inc: { unitsRev: 1 } },
     );
     if (result.matchedCount === 1) return { units: units.map(unitView) };
   }

@@ -38,6 +38,7 @@ export async function registerMachine(db: Db, ownerId: ObjectId, input: Register
     name: input.name,
     credentialHash: hash,
     os: input.inventory.os,
+    backend: input.inventory.backend ?? null,
     inventoryJson: JSON.stringify(input.inventory),
     inventoryHash: inventoryHash(input.inventory),
     pricePerHourMicro: input.pricePerHourMicro,

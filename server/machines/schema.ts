@@ -113,6 +113,8 @@ export interface MachineView {
   id: string;
   name: string;
   os: Inventory['os'];
+  /** Where its runner trains, as it reported; null from runners older than the choice. */
+  backend: RunnerBackend | null;
   status: MachineStatus;
   lastSeenAt: string | null;
   pricePerHourMicro: string;

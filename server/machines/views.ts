@@ -24,6 +24,7 @@ export function machineView(doc: MachineDoc, now: Date): MachineView {
     id: doc._id.toHexString(),
     name: doc.name,
     os: doc.os,
+    backend: doc.backend ?? null,
     status: deriveStatus(doc, now),
     lastSeenAt: doc.lastSeenAt ? doc.lastSeenAt.toISOString() : null,
     pricePerHourMicro: doc.pricePerHourMicro,
