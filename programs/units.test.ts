@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MICRO_PER_CYX, cyx, formatCyx } from './units';
+import { MAX_TYPED_CYX, MICRO_PER_CYX, cyx, formatCyx, parseCyx } from './units';
 
 describe('units', () => {
   it('converts whole CYX to µCYX', () => {
@@ -15,5 +15,14 @@ describe('units', () => {
     expect(formatCyx(0n)).toBe('0 CYX');
     expect(formatCyx(-2_000_000n)).toBe('-2 CYX');
     expect(formatCyx(cyx(100) - 1n)).toBe('99.999999 CYX');
+  });
+
+  it('parses typed CYX exactly, refusing zero unless allowed and anything over the cap', () => {
+    expect(parseCyx(' 12.5 ')).toBe(12_500_000n);
+    expect(parseCyx('0.000001')).toBe(1n);
+    for (const bad of ['0', '-1', '1e3', '0.0000001', '', '1,5']) expect(parseCyx(bad), bad).toBeNull();
+    expect(parseCyx('0', { allowZero: true })).toBe(0n);
+    expect(parseCyx(String(MAX_TYPED_CYX))).toBe(MAX_TYPED_CYX * MICRO_PER_CYX);
+    expect(parseCyx('2', { maxMicro: cyx(1) })).toBeNull();
   });
 });

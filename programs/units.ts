@@ -25,11 +25,14 @@ export const MAX_TYPED_CYX = 1_000_000_000n;
 
 /**
  * "12", "0.5", "1.000001" CYX as people type it → µCYX, exactly (no float in between). null for
- * anything else: signs, exponents, more than 6 decimals, zero, or more than MAX_TYPED_CYX.
+ * anything else: signs, exponents, more than 6 decimals, zero (unless allowed: a free price), or
+ * more than `maxMicro` (default MAX_TYPED_CYX). The one parser for mints, prices on the website
+ * and prices on the runner's command line.
  */
-export function parseCyx(text: string): bigint | null {
+export function parseCyx(text: string, options: { allowZero?: boolean; maxMicro?: bigint } = {}): bigint | null {
   const match = /^(\d{1,10})(?:\.(\d{1,6}))?$/.exec(text.trim());
   if (!match) return null;
   const micro = BigInt(match[1]!) * MICRO_PER_CYX + BigInt((match[2] ?? '').padEnd(6, '0'));
-  return micro > 0n && micro <= MAX_TYPED_CYX * MICRO_PER_CYX ? micro : null;
+  const max = options.maxMicro ?? MAX_TYPED_CYX * MICRO_PER_CYX;
+  return (micro > 0n || (options.allowZero && micro === 0n)) && micro <= max ? micro : null;
 }

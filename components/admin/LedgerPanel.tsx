@@ -2,7 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { cyxText } from '../wallet/money';
+import { cyxText } from '../ui/money';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { Field } from '../ui/Field';
 

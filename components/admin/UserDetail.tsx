@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { cyxText } from '../wallet/money';
+import { cyxText } from '../ui/money';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { Loading } from '../ui/Spinner';
 import { ReasonForm } from './ReasonForm';

@@ -8,7 +8,7 @@ import { Loading } from '../ui/Spinner';
 import { AttachToModelForm } from './AttachToModelForm';
 import { ColumnStatsTable } from './ColumnStatsTable';
 import { DatasetSettingsForm } from './DatasetSettingsForm';
-import { formatBytes } from './format';
+import { formatBytes } from '../ui/format-bytes';
 import { PreviewTable } from './PreviewTable';
 
 /** One dataset: its facts, training settings, first rows and column statistics. */

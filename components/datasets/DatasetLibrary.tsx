@@ -7,7 +7,7 @@ import { EmptyState } from '../ui/EmptyState';
 import { Loading } from '../ui/Spinner';
 import { DatasetDetail } from './DatasetDetail';
 import { DatasetUpload } from './DatasetUpload';
-import { formatBytes } from './format';
+import { formatBytes } from '../ui/format-bytes';
 
 /** Upload, list (mine and the built-in synthetic sets) and inspect datasets. */
 export function DatasetLibrary() {

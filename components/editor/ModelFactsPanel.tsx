@@ -4,7 +4,8 @@ import { useMemo, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import { modelFacts } from '@/compute/model-facts';
 import { graphStoreFor } from '../training/graph-store';
-import { bytesText, compactCount } from './facts-format';
+import { formatBytes } from '../ui/format-bytes';
+import { compactCount } from './facts-format';
 
 /** Size and cost of the model as it stands: parameters, FLOPs per sample, memory; per layer on demand. */
 export function ModelFactsPanel({ doc }: { doc: Y.Doc }) {
@@ -30,10 +31,10 @@ export function ModelFactsPanel({ doc }: { doc: Y.Doc }) {
             </dd>
             <dt>Weights</dt>
             <dd>
-              {bytesText(facts.totals.weightBytes)} ({bytesText(facts.totals.weightAndAdamBytes)} with Adam&apos;s state)
+              {formatBytes(facts.totals.weightBytes)} ({formatBytes(facts.totals.weightAndAdamBytes)} with Adam&apos;s state)
             </dd>
             <dt>Activations per sample</dt>
-            <dd>{bytesText(facts.totals.activationBytes)}</dd>
+            <dd>{formatBytes(facts.totals.activationBytes)}</dd>
           </dl>
           <details>
             <summary>Per layer</summary>
@@ -60,7 +61,7 @@ export function ModelFactsPanel({ doc }: { doc: Y.Doc }) {
                     <td>{layer.outputShape ? `[${layer.outputShape.join(', ')}]` : '—'}</td>
                     <td className="numeric">{layer.params.toLocaleString('en-US')}</td>
                     <td className="numeric">{compactCount(layer.forwardFlops)}</td>
-                    <td className="numeric">{bytesText(layer.activationBytes)}</td>
+                    <td className="numeric">{formatBytes(layer.activationBytes)}</td>
                   </tr>
                 ))}
               </tbody>

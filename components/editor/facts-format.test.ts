@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesText, compactCount } from './facts-format';
+import { compactCount } from './facts-format';
 
 describe('model facts formatting', () => {
   it('compacts counts to three figures', () => {
@@ -9,9 +9,4 @@ describe('model facts formatting', () => {
     expect(compactCount(3_000_000_000)).toBe('3 G');
   });
 
-  it('writes bytes in binary units', () => {
-    expect(bytesText(268)).toBe('268 B');
-    expect(bytesText(1536)).toBe('1.5 KiB');
-    expect(bytesText(3 * 1024 * 1024)).toBe('3 MiB');
-  });
 });

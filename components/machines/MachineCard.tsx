@@ -6,7 +6,8 @@ import { UNSTAKE_LOCKUP_MS } from '@/programs/rules';
 import type { MachineView } from '@/server/machines/schema';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
-import { formatLastSeen, formatMicro, formatReputation, parseCyxPrice } from './format';
+import { cyxText } from '../ui/money';
+import { formatLastSeen, formatReputation, parseCyxPrice } from './format';
 import { StatusDot } from './StatusDot';
 import { UnitCard } from './UnitCard';
 import { UtilisationChart } from './UtilisationChart';
@@ -86,9 +87,9 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
         <dt>Last seen</dt>
         <dd data-testid="last-seen">{formatLastSeen(machine.lastSeenAt, now)}</dd>
         <dt>Price</dt>
-        <dd>{formatMicro(machine.pricePerHourMicro)} per hour</dd>
+        <dd>{cyxText(machine.pricePerHourMicro)} per hour</dd>
         <dt>Stake</dt>
-        <dd>{formatMicro(machine.stakeMicro)}</dd>
+        <dd>{cyxText(machine.stakeMicro)}</dd>
         <dt>Reputation</dt>
         <dd>{formatReputation(machine.reputation)}</dd>
         {machine.metrics ? (
@@ -132,7 +133,7 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
       {editing === 'price' ? (
         <form className="row-form" onSubmit={onPrice} noValidate aria-label="Set price">
           <label htmlFor={`${machine.id}-price`}>CYX per hour</label>
-          <input id={`${machine.id}-price`} name="price" inputMode="decimal" defaultValue={formatMicro(machine.pricePerHourMicro).replace(' CYX', '')} aria-invalid={priceFieldError ? true : undefined} />
+          <input id={`${machine.id}-price`} name="price" inputMode="decimal" defaultValue={cyxText(machine.pricePerHourMicro).replace(' CYX', '')} aria-invalid={priceFieldError ? true : undefined} />
           <button className="button primary" type="submit" disabled={setPrice.isPending}>
             Save
           </button>
@@ -175,7 +176,7 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
           onConfirm={() => unstake.mutate({ id: machine.id })}
           onCancel={() => setConfirming(null)}
         >
-          <p>The stake of {formatMicro(machine.stakeMicro)} stays locked for {UNSTAKE_LOCKUP_MS / 86_400_000} days after the request, then it can be withdrawn.</p>
+          <p>The stake of {cyxText(machine.stakeMicro)} stays locked for {UNSTAKE_LOCKUP_MS / 86_400_000} days after the request, then it can be withdrawn.</p>
         </ConfirmDialog>
       ) : null}
     </article>

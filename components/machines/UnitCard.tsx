@@ -3,7 +3,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { UnitView } from '@/server/machines/schema';
 import { messageOf, useTRPC } from '../trpc/client';
-import { formatBytes, formatMicro } from './format';
+import { formatBytes } from '../ui/format-bytes';
+import { cyxText } from '../ui/money';
+
 
 /** One compute unit: what it is, what it offers, and the owner's active / paused switch. */
 export function UnitCard({ unit }: { unit: UnitView }) {
@@ -34,7 +36,7 @@ export function UnitCard({ unit }: { unit: UnitView }) {
         <dt>Tasks completed</dt>
         <dd>{unit.tasksCompleted}</dd>
         <dt>Earnings</dt>
-        <dd>{formatMicro(unit.earningsMicro)}</dd>
+        <dd>{cyxText(unit.earningsMicro)}</dd>
       </dl>
       <button
         type="button"

@@ -1,29 +1,11 @@
-import { formatCyx } from '../../programs/units';
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** 85520809984 → "79.6 GiB". */
-export function formatBytes(bytes: number): string {
-  if (!(bytes > 0)) return '0 B';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`;
-}
-
-/** A µCYX string as CYX, exactly. */
-export function formatMicro(micro: string): string {
-  return formatCyx(BigInt(micro));
-}
+import { formatCyx, parseCyx } from '../../programs/units';
+import { MAX_PRICE_MICRO } from '../../server/machines/schema';
 
 /** "CYX per hour" as typed by a person → µCYX string, or an error message to show at the field. */
 export function parseCyxPrice(text: string): { micro: string } | { error: string } {
-  const match = /^(\d{1,7})(?:\.(\d{1,6}))?$/.exec(text.trim());
-  if (!match) return { error: 'Give the price in CYX per hour, e.g. 0.5 (at most 6 decimals).' };
-  return { micro: (BigInt(match[1]!) * 1_000_000n + BigInt((match[2] ?? '').padEnd(6, '0'))).toString() };
+  const micro = parseCyx(text, { allowZero: true, maxMicro: MAX_PRICE_MICRO });
+  if (micro === null) return { error: `Give the price in CYX per hour, from 0 to ${formatCyx(MAX_PRICE_MICRO)}, e.g. 0.5 (at most 6 decimals).` };
+  return { micro: micro.toString() };
 }
 
 /** "just now", "42 s ago", "5 min ago", "3 h ago", else the date; "never" before the first heartbeat. */

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { messageOf, useTRPC } from '../trpc/client';
 import { EmptyState } from '../ui/EmptyState';
 import { Loading } from '../ui/Spinner';
-import { cyxText, signedCyx } from './money';
+import { cyxText, signedCyx } from '../ui/money';
 
 /** Balances refresh this often, so a payment or a faucet grant in another tab shows up by itself. */
 const LIVE_MS = 3_000;
