@@ -1,5 +1,5 @@
 /** The training API on the WebGPU engine: train() with a controller, evaluation, weights and checkpoints. */
-export { train, type EarlyStoppingOutcome, type TrainOptions, type TrainingData, type TrainingResult, type TrainingRun } from './train';
+export { epochShuffleSeed, splitData, train, type EarlyStoppingOutcome, type TrainOptions, type TrainingData, type TrainingResult, type TrainingRun } from './train';
 export { holdOut, type HoldOut, type HoldOutOptions } from './holdout';
 export { EarlyStopping, type EarlyStoppingConfig, type EarlyStoppingVerdict } from './early-stopping';
 export { ActiveClock, etaMs, recentStepRate, StepRate, STEP_RATE_DEFAULTS, type StepRateOptions, type StepTime } from './step-rate';

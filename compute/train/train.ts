@@ -178,7 +178,7 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
     for (let epoch = startEpoch; epoch < config.epochs && !stopRequested; epoch++) {
       const epochStart = now();
       const totals = new Totals();
-      const order = config.shuffle ? shuffleDataset(trainSet, mixSeed(config.seed, epoch)) : trainSet;
+      const order = config.shuffle ? shuffleDataset(trainSet, epochShuffleSeed(config.seed, epoch)) : trainSet;
       const firstBatch = epoch === startEpoch ? e.step - startEpoch * batchesPerEpoch : 0;
       let sinceReport = 0;
       for (let b = firstBatch; b < batchesPerEpoch; b++) {
@@ -316,7 +316,8 @@ class Totals {
   }
 }
 
-function splitData(data: TrainingData, config: TrainConfig): { train: Dataset; validation: Dataset | undefined; test: Dataset | undefined } {
+/** The sets a run trains, validates and tests on: given, or held out from one dataset by the config. Every backend uses this split. */
+export function splitData(data: TrainingData, config: TrainConfig): { train: Dataset; validation: Dataset | undefined; test: Dataset | undefined } {
   if ('train' in data) return { train: data.train, validation: data.validation, test: data.test };
   return holdOut(data, { validationFraction: config.validationFraction, testFraction: config.testFraction, seed: config.seed });
 }
@@ -348,7 +349,8 @@ function checkData(model: ModelPlan, dataset: Dataset, role: string): void {
   }
 }
 
-function mixSeed(seed: number, epoch: number): number {
+/** The per-epoch shuffle seed: the data order of epoch N, the same on every backend (a run resumed elsewhere continues it). */
+export function epochShuffleSeed(seed: number, epoch: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(epoch + 1, 0x9e3779b9)) >>> 0;
 }
 

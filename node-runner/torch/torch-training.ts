@@ -1,15 +1,13 @@
 import { getBatch } from '../../compute/data/batch';
-import type { Dataset } from '../../compute/data/dataset';
 import { shuffleDataset } from '../../compute/data/shuffle';
 import type { Graph } from '../../compute/graph/types';
 import { feedFromBatch } from '../../compute/model/feed';
 import { initParameters } from '../../compute/model/init';
 import { buildModelPlan, type ModelPlan } from '../../compute/model/plan';
 import type { ParameterSet } from '../../compute/model/tensor';
-import { holdOut } from '../../compute/train/holdout';
-import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../../compute/train/train-config';
+import { parseTrainConfig, type TrainConfigInput } from '../../compute/train/train-config';
 import { TrainError } from '../../compute/train/train-error';
-import type { TrainingData } from '../../compute/train/train';
+import { epochShuffleSeed, splitData, type TrainingData } from '../../compute/train/train';
 import type { TorchExecutor } from './torch-executor';
 
 /**
@@ -50,7 +48,7 @@ export interface TorchTrainingResult {
 export async function trainOnTorch(graph: Graph | ModelPlan, data: TrainingData, configInput: TrainConfigInput, options: TorchTrainingOptions): Promise<TorchTrainingResult> {
   const config = parseTrainConfig(configInput);
   const plan = 'byId' in graph ? graph : buildModelPlan(graph);
-  const trainSet = trainingSet(data, config);
+  const trainSet = splitData(data, config).train;
   if (trainSet.size === 0) throw new TrainError('EMPTY_DATASET', 'The training set has no examples');
   const batchSize = Math.min(config.batchSize, trainSet.size);
   const { executor } = options;
@@ -68,7 +66,7 @@ export async function trainOnTorch(graph: Graph | ModelPlan, data: TrainingData,
   const stopped = () => options.signal?.aborted === true || step >= lastStep;
   for (let epoch = startEpoch; epoch < config.epochs && !stopped(); epoch++) {
     const started = performance.now();
-    const order = config.shuffle ? shuffleDataset(trainSet, mixSeed(config.seed, epoch)) : trainSet;
+    const order = config.shuffle ? shuffleDataset(trainSet, epochShuffleSeed(config.seed, epoch)) : trainSet;
     let lossSum = 0;
     let steps = 0;
     for (let b = epoch === startEpoch ? step - startEpoch * batchesPerEpoch : 0; b < batchesPerEpoch && !stopped(); b++) {
@@ -83,14 +81,4 @@ export async function trainOnTorch(graph: Graph | ModelPlan, data: TrainingData,
     options.onEpoch?.(event);
   }
   return { status: step >= config.epochs * batchesPerEpoch ? 'completed' : 'stopped', steps: step, epochs };
-}
-
-function trainingSet(data: TrainingData, config: TrainConfig): Dataset {
-  if ('train' in data) return data.train;
-  return holdOut(data, { validationFraction: config.validationFraction, testFraction: config.testFraction, seed: config.seed }).train;
-}
-
-/** Must equal compute/train/train.ts's per-epoch shuffle seed (the resume tests fail otherwise). */
-function mixSeed(seed: number, epoch: number): number {
-  return (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(epoch + 1, 0x9e3779b9)) >>> 0;
 }
