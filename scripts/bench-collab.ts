@@ -4,6 +4,7 @@
  * CPU and memory (it runs in its own process), and the time to open a 1,000-node model from the
  * database. Prints one JSON line at the end.
  */
+import { percentile } from './lib/bench-runs';
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,11 +51,6 @@ function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
     const tick = () => (check() ? resolve() : performance.now() - started > timeoutMs ? reject(new Error('timeout')) : setTimeout(tick, 5));
     tick();
   });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));

@@ -8,6 +8,7 @@
  * the server's CPU and memory (the API process and, separately, its database processes), and the
  * database's writes per second. Target: p99 < 20 ms.
  */
+import { percentile } from './lib/bench-runs';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -153,7 +154,6 @@ function runWorker(job: object): Promise<WorkerResult> {
   });
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
 /** Writes the database has served, when it reports them (serverStatus opcounters). */

@@ -6,6 +6,7 @@
  * time `verify()` takes to replay it all, and to open an executor on it (snapshot + replay).
  * Prints one JSON line at the end.
  */
+import { percentile } from './lib/bench-runs';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,9 +27,6 @@ const SUBMITTERS = 20;
 const USERS = 1_000;
 const log = (m: string) => console.error(`[bench:ledger] ${m}`);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
 let phase = 0;

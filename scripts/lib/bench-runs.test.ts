@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lossFailures, median } from './bench-runs';
+import { lossFailures, median, percentile } from './bench-runs';
 
 describe('median', () => {
   it('takes the middle of an odd count regardless of order', () => {
@@ -28,5 +28,15 @@ describe('lossFailures', () => {
       { contender: 'fell', firstLoss: 2.3, lastLoss: 1.0 },
     ]);
     expect(failures).toEqual(['rose: loss 2.1 -> 2.2', 'flat: loss 2.3 -> 2.3', 'nan: loss 2.3 -> NaN']);
+  });
+});
+
+describe('percentile', () => {
+  it('takes the nearest rank of sorted values, NaN for none', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(51);
+    expect(percentile(values, 99)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeNaN();
   });
 });

@@ -1,5 +1,10 @@
 /** Summaries of repeated benchmark runs: the median, and whether each run's training actually learned. */
 
+/** The p-th percentile (nearest rank) of ascending values; NaN for none. One rule for every benchmark. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,3 +1,4 @@
+import { percentile } from './bench-runs';
 import { Agent, request } from 'node:http';
 
 export interface LoadResult {
@@ -8,11 +9,6 @@ export interface LoadResult {
   rps: number;
   p50_ms: number;
   p99_ms: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** One GET on a kept-alive connection; resolves with the status once the body has been read. */

@@ -2,6 +2,7 @@ import { ObjectId, type Db, type Filter } from 'mongodb';
 import { rememberDisabled } from '../auth/account-disabled';
 import { clearAttempts } from '../auth/attempt-limits';
 import { adminEmails, effectiveRole } from '../auth/roles';
+import { findUserById } from '../auth/users';
 import { audit } from '../audit/audit';
 import { disconnectUserEverywhere } from '../collab-bridge';
 import { collections, type Role, type UserDoc } from '../db/collections';
@@ -86,8 +87,7 @@ function userNotFound(): AppError {
 }
 
 async function loadUser(db: Db, userId: string): Promise<UserDoc> {
-  if (!ObjectId.isValid(userId)) throw userNotFound();
-  const doc = await collections(db).users.findOne({ _id: new ObjectId(userId) });
+  const doc = await findUserById(db, userId);
   if (!doc) throw userNotFound();
   return doc;
 }

@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { makeBlobs, makeSpirals, type ClassificationDataset } from '../../compute/data';
 import { DEFAULT_PREPROCESSING, type PreprocessingKind } from '../../compute/data/preprocessing';
 import type { DatasetColumnStats } from '../db/collections';
+import { sha256Hex } from './blob-store';
 import { inspectCsv } from './inspect-csv';
 import { DEFAULT_VALIDATION_SPLIT } from './limits';
 import { tableView } from './table-view';
@@ -62,6 +63,15 @@ export function generateBuiltin(builtin: GeneratedBuiltin): ClassificationDatase
 /** Relative to the project root, where the server runs; the files are part of the source tree. */
 const DATA_DIR = path.join('server', 'datasets', 'builtin-data');
 const csvCache = new Map<string, Uint8Array>();
+
+const shaCache = new Map<string, string>();
+
+/** The SHA-256 of a file built-in's CSV (downloads' ETag, and what saved runs record), once per process. */
+export function builtinSha256(builtin: FileBuiltin): string {
+  let sha = shaCache.get(builtin.id);
+  if (!sha) shaCache.set(builtin.id, (sha = sha256Hex(builtinCsv(builtin))));
+  return sha;
+}
 
 /** The CSV bytes of a built-in that ships as a file, decompressed once per process. */
 export function builtinCsv(builtin: FileBuiltin): Uint8Array {

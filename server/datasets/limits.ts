@@ -32,7 +32,8 @@ export const MAX_CSV_CELLS = 8_000_000;
  * numeric column with typos; with one-hot encoding each category is a feature, and MAX_COLUMNS
  * still bounds the total.
  */
-export const MAX_CATEGORIES = 256;
+// The tab refuses the same (compute/data/input-columns.ts): one number, so upload and training agree.
+export { MAX_INPUT_CATEGORIES as MAX_CATEGORIES } from '../../compute/data/input-columns';
 
 /** The most any one IDX dimension may declare. */
 export const MAX_IDX_DIMENSION = 16_777_216;

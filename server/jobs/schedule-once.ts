@@ -9,12 +9,6 @@ import { claimUnit, releaseUnit } from './unit-claims';
 /** How long an assignment lasts unless the runner renews it with its heartbeats (every 10 s): three missed beats. */
 export const LEASE_MS = 30_000;
 
-export interface ScheduleOptions {
-  leaseMs?: number;
-  /** The most queued jobs one pass looks at, oldest first. */
-  maxJobs?: number;
-}
-
 export interface Assignment {
   jobId: string;
   machineId: string;
@@ -53,13 +47,12 @@ function take(open: SchedulableUnit[], unit: SchedulableUnit): SchedulableUnit[]
  * cancelled) the claim is deleted and the job left to whoever moved it. Any number of schedulers may
  * run this at once.
  */
-export async function scheduleOnce(db: Db, now: Date, options: ScheduleOptions = {}): Promise<ScheduleResult> {
-  const leaseMs = options.leaseMs ?? LEASE_MS;
+export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
   const [queue, units] = await Promise.all([jobsCollection(db).find({ status: 'ESCROWED' }).toArray(), loadSchedulableUnits(db, now)]);
   queue.sort((a, b) => (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || (a._id.toHexString() < b._id.toHexString() ? -1 : 1));
   let open = units.filter(unitIsOpen);
   const result: ScheduleResult = { assigned: [], waiting: [], lostRaces: 0 };
-  for (const job of queue.slice(0, options.maxJobs ?? queue.length)) {
+  for (const job of queue) {
     const jobId = job._id.toHexString();
     if (open.length === 0) {
       result.waiting.push({ jobId, why: 'Every compute unit is busy or unavailable.' });
@@ -76,7 +69,7 @@ export async function scheduleOnce(db: Db, now: Date, options: ScheduleOptions =
         open = take(open, unit);
         continue;
       }
-      const expiresAt = now.getTime() + leaseMs;
+      const expiresAt = now.getTime() + LEASE_MS;
       try {
         await applyJobEvent(db, job._id, { type: 'assign', machineId: unit.machineId, unitId: unit.unitId, expiresAt }, now, { expectedVersion: job.version });
       } catch (error) {

@@ -1,7 +1,7 @@
 import { ObjectId, type Db } from 'mongodb';
 import { runJobEffects } from './effects';
 import { expireLeases, type ExpiredLease } from './expire-leases';
-import { scheduleOnce, type ScheduleOptions, type ScheduleResult } from './schedule-once';
+import { scheduleOnce, type ScheduleResult } from './schedule-once';
 import { releaseOrphanClaims } from './unit-claims';
 
 /** The issue: the scheduler runs on every new job and machine event "and at least every 5 s". */
@@ -22,7 +22,7 @@ export interface SchedulerLoop {
   stop(): Promise<void>;
 }
 
-export interface SchedulerLoopOptions extends ScheduleOptions {
+export interface SchedulerLoopOptions {
   intervalMs?: number;
   now?: () => Date;
   /** A pass that throws (the database went away) is reported here and the loop carries on. */
@@ -49,7 +49,7 @@ export function startSchedulerLoop(db: Db, options: SchedulerLoopOptions = {}): 
       await runJobEffects(db, new ObjectId(lease.jobId), { ...lease, at }, at).catch((error: unknown) => options.onError?.(error));
     }
     const releasedClaims = passes++ % ORPHAN_SWEEP_EVERY === 0 ? await releaseOrphanClaims(db, at) : [];
-    const scheduled = await scheduleOnce(db, at, options);
+    const scheduled = await scheduleOnce(db, at);
     return { expired, scheduled, releasedClaims };
   }
 

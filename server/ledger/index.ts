@@ -3,3 +3,4 @@ export { LedgerExecutor, DEFAULT_SNAPSHOT_EVERY, MAX_BATCH, type LedgerOptions, 
 export { closeLedger, getLedger } from './get-ledger';
 export { MAX_HISTORY_PAGE, type HistoryEntry, type HistoryPage, type HistoryRequest } from './history';
 export { LedgerFailure, type LedgerFailureCode } from './ledger-failure';
+export { seqOfKey } from './log-store';

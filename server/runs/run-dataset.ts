@@ -1,10 +1,7 @@
 import type { Db, ObjectId } from 'mongodb';
 import { requireReadableDataset } from '../datasets/access';
-import { sha256Hex } from '../datasets/blob-store';
-import { builtinCsv, findBuiltin } from '../datasets/builtins';
+import { builtinSha256, findBuiltin } from '../datasets/builtins';
 import { AppError } from '../errors/app-error';
-
-const shaCache = new Map<string, string>();
 
 /**
  * The dataset a run says it trained on, as the server knows it: a stored or built-in dataset's
@@ -27,9 +24,7 @@ async function knownSha256(db: Db, userId: ObjectId, datasetId: string): Promise
     if (!builtin) throw new AppError('NOT_FOUND', 'DATASET_NOT_FOUND', `There is no built-in dataset ${datasetId}.`, 'datasetId');
     // Generated built-ins are made in the tab from a seed: there are no bytes to hash.
     if (builtin.source !== 'file') return null;
-    let sha = shaCache.get(builtin.id);
-    if (!sha) shaCache.set(builtin.id, (sha = sha256Hex(builtinCsv(builtin))));
-    return sha;
+    return builtinSha256(builtin);
   }
   const id = datasetId.startsWith('ds:') ? datasetId.slice(3) : datasetId;
   return (await requireReadableDataset(db, id, userId)).sha256;

@@ -1,9 +1,8 @@
 import type { Db } from 'mongodb';
 import { cyx, formatCyx } from '../../programs';
 import { countHit, limitFromEnv } from '../auth/rate-limit';
-import { collections } from '../db/collections';
 import { AppError } from '../errors/app-error';
-import { getLedger } from '../ledger';
+import { getLedger, seqOfKey } from '../ledger';
 import { toMoneyError } from './money-error';
 
 /** What one faucet request mints: enough to stake a machine (100 CYX) and pay for a few jobs. */
@@ -24,7 +23,7 @@ export async function requestFaucet(db: Db, userId: string, requestId: string, n
   if (!faucetEnabled()) throw new AppError('FORBIDDEN', 'FAUCET_DISABLED', 'The faucet is for development and demos; it is off on this server.');
   const key = `faucet:${userId}:${requestId}`;
   // A retry of a request that landed is answered by the ledger without using up a turn.
-  const landed = await collections(db).ledgerLog.findOne({ key }, { projection: { _id: 1 } });
+  const landed = (await seqOfKey(db, key)) !== null;
   const hit = landed ? { count: 0, retryAfterMs: 0 } : await countHit(db, `faucet:${userId}`, FAUCET_LIMIT, now);
   if (!landed && hit.count > FAUCET_LIMIT.max) {
     const minutes = Math.max(1, Math.ceil(hit.retryAfterMs / 60_000));

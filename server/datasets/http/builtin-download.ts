@@ -1,18 +1,11 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../../errors/app-error';
-import { builtinCsv, type BuiltinDataset } from '../builtins';
-
-const builtinEtags = new Map<string, string>();
+import { builtinCsv, builtinSha256, type BuiltinDataset } from '../builtins';
 
 /** A shipped built-in's CSV; the generated ones (spirals, blobs) have no file. */
 export function builtinDownload(request: Request, builtin: BuiltinDataset): Response {
   if (builtin.source !== 'file') throw new AppError('NOT_FOUND', 'BUILTIN_HAS_NO_FILE', 'This built-in dataset is generated in the browser; there is no file to download.');
   const bytes = builtinCsv(builtin);
-  let sha256 = builtinEtags.get(builtin.id);
-  if (!sha256) {
-    sha256 = createHash('sha256').update(bytes).digest('hex');
-    builtinEtags.set(builtin.id, sha256);
-  }
+  const sha256 = builtinSha256(builtin);
   const etag = `"${sha256}"`;
   if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });
   const body = new Uint8Array(bytes);
