@@ -32,11 +32,15 @@ test('the demo user sees a balance, uses the faucet, and sees the history update
   await expect(rows.first()).toContainText('Faucet');
 
   // Live: money that arrives from elsewhere (another tab) shows up without a reload.
+  const faucetRows = rows.filter({ hasText: 'Faucet' });
+  const faucets = await faucetRows.count();
   const other = await page.context().newPage();
   await other.goto('/wallet');
   await other.getByRole('button', { name: /^Get 250 CYX$/ }).click();
   await expect(other.getByRole('status').filter({ hasText: 'Added 250 CYX' })).toBeVisible();
   await expect(available).toHaveText(shown(before + 500), { timeout: 10_000 });
+  // The history is not polled itself: it reloads because the balance moved.
+  await expect(faucetRows).toHaveCount(faucets + 1);
 });
 
 test('the demo admin mints CYX with a reason, and verifying the ledger replays it cleanly', async ({ page }) => {

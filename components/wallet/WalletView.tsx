@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { messageOf, useTRPC } from '../trpc/client';
 import { EmptyState } from '../ui/EmptyState';
 import { Loading } from '../ui/Spinner';
@@ -36,10 +36,16 @@ export function WalletView() {
   const [kind, setKind] = useState<string>('');
   const balance = useQuery({ ...trpc.wallet.balance.queryOptions(), refetchInterval: LIVE_MS });
   const historyInput = { limit: 20, ...(kind ? { kind: kind as 'mint' } : {}) };
-  const history = useInfiniteQuery({
-    ...trpc.wallet.history.infiniteQueryOptions(historyInput, { getNextPageParam: (page) => page.nextCursor }),
-    refetchInterval: LIVE_MS,
-  });
+  const history = useInfiniteQuery(trpc.wallet.history.infiniteQueryOptions(historyInput, { getNextPageParam: (page) => page.nextCursor }));
+  // Only the balance is polled; the history (every loaded page a log query) reloads when money moved.
+  const moved = balance.data ? `${balance.data.available}/${balance.data.inEscrow}/${balance.data.staked}/${balance.data.unstaking.length}` : null;
+  const lastMoved = useRef(moved);
+  useEffect(() => {
+    if (moved === null || moved === lastMoved.current) return;
+    const first = lastMoved.current === null;
+    lastMoved.current = moved;
+    if (!first) void queryClient.invalidateQueries({ queryKey: trpc.wallet.history.pathKey() });
+  }, [moved, queryClient, trpc]);
   // One id per click: a retried request (double click, flaky network) mints once.
   const [requestId, setRequestId] = useState(newRequestId);
   const faucet = useMutation(
