@@ -18,7 +18,7 @@ import { ExportBox } from './ExportBox';
 import { graphStoreFor } from './graph-store';
 import { LiveCharts } from './LiveCharts';
 import { PeerRuns } from './PeerRuns';
-import { SYNTHETIC_LABELS } from './prepare-data';
+import { SYNTHETIC_LABELS } from '@/compute/train/prepare-data';
 import { outcomeDetail, progressDetail } from './progress-detail';
 import { ProgressBar } from './ProgressBar';
 import type { Backend, DataSpec, EvaluationReport } from './protocol';

@@ -3,7 +3,7 @@ import { checkDatasetFit, validateGraph } from '@/compute/validate';
 import { mlpClassifier } from '@/compute/graph/examples';
 import { builtinChoice, choiceIdFor, downloadIdOf, factsOf, NO_DATASET, storedChoice } from './dataset-choice';
 import { DEFAULT_FORM, parseForm, withDatasetSettings } from './config-form';
-import { SYNTHETIC_LABELS } from './prepare-data';
+import { SYNTHETIC_LABELS } from '@/compute/train/prepare-data';
 
 const digits = { id: 'builtin:digits', name: 'Digits (8x8)', source: 'file' as const, featureShape: [64], numClasses: 10, labelColumn: 64, validationSplit: 0.2, rows: 1797 };
 const spirals = { id: 'builtin:spirals', name: 'Spirals', source: 'generated' as const, featureShape: [2], numClasses: 3, labelColumn: 2, validationSplit: 0.2, rows: 300 };

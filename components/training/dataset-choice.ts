@@ -1,6 +1,6 @@
 import { DEFAULT_PREPROCESSING, type PreprocessingKind } from '@/compute/data/preprocessing';
 import type { DatasetFacts } from '@/compute/validate';
-import { SYNTHETIC_LABELS } from './prepare-data';
+import { SYNTHETIC_LABELS } from '@/compute/train/prepare-data';
 import type { DataSpec } from './protocol';
 
 /** The select's value when no dataset is chosen yet (a model with none attached). */

@@ -3,7 +3,7 @@ import { loadWeights, saveWeights } from '@/compute/export';
 import { mlpClassifier } from '@/compute/graph';
 import { buildModelPlan, feedFromBatch, forward } from '@/compute/model';
 import { loadedRun, trainOnCpu } from './cpu-run';
-import { prepareData } from './prepare-data';
+import { prepareData } from '@/compute/train/prepare-data';
 import { predictRows } from './predict-rows';
 
 // What the worker does when a saved run is loaded back: the same split, the run's own scaling, its weights.

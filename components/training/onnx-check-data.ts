@@ -1,7 +1,7 @@
 import { ONNX_FEATURES_INPUT } from '@/compute/export';
 import { getBatch } from '@/compute/data';
 import { feedFromBatch, forward, type ModelPlan, type ParameterSet } from '@/compute/model';
-import type { PreparedData } from './prepare-data';
+import type { PreparedData } from '@/compute/train/prepare-data';
 import type { OnnxCheckData } from './protocol';
 
 /** Rows the in-page check runs: enough to catch a wrong constant, few enough to stay instant. */

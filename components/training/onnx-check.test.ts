@@ -6,7 +6,7 @@ import { mlpClassifier } from '@/compute/graph/examples';
 import { buildModelPlan, initParameters } from '@/compute/model';
 import { compareOutputs, ONNX_TOLERANCE } from './onnx-check';
 import { onnxCheckData } from './onnx-check-data';
-import { prepareData } from './prepare-data';
+import { prepareData } from '@/compute/train/prepare-data';
 import type { DataSpec } from './protocol';
 
 beforeAll(() => {

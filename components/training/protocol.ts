@@ -2,7 +2,7 @@
  * Messages between the training panel (main thread) and train.worker.ts. Everything here is
  * structured-cloneable: graphs and configs as plain JSON, bytes as ArrayBuffers (transferred).
  */
-import type { CsvOptions, InputColumn } from '@/compute/data';
+import type { InputColumn } from '@/compute/data';
 import type { Preprocessing, PreprocessingKind } from '@/compute/data/preprocessing';
 import type { Graph } from '@/compute/graph';
 import type { TrainConfigInput, TrainingEvent } from '@/compute/train';
@@ -10,19 +10,8 @@ import type { BoundaryPlot } from './decision-plot';
 import type { EvaluationMetrics } from './evaluation-metrics';
 import type { RowPrediction } from './predict-rows';
 
-export type SyntheticName = 'spirals' | 'blobs';
-
-/** Where the examples come from: a built-in generator, or CSV bytes (an upload or a saved dataset). */
-export type DataSpec =
-  | { readonly kind: 'synthetic'; readonly name: SyntheticName; readonly seed: number }
-  | {
-      readonly kind: 'csv';
-      readonly label: string;
-      readonly bytes: ArrayBuffer;
-      readonly labelColumn: number | null;
-      /** How the dataset says its cells are read (missing values, categorical encoding, column types); default: refuse missing, one-hot. */
-      readonly reading?: Pick<CsvOptions, 'missing' | 'categoricalEncoding' | 'columnTypes' | 'header'>;
-    };
+export type { DataSpec, DataSummary, SyntheticName } from '@/compute/train/prepare-data';
+import type { DataSpec, DataSummary } from '@/compute/train/prepare-data';
 
 export type Backend = 'webgpu' | 'cpu';
 
@@ -36,21 +25,6 @@ export interface AdapterInfo {
 
 /** What the worker learned about WebGPU: an adapter, or the reason there is none. */
 export type GpuProbe = { readonly ok: true; readonly adapter: AdapterInfo } | { readonly ok: false; readonly reason: string };
-
-export interface DataSummary {
-  readonly label: string;
-  readonly trainSize: number;
-  readonly validationSize: number;
-  /** 0 when no test share was held out. */
-  readonly testSize: number;
-  readonly featureShape: readonly number[];
-  readonly numClasses: number;
-  readonly classNames: readonly string[];
-  /** Fitted on the training rows; part of the model (saved with the run, in every export). */
-  readonly preprocessing: Preprocessing;
-  /** A CSV's raw feature columns and their encoding, also part of the model; absent when the features are the raw values (generated data). */
-  readonly inputColumns?: readonly InputColumn[];
-}
 
 export interface SamplePrediction {
   readonly features: number[];

@@ -7,7 +7,7 @@ import { useTestGpu } from '@/compute/gpu/test-gpu';
 import { train } from '@/compute/train';
 import { findTemplate } from '@/server/models/templates';
 import { DEFAULT_FORM, parseForm, withDatasetSettings } from './config-form';
-import { prepareData } from './prepare-data';
+import { prepareData } from '@/compute/train/prepare-data';
 
 // A vitest helper (beforeAll/afterAll), not a React hook, despite its name.
 // eslint-disable-next-line react-hooks/rules-of-hooks

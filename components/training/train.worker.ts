@@ -14,7 +14,7 @@ import { boundaryPlot } from './decision-plot';
 import { evaluationMetrics } from './evaluation-metrics';
 import { onnxCheckData } from './onnx-check-data';
 import { predictRows } from './predict-rows';
-import { prepareData, type PreparedData } from './prepare-data';
+import { prepareData, type PreparedData } from '@/compute/train/prepare-data';
 import type { AdapterInfo, EvaluationReport, ExportFormat, ExportedFile, FromWorker, GpuProbe, OnnxCheckData, SamplePrediction, SplitEvaluation, ToWorker } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepareData } from './prepare-data';
-import type { DataSpec } from './protocol';
+import type { DataSpec } from './prepare-data';
 
 /** 40 rows; every 5th has no `b`, every 3rd is a 'green' one. */
 function csv(): ArrayBuffer {

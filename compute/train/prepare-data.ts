@@ -1,7 +1,35 @@
-import { DatasetError, fillMissingWithTrainMean, makeBlobs, makeSpirals, MAX_INPUT_CATEGORIES, MAX_INPUT_COLUMNS, parseCsvTable, type ClassificationDataset, type Dataset, type InputColumn } from '@/compute/data';
-import { applyPreprocessing, DEFAULT_PREPROCESSING, fitPreprocessing, type Preprocessing, type PreprocessingKind } from '@/compute/data/preprocessing';
-import { holdOut } from '@/compute/train';
-import type { DataSpec, DataSummary } from './protocol';
+import { DatasetError, fillMissingWithTrainMean, makeBlobs, makeSpirals, MAX_INPUT_CATEGORIES, MAX_INPUT_COLUMNS, parseCsvTable, type ClassificationDataset, type CsvOptions, type Dataset, type InputColumn } from '../data';
+import { applyPreprocessing, DEFAULT_PREPROCESSING, fitPreprocessing, type Preprocessing, type PreprocessingKind } from '../data/preprocessing';
+import { holdOut } from './holdout';
+
+export type SyntheticName = 'spirals' | 'blobs';
+
+/** Where the examples come from: a built-in generator, or CSV bytes (an upload or a saved dataset). */
+export type DataSpec =
+  | { readonly kind: 'synthetic'; readonly name: SyntheticName; readonly seed: number }
+  | {
+      readonly kind: 'csv';
+      readonly label: string;
+      readonly bytes: ArrayBuffer;
+      readonly labelColumn: number | null;
+      /** How the dataset says its cells are read (missing values, categorical encoding, column types); default: refuse missing, one-hot. */
+      readonly reading?: Pick<CsvOptions, 'missing' | 'categoricalEncoding' | 'columnTypes' | 'header'>;
+    };
+
+export interface DataSummary {
+  readonly label: string;
+  readonly trainSize: number;
+  readonly validationSize: number;
+  /** 0 when no test share was held out. */
+  readonly testSize: number;
+  readonly featureShape: readonly number[];
+  readonly numClasses: number;
+  readonly classNames: readonly string[];
+  /** Fitted on the training rows; part of the model (saved with the run, in every export). */
+  readonly preprocessing: Preprocessing;
+  /** A CSV's raw feature columns and their encoding, also part of the model; absent when the features are the raw values (generated data). */
+  readonly inputColumns?: readonly InputColumn[];
+}
 
 export interface PreparedData {
   readonly train: Dataset;
