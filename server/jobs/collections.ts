@@ -67,6 +67,85 @@ export interface JobDoc {
   refundedMicro: string;
   /** The last version whose ledger effects were all carried out (effects.ts); settlePending picks up jobs behind it. */
   effectsDoneVersion: number;
+  /** Optimizer steps of the whole run (from the frozen spec); null for jobs made without one (tests, benchmarks). */
+  totalSteps?: number | null;
+  /** The runner's latest progress report: what lists and the job page show without reading jobProgress. */
+  progress?: JobProgressSummary | null;
+  /** The newest checkpoint the platform verified: a resumed job starts here. */
+  lastCheckpoint?: VerifiedCheckpoint | null;
+  /** The saved run (server/runs) holding the final weights, once completed: downloads and "continue in this tab". */
+  resultRunId?: string | null;
+}
+
+export interface JobProgressSummary {
+  step: number;
+  totalSteps: number;
+  epochIndex: number;
+  loss: number | null;
+  accuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  samplesPerSecond: number | null;
+  etaSeconds: number | null;
+  machineId: string;
+  at: Date;
+}
+
+export interface VerifiedCheckpoint {
+  sha256: string;
+  step: number;
+  epochIndex: number;
+  bytes: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  machineId: string;
+  verifiedAt: Date;
+}
+
+/** A job's frozen spec (runner-protocol JobSpec less the lease's parts), written at submit. `_id` is the job id (hex). */
+export interface JobSpecDoc {
+  _id: string;
+  /** JSON text of { graph, train, data, totalSteps, checkpointMetadata }: one write, read whole, never queried into. */
+  specJson: string;
+  createdAt: Date;
+}
+
+/** One progress report, append-only; `_id` is `${jobId}:${leaseEpoch}:${step}` (a retried report is one point). */
+export interface JobProgressDoc {
+  _id: string;
+  jobId: ObjectId;
+  /** Monotonic per job (reports arrive in order from the one machine holding the lease): watchers read seq > last. */
+  seq: number;
+  leaseEpoch: number;
+  machineId: string;
+  step: number;
+  epochIndex: number;
+  loss: number | null;
+  accuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  samplesPerSecond: number | null;
+  etaSeconds: number | null;
+  at: Date;
+}
+
+/** One uploaded checkpoint and what verification said; `_id` is `${jobId}:${sha256}`. */
+export interface JobCheckpointDoc {
+  _id: string;
+  jobId: ObjectId;
+  sha256: string;
+  bytes: number;
+  step: number;
+  epochIndex: number;
+  machineId: string;
+  leaseEpoch: number;
+  reported: { trainLoss: number | null; valLoss: number | null; valAccuracy: number | null };
+  platform: { valLoss: number | null; valAccuracy: number | null; rows: number };
+  verified: boolean;
+  reason: string | null;
+  /** µCYX released from the escrow for it (provider + fee). */
+  releasedMicro: string;
+  at: Date;
 }
 
 /** One transition, append-only. `_id` is `${jobId}:${version}`: writing it twice is a no-op. */
@@ -104,6 +183,18 @@ export function jobEventsCollection(db: Db) {
   return db.collection<JobEventDoc>('jobEvents');
 }
 
+export function jobSpecsCollection(db: Db) {
+  return db.collection<JobSpecDoc>('jobSpecs');
+}
+
+export function jobProgressCollection(db: Db) {
+  return db.collection<JobProgressDoc>('jobProgress');
+}
+
+export function jobCheckpointsCollection(db: Db) {
+  return db.collection<JobCheckpointDoc>('jobCheckpoints');
+}
+
 export function unitClaimsCollection(db: Db) {
   return db.collection<UnitClaimDoc>('unitClaims');
 }
@@ -118,5 +209,9 @@ export async function ensureJobIndexes(db: Db): Promise<void> {
     // jobs.list: a model's jobs, or a person's own.
     jobsCollection(db).createIndex({ modelId: 1 }, { name: 'model' }),
     jobsCollection(db).createIndex({ ownerId: 1 }, { name: 'owner' }),
+    jobProgressCollection(db).createIndex({ jobId: 1, seq: 1 }, { name: 'job_seq' }),
+    jobCheckpointsCollection(db).createIndex({ jobId: 1 }, { name: 'job' }),
+    // The heartbeat answers the leases a machine holds: its claims, by machine.
+    unitClaimsCollection(db).createIndex({ machineId: 1 }, { name: 'machine' }),
   ]);
 }
