@@ -1,7 +1,7 @@
 import { instructionDigest } from './digest';
 import { close, createEscrow, refund, release } from './escrow';
 import { type Instruction } from './instructions';
-import { registerNode, recordResult, requestUnstake, slash, withdrawStake } from './node-registry';
+import { banNode, registerNode, recordResult, requestUnstake, slash, unbanNode, withdrawStake } from './node-registry';
 import { type LedgerEvent, type Outcome, fail } from './outcome';
 import { type LedgerState } from './state';
 import { mint, transfer } from './token';
@@ -31,6 +31,10 @@ function dispatch(state: LedgerState, i: Instruction): Outcome {
       return requestUnstake(state, i);
     case 'withdraw_stake':
       return withdrawStake(state, i);
+    case 'ban_node':
+      return banNode(state, i);
+    case 'unban_node':
+      return unbanNode(state, i);
   }
 }
 

@@ -57,6 +57,8 @@ const FIELDS: Record<Instruction['kind'], string[]> = {
   slash: [...COMMON, 'nodeId', 'reason'],
   request_unstake: [...COMMON, 'nodeId'],
   withdraw_stake: [...COMMON, 'nodeId'],
+  ban_node: [...COMMON, 'nodeId', 'by', 'reason'],
+  unban_node: [...COMMON, 'nodeId', 'by', 'reason'],
 };
 
 export function instructionFields(kind: Instruction['kind']): readonly string[] {

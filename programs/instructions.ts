@@ -13,7 +13,9 @@ export type Instruction =
   | { kind: 'record_result'; key: string; at: number; nodeId: string; success: boolean; durationMs: number }
   | { kind: 'slash'; key: string; at: number; nodeId: string; reason: 'timeout' | 'invalid_result' | 'repeated_failures' }
   | { kind: 'request_unstake'; key: string; at: number; nodeId: string }
-  | { kind: 'withdraw_stake'; key: string; at: number; nodeId: string };
+  | { kind: 'withdraw_stake'; key: string; at: number; nodeId: string }
+  | { kind: 'ban_node'; key: string; at: number; nodeId: string; by: string; reason: string }
+  | { kind: 'unban_node'; key: string; at: number; nodeId: string; by: string; reason: string };
 
 export type InstructionKind = Instruction['kind'];
 
@@ -29,6 +31,8 @@ export const INSTRUCTION_KINDS: readonly InstructionKind[] = [
   'slash',
   'request_unstake',
   'withdraw_stake',
+  'ban_node',
+  'unban_node',
 ];
 
 export { encodeInstruction, decodeInstruction } from './instruction-codec';
@@ -65,6 +69,8 @@ export function partiesOf(i: Instruction, state: LedgerState): string[] {
     case 'slash':
     case 'request_unstake':
     case 'withdraw_stake':
+    case 'ban_node':
+    case 'unban_node':
       add(state.nodes.get(i.nodeId)?.owner);
       break;
   }

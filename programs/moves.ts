@@ -42,6 +42,7 @@ export function balanceEventsOf(summary: LedgerEvent): LedgerEvent[] {
       pair(events, STAKE_VAULT, PENALTIES, summary.amount);
       break;
     case 'stake_withdrawn':
+    case 'node_unbanned':
       pair(events, STAKE_VAULT, userAccount(summary.owner!), summary.amount);
       break;
     default:

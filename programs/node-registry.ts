@@ -2,7 +2,7 @@ import { userAccount } from './accounts';
 import { type Instruction } from './instructions';
 import { settle, shortfallMessage } from './moves';
 import { type Failure, type Outcome, fail } from './outcome';
-import { MIN_STAKE, REPEATED_FAILURES, SLASH_PERCENT, UNSTAKE_LOCKUP_MS } from './rules';
+import { ADMIN_BAN_PERCENT, MIN_STAKE, REPEATED_FAILURES, SLASH_PERCENT, UNSTAKE_LOCKUP_MS } from './rules';
 import { type LedgerState, type NodeRecord } from './state';
 import { durationText, timeText } from './time-text';
 import { formatCyx } from './units';
@@ -132,6 +132,41 @@ export function withdrawStake(state: LedgerState, i: Of<'withdraw_stake'>): Outc
   node.unstakeRequestedAt = null;
   node.unstakeAvailableAt = null;
   return settle(state, { type: 'stake_withdrawn', nodeId: i.nodeId, owner: node.owner, amount });
+}
+
+/**
+ * An administrator bans a node by hand (misbehaviour the result counts do not show): ADMIN_BAN_PERCENT
+ * of its stake goes to penalties, as a node_slashed event with reason 'admin_ban' (so every view of
+ * slashes counts it), and it works no more. Allowed during the unstake lockup and after a withdrawal
+ * (nothing left to take, but a withdrawn node could otherwise register again).
+ */
+export function banNode(state: LedgerState, i: Of<'ban_node'>): Outcome {
+  const node = state.nodes.get(i.nodeId);
+  if (!node) return fail('NODE_NOT_FOUND', `There is no registered node ${i.nodeId} to ban`);
+  if (node.status === 'banned') return fail('NODE_BANNED', `Node ${i.nodeId} is already banned`);
+  const amount = (node.stake * BigInt(ADMIN_BAN_PERCENT)) / 100n;
+  node.stake -= amount;
+  node.slashed += amount;
+  node.status = 'banned';
+  node.unstakeRequestedAt = null;
+  node.unstakeAvailableAt = null;
+  return settle(state, { type: 'node_slashed', nodeId: i.nodeId, owner: node.owner, by: i.by, reason: 'admin_ban', memo: i.reason, percent: ADMIN_BAN_PERCENT, amount, banned: true });
+}
+
+/**
+ * Lifts a ban. What was slashed stays slashed: the node comes back withdrawn, with its track record
+ * (failures in a row forgiven), and its owner stakes again to register it before it takes work.
+ */
+export function unbanNode(state: LedgerState, i: Of<'unban_node'>): Outcome {
+  const node = state.nodes.get(i.nodeId);
+  if (!node) return fail('NODE_NOT_FOUND', `There is no registered node ${i.nodeId} to unban`);
+  if (node.status !== 'banned') return fail('NODE_NOT_BANNED', `Node ${i.nodeId} is not banned (it is ${node.status})`);
+  // A ban for repeated failures takes everything, an admin ban ADMIN_BAN_PERCENT: whatever is left goes back with the withdrawal.
+  const amount = node.stake;
+  node.stake = 0n;
+  node.status = 'withdrawn';
+  node.consecutiveFailures = 0;
+  return settle(state, { type: 'node_unbanned', nodeId: i.nodeId, owner: node.owner, by: i.by, memo: i.reason, amount });
 }
 
 /** Nodes by owner, so a wallet's "staked" figure never scans every node. */

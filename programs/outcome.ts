@@ -14,6 +14,7 @@ export type LedgerErrorCode =
   | 'NODE_EXISTS'
   | 'NODE_BANNED'
   | 'NODE_WITHDRAWN'
+  | 'NODE_NOT_BANNED'
   | 'STAKE_TOO_LOW'
   | 'NOTHING_TO_SLASH'
   | 'FAILURES_BELOW_THRESHOLD'
@@ -38,7 +39,8 @@ export type LedgerEventType =
   | 'result_recorded'
   | 'node_slashed'
   | 'unstake_requested'
-  | 'stake_withdrawn';
+  | 'stake_withdrawn'
+  | 'node_unbanned';
 
 /**
  * One flat shape for every event (fields present by type) so history code can read `account` and

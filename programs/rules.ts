@@ -15,5 +15,10 @@ export const UNSTAKE_LOCKUP_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Percent of the current stake each slash reason takes. */
 export const SLASH_PERCENT = { timeout: 10, invalid_result: 25, repeated_failures: 100 } as const;
+/**
+ * Percent of the current stake an administrator's ban takes (ban_node): the same as a ban for
+ * repeated failures, so a ban by hand is never the cheaper way out for a provider.
+ */
+export const ADMIN_BAN_PERCENT = SLASH_PERCENT.repeated_failures;
 /** Consecutive failed results a node must have before a repeated_failures slash (which also bans it). */
 export const REPEATED_FAILURES = 3;

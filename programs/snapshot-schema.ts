@@ -45,5 +45,6 @@ export const EVENT_TYPES: ReadonlySet<string> = new Set<LedgerEventType>([
   'node_slashed',
   'unstake_requested',
   'stake_withdrawn',
+  'node_unbanned',
 ]);
 export const NODE_STATUSES: ReadonlySet<string> = new Set<NodeStatus>(['active', 'unstaking', 'banned', 'withdrawn']);

@@ -84,5 +84,8 @@ export function instructionProblem(candidate: unknown): Failure | null {
     case 'request_unstake':
     case 'withdraw_stake':
       return badId(i.nodeId, 'node id', kind);
+    case 'ban_node':
+    case 'unban_node':
+      return badId(i.nodeId, 'node id', kind) ?? badId(i.by, 'administrator (by)', kind) ?? badText(i.reason, 'reason', kind, true);
   }
 }

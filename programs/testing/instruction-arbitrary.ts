@@ -50,6 +50,8 @@ const instruction: fc.Arbitrary<Instruction> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('slash' as const), key, at, nodeId, reason: fc.constantFrom('timeout' as const, 'invalid_result' as const, 'repeated_failures' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('request_unstake' as const), key, at, nodeId }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('withdraw_stake' as const), key, at, nodeId }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('ban_node' as const), key, at, nodeId, by: fc.constant('admin'), reason: fc.constantFrom('fraud', 'é😀', '') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unban_node' as const), key, at, nodeId, by: fc.constant('admin'), reason: fc.constantFrom('appeal', '') }) },
 );
 
 /**

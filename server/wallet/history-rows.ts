@@ -64,6 +64,10 @@ function describe(i: Instruction, userId: string, names: Awaited<ReturnType<type
       return { description: `Unstake requested for ${names.machine(i.nodeId)}`, link: machine(i.nodeId) };
     case 'withdraw_stake':
       return { description: `Stake withdrawn from ${names.machine(i.nodeId)}`, link: machine(i.nodeId) };
+    case 'ban_node':
+      return { description: `${names.machine(i.nodeId)} banned by an administrator: ${i.reason}`, link: machine(i.nodeId) };
+    case 'unban_node':
+      return { description: `${names.machine(i.nodeId)} unbanned by an administrator: ${i.reason}`, link: machine(i.nodeId) };
   }
 }
 
