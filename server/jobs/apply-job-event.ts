@@ -15,6 +15,14 @@ export interface ApplyOptions {
    * expiry judged that version's lease.
    */
   expectedVersion?: number;
+  /**
+   * Only while the lease has run out by this time: lease expiry passes its clock, so a renewal
+   * (which moves leaseExpiresAt without a new version, see held-jobs.ts) that lands between the
+   * expiry's read and its write wins.
+   */
+  leaseExpiredBy?: Date;
+  /** Fields written in the same conditional update as the transition (a verified checkpoint with its 'checkpoint_verified'). */
+  alsoSet?: Partial<Pick<JobDoc, 'lastCheckpoint'>>;
 }
 
 export interface AppliedTransition {
@@ -65,21 +73,25 @@ export async function applyJobEvent(db: Db, jobId: ObjectId | string, event: Job
     if (!result.ok) throw jobRefused(result.code, result.message);
     const next = result.job;
     const logged: JobEventDoc = { _id: jobEventId(_id, next.version), jobId: _id, version: next.version, event, effects: [...result.effects], at: now };
+    // A transition that keeps the lease leaves its stored fields alone, so a renewal that lands
+    // between this read and the write below is not undone.
+    const leaseFields = next.lease === doc.lease ? {} : { lease: next.lease, leaseExpiresAt: next.lease ? new Date(next.lease.expiresAt) : null };
     const changes = {
+      ...options.alsoSet,
       status: next.status,
       version: next.version,
       leaseEpoch: next.leaseEpoch,
-      lease: next.lease,
+      ...leaseFields,
       excludedMachines: [...next.excludedMachines],
       escrowed: next.escrowed,
       failureReason: next.failureReason,
-      leaseExpiresAt: next.lease ? new Date(next.lease.expiresAt) : null,
       // The first time it is waiting (approved): a job put back in the queue keeps its place.
       queuedAt: doc.queuedAt ?? (next.status === 'QUEUED' || next.status === 'ESCROWED' ? now : null),
       updatedAt: now,
       lastEventJson: encodeCarriedEvent(logged),
     } satisfies Partial<JobDoc>;
-    const { matchedCount } = await jobs.updateOne({ _id, version: doc.version }, { $set: changes });
+    const condition = options.leaseExpiredBy ? { _id, version: doc.version, leaseExpiresAt: { $lte: options.leaseExpiredBy } } : { _id, version: doc.version };
+    const { matchedCount } = await jobs.updateOne(condition, { $set: changes });
     if (matchedCount === 0) {
       if (options.expectedVersion !== undefined) throw jobChanged(options.expectedVersion);
       continue;

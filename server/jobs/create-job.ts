@@ -13,6 +13,8 @@ export interface NewJobInput {
   config?: JobTrainingConfig | null;
   /** µCYX to lock when the job is approved (the quote's escrow amount). */
   escrowMicro?: string;
+  /** Optimizer steps of the whole run, from the frozen spec (job-spec.ts). */
+  totalSteps?: number | null;
 }
 
 /** The most memory a job may ask for: the largest unit the machines schema accepts (MAX_VRAM_BYTES). */
@@ -59,6 +61,10 @@ export async function createJob(db: Db, input: NewJobInput, now: Date): Promise<
     paidMicro: '0',
     refundedMicro: '0',
     effectsDoneVersion: 0,
+    totalSteps: input.totalSteps ?? null,
+    progress: null,
+    lastCheckpoint: null,
+    resultRunId: null,
   };
   await jobsCollection(db).insertOne(doc);
   return doc;

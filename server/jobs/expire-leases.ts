@@ -20,8 +20,9 @@ export interface ExpiredLease {
 /**
  * Every ASSIGNED or RUNNING job whose lease ran out takes 'lease_expired' (the timeout: the job
  * machine excludes the machine, answers a 10% slash, and requeues or fails the job). Each is
- * conditional on the version that was judged expired, so a renewal that lands meanwhile wins and
- * the job is left alone; running this in several processes at once expires each lease once.
+ * conditional on the version that was judged expired and on leaseExpiresAt still being past, so a
+ * renewal that lands meanwhile (a heartbeat or a progress report, which move only the expiry) wins
+ * and the job is left alone; running this in several processes at once expires each lease once.
  */
 export async function expireLeases(db: Db, now: Date): Promise<ExpiredLease[]> {
   const statuses: JobStatus[] = ['ASSIGNED', 'RUNNING'];
@@ -31,7 +32,7 @@ export async function expireLeases(db: Db, now: Date): Promise<ExpiredLease[]> {
     const lease = job.lease;
     if (!lease || lease.expiresAt > now.getTime()) continue;
     try {
-      const applied = await applyJobEvent(db, job._id, { type: 'lease_expired', epoch: lease.epoch }, now, { expectedVersion: job.version });
+      const applied = await applyJobEvent(db, job._id, { type: 'lease_expired', epoch: lease.epoch }, now, { expectedVersion: job.version, leaseExpiredBy: now });
       expired.push({ jobId: job._id.toHexString(), machineId: lease.machineId, unitId: lease.unitId, epoch: lease.epoch, version: applied.job.version, status: applied.job.status, effects: applied.effects });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

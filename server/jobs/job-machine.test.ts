@@ -55,6 +55,8 @@ function eventOf(type: JobEventType, job: JobState): JobEvent {
       return { type, epoch, expiresAt: 5_000 };
     case 'fail':
       return { type, epoch, reason: 'out of memory' };
+    case 'checkpoint_verified':
+      return { type, epoch, step: 1 };
     default:
       return { type, epoch };
   }
@@ -105,7 +107,7 @@ describe('the job state machine', () => {
   it('refuses anything a runner reports with a stale lease epoch, after the job moved to another machine', () => {
     const first = apply(jobIn('ESCROWED'), assign('m1'), { type: 'start', epoch: 1 }, { type: 'lease_expired', epoch: 1 });
     const second = apply(first, assign('m2'), { type: 'start', epoch: 2 });
-    for (const event of [{ type: 'progress', epoch: 1 }, { type: 'complete', epoch: 1 }, { type: 'checkpoint_verified', epoch: 1 }, { type: 'renew', epoch: 1, expiresAt: 9 }] as JobEvent[]) {
+    for (const event of [{ type: 'progress', epoch: 1 }, { type: 'complete', epoch: 1 }, { type: 'checkpoint_verified', epoch: 1, step: 1 }, { type: 'renew', epoch: 1, expiresAt: 9 }] as JobEvent[]) {
       expect(transition(second, event)).toMatchObject({ ok: false, code: 'STALE_LEASE_EPOCH' });
     }
     expect(transition(second, { type: 'complete', epoch: 2 })).toMatchObject({ ok: true, job: { status: 'COMPLETED' } });
@@ -129,7 +131,7 @@ describe('the job state machine', () => {
     };
     expect(effects({ type: 'lease_expired', epoch: 1 })).toEqual(['slash:timeout', 'record_result', 'free_unit']);
     expect(effects({ type: 'checkpoint_invalid', epoch: 1 })).toEqual(['slash:invalid_result', 'record_result', 'free_unit']);
-    expect(effects({ type: 'checkpoint_verified', epoch: 1 })).toEqual(['release_checkpoint_share']);
+    expect(effects({ type: 'checkpoint_verified', epoch: 1, step: 1 })).toEqual(['release_checkpoint_share']);
     expect(effects({ type: 'complete', epoch: 1 })).toEqual(['record_result', 'free_unit', 'release_rest']);
     expect(effects({ type: 'hand_back', epoch: 1 })).toEqual(['free_unit']);
     expect(effects({ type: 'cancel' })).toEqual(['free_unit', 'refund_rest']);

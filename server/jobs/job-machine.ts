@@ -46,7 +46,7 @@ export type JobEvent =
   | { readonly type: 'start'; readonly epoch: number }
   | { readonly type: 'renew'; readonly epoch: number; readonly expiresAt: number }
   | { readonly type: 'progress'; readonly epoch: number }
-  | { readonly type: 'checkpoint_verified'; readonly epoch: number }
+  | { readonly type: 'checkpoint_verified'; readonly epoch: number; readonly step: number }
   | { readonly type: 'checkpoint_invalid'; readonly epoch: number }
   | { readonly type: 'lease_expired'; readonly epoch: number }
   | { readonly type: 'hand_back'; readonly epoch: number }
@@ -64,7 +64,8 @@ export const JOB_EVENT_TYPES: readonly JobEventType[] = [
 /** What the caller must do besides saving the job: every money movement goes through the ledger. */
 export type JobEffect =
   | { readonly type: 'lock_escrow' }
-  | { readonly type: 'release_checkpoint_share'; readonly machineId: string }
+  /** The checkpoint's step decides the share (effects.ts): a re-run of the effect pays the same figure under the same key. */
+  | { readonly type: 'release_checkpoint_share'; readonly machineId: string; readonly step: number }
   | { readonly type: 'slash'; readonly machineId: string; readonly reason: 'timeout' | 'invalid_result' }
   | { readonly type: 'record_result'; readonly machineId: string; readonly success: boolean }
   | { readonly type: 'free_unit'; readonly machineId: string; readonly unitId: string }
@@ -121,7 +122,7 @@ export function transition(job: JobState, event: JobEvent): TransitionResult {
     case 'progress':
       return job.status === 'RUNNING' ? next(job, {}) : invalid(job, event);
     case 'checkpoint_verified':
-      return job.status === 'RUNNING' ? next(job, {}, [{ type: 'release_checkpoint_share', machineId: lease!.machineId }]) : invalid(job, event);
+      return job.status === 'RUNNING' ? next(job, {}, [{ type: 'release_checkpoint_share', machineId: lease!.machineId, step: event.step }]) : invalid(job, event);
     case 'checkpoint_invalid':
       return job.status === 'RUNNING' ? machineFailed(job, lease!, 'a checkpoint did not verify', [{ type: 'slash', machineId: lease!.machineId, reason: 'invalid_result' }]) : invalid(job, event);
     case 'lease_expired':

@@ -2,6 +2,7 @@ import type { Db, ObjectId } from 'mongodb';
 import { formatCyx } from '../../programs';
 import { AppError } from '../errors/app-error';
 import { createJob } from './create-job';
+import { buildJobSpec, storeJobSpec } from './job-spec';
 import { applyWithEffects } from './effects';
 import { quoteJob, type QuoteInput } from './quote-job';
 import { pokeScheduler } from './scheduler-poke';
@@ -15,7 +16,8 @@ export interface SubmitInput extends QuoteInput {
 
 /**
  * Quotes again (so a graph that does not validate, a dataset that does not fit, or no matching
- * machine is refused before any money moves), refuses a quote dearer than the one approved, stores
+ * machine is refused before any money moves), freezes the job's spec (job-spec.ts: the graph, the
+ * config, the data, exact totalSteps; a dataset that does not parse is refused here too), refuses a quote dearer than the one approved, stores
  * the job (CREATED), approves it and locks the escrow (effects.ts), and asks the scheduler for a pass.
  *
  * Insufficient funds: the job is kept, CANCELLED with the reason (so the attempt shows in the
@@ -29,6 +31,8 @@ export async function submitJob(db: Db, userId: ObjectId, input: SubmitInput, no
   if (BigInt(quote.escrowMicro) > approved) {
     throw new AppError('CONFLICT', 'QUOTE_CHANGED', `The quote is now ${formatCyx(BigInt(quote.escrowMicro))}, more than the ${formatCyx(approved)} you approved; look at the new quote and approve it.`, 'approvedMicro');
   }
+  // Frozen before any money moves: a file that does not parse or a plan that does not build is refused here.
+  const spec = await buildJobSpec(db, userId, model.graph, input.datasetId, input.config);
   const job = await createJob(
     db,
     {
@@ -40,9 +44,12 @@ export async function submitJob(db: Db, userId: ObjectId, input: SubmitInput, no
       datasetId: input.datasetId,
       config: input.config,
       escrowMicro: quote.escrowMicro,
+      totalSteps: spec.totalSteps,
     },
     now,
   );
+  // Before the approval: a job without its spec never locks money (a failure here leaves it CREATED).
+  await storeJobSpec(db, job._id, spec, now);
   const { job: after } = await applyWithEffects(db, job._id, { type: 'approve' }, now);
   if (after.status === 'CANCELLED' && !after.escrowed) {
     throw new AppError('BAD_REQUEST', 'INSUFFICIENT_FUNDS', `${after.failureReason ?? 'Not enough CYX to lock this job.'} Get CYX on the Wallet page and submit again.`, 'approvedMicro');
