@@ -121,3 +121,54 @@ function fetchWith(agent: Agent, body: Buffer): Promise<{ status: number; body: 
     req.end(body);
   });
 }
+
+describe('serveFetch with a streamed response', () => {
+  it('hands chunks over as they are produced, and aborts the request and cancels the body when the client goes away', async () => {
+    let cancelled = false;
+    let aborted = false;
+    let closed!: () => void;
+    const gone = new Promise<void>((resolve) => (closed = resolve));
+    const stream = createServer((req, res) => {
+      void serveFetch(req, res, async (request) => {
+        request.signal.addEventListener('abort', () => {
+          aborted = true;
+          if (cancelled) closed();
+        });
+        let n = 0;
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            // One event now, then nothing until the client leaves: an SSE stream that never ends.
+            if (n++ === 0) controller.enqueue(new TextEncoder().encode('data: first\n\n'));
+            else await new Promise(() => undefined);
+          },
+          cancel() {
+            cancelled = true;
+            if (aborted) closed();
+          },
+        });
+        return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+      });
+    });
+    await new Promise<void>((resolve) => stream.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(stream.address() as AddressInfo).port}/sse`;
+      const first = await new Promise<string>((resolve, reject) => {
+        const req = httpRequest(url, (res) => {
+          res.once('data', (chunk: Buffer) => {
+            resolve(chunk.toString());
+            req.destroy();
+          });
+        });
+        req.on('error', () => undefined);
+        req.once('error', reject);
+        req.end();
+      });
+      expect(first).toBe('data: first\n\n');
+      await gone;
+      expect([aborted, cancelled]).toEqual([true, true]);
+    } finally {
+      stream.closeAllConnections();
+      await new Promise((resolve) => stream.close(resolve));
+    }
+  });
+});

@@ -1,9 +1,13 @@
+import { TRPCError, tracked } from '@trpc/server';
 import { z } from 'zod';
+import { AppError } from '../../errors/app-error';
 import { MAX_PRICE_MICRO, MAX_VRAM_BYTES } from '../../machines/schema';
 import { withLedger } from '../../wallet/money-error';
 import { cancelJob } from '../../jobs/cancel-job';
 import { requireJob } from '../../jobs/job-access';
+import { jobDetail } from '../../jobs/job-detail';
 import { jobView, listJobs } from '../../jobs/job-views';
+import { watchJob, type JobWatchUpdate } from '../../jobs/job-watch';
 import { quoteJob } from '../../jobs/quote-job';
 import { submitJob } from '../../jobs/submit-job';
 import { router, signedInProcedure } from '../init';
@@ -35,6 +39,28 @@ const quoteInput = z.object({
     .refine((s) => BigInt(s) <= MAX_PRICE_MICRO, `The price cap is at most ${MAX_PRICE_MICRO} µCYX per hour.`),
 });
 
+const watchInput = z.object({
+  id: id('job'),
+  /** Send progress points after this seq (what the page already has); 0 for all. */
+  afterSeq: z.number().int().min(0).default(0),
+  withPoints: z.boolean().default(true),
+  /** Set by httpSubscriptionLink on a reconnect: the id of the last update it got (its lastSeq). */
+  lastEventId: z.string().regex(/^\d{1,15}$/).nullish(),
+});
+
+/**
+ * Errors thrown while a subscription streams reach the client as tRPC errors with their own code
+ * (an AppError outside a procedure's middleware would otherwise read as an internal error).
+ */
+async function* withAppErrors<T>(updates: AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
+  try {
+    yield* updates;
+  } catch (error) {
+    if (error instanceof AppError) throw new TRPCError({ code: error.kind, message: error.message, cause: error });
+    throw error;
+  }
+}
+
 /**
  * Network training jobs: quote, submit (locks the escrow), list, get, cancel (refunds what is left).
  * Only a model's owner and editors quote, submit and cancel; its viewers see its jobs; anyone else
@@ -55,6 +81,22 @@ export const jobsRouter = router({
     .query(({ ctx, input }) => listJobs(ctx.db, ctx.caller.user._id, input.modelId)),
 
   get: signedInProcedure.input(z.object({ id: id('job') })).query(async ({ ctx, input }) => jobView(await requireJob(ctx.db, input.id, ctx.caller.user._id, 'view'))),
+
+  /** The job page in one call: the view with names, its timeline's milestones and its checkpoints (watch streams the points). */
+  detail: signedInProcedure.input(z.object({ id: id('job') })).query(async ({ ctx, input }) => jobDetail(ctx.db, await requireJob(ctx.db, input.id, ctx.caller.user._id, 'view'))),
+
+  /**
+   * Live over SSE (httpSubscriptionLink): the job's view and its new progress points, whenever they
+   * change, until the job is settled. Same access as get: the owner and the model's collaborators.
+   */
+  watch: signedInProcedure.input(watchInput).subscription(async ({ ctx, input, signal }) => {
+    const job = await requireJob(ctx.db, input.id, ctx.caller.user._id, 'view');
+    const afterSeq = input.lastEventId ? Number(input.lastEventId) : input.afterSeq;
+    async function* updates(): AsyncGenerator<ReturnType<typeof tracked<JobWatchUpdate>>, void, undefined> {
+      for await (const update of watchJob(ctx.db, job, ctx.caller.user._id, { afterSeq, withPoints: input.withPoints, signal })) yield tracked(String(update.lastSeq), update);
+    }
+    return withAppErrors(updates());
+  }),
 
   cancel: signedInProcedure.input(z.object({ id: id('job') })).mutation(({ ctx, input }) => withLedger(() => cancelJob(ctx.db, ctx.caller.user._id, input.id, ctx.now()))),
 });
