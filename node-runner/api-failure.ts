@@ -14,7 +14,23 @@ export interface ApiFailure {
   message: string;
 }
 
+/** A non-2xx answer of one of the platform's plain HTTP routes (blobs, checkpoints), with its JSON code. */
+export class PlatformHttpError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: string | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PlatformHttpError';
+  }
+}
+
 export function classifyFailure(error: unknown): ApiFailure {
+  if (error instanceof PlatformHttpError) {
+    const kind = error.httpStatus >= 500 ? 'unavailable' : error.httpStatus === 429 ? 'too-fast' : 'refused';
+    return { kind, httpStatus: error.httpStatus, code: error.code, message: error.message };
+  }
   if (error instanceof TRPCClientError) {
     const data = error.data as { httpStatus?: number; appCode?: string } | undefined;
     const status = typeof data?.httpStatus === 'number' ? data.httpStatus : null;
@@ -26,6 +42,14 @@ export function classifyFailure(error: unknown): ApiFailure {
     return { kind: 'unavailable', httpStatus: null, code: null, message: cause };
   }
   return { kind: 'unavailable', httpStatus: null, code: null, message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * The platform says this machine no longer holds the job (another epoch took over, or the job moved
+ * on): the runner stops that job at once and drops its work.
+ */
+export function isLeaseLost(failure: ApiFailure): boolean {
+  return failure.kind === 'refused' && (failure.code === 'STALE_LEASE_EPOCH' || failure.code === 'JOB_NOT_HELD' || failure.httpStatus === 409);
 }
 
 /** 401 for this machine's credential: removed by its owner, or never known here. The runner must stop. */

@@ -23,6 +23,15 @@ export interface Evaluation {
 export async function evaluate(engine: GpuEngine, dataset: Dataset): Promise<Evaluation> {
   const outputs = await engine.predict(dataset.features, dataset.size);
   const primary = engine.plan.losses[0]!;
+  return scoreOutputs(outputs, dataset, primary);
+}
+
+/**
+ * Scores inference outputs of the primary loss's tensor (`width` values per example) against a
+ * dataset's labels, as evaluate() does. Any backend (torch's forward, the platform's CPU forward)
+ * scores through this so their numbers agree with the engine's.
+ */
+export function scoreOutputs(outputs: Float32Array, dataset: Dataset, primary: { readonly type: string; readonly width: number }): Evaluation {
   if (dataset.task === 'classification' && primary.type === 'SoftmaxCrossEntropy') {
     return scoreClassification(outputs, dataset.labels, primary.width, Math.max(dataset.numClasses, primary.width));
   }

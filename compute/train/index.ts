@@ -6,5 +6,5 @@ export { ActiveClock, etaMs, recentStepRate, StepRate, STEP_RATE_DEFAULTS, type 
 export { TrainConfigSchema, parseTrainConfig, type TrainConfig, type TrainConfigInput } from './train-config';
 export { TrainError, type TrainErrorCode } from './train-error';
 export type { BatchProgress, EpochProgress, StateProgress, TrainingEvent, TrainingState } from './progress';
-export { evaluate, scoreClassification, type Evaluation } from './evaluate';
+export { evaluate, scoreClassification, scoreOutputs, type Evaluation } from './evaluate';
 export { engineCheckpoint, engineWeights, restoreCheckpoint, restoreWeights } from './checkpoints';

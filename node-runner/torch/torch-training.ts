@@ -16,7 +16,7 @@ import type { TorchExecutor } from './torch-executor';
  * (shuffleDataset with the same seed mix), the same initial weights (initParameters by seed), and a
  * checkpoint's step placing the run at the same epoch and batch. Dropout masks follow (seed, step)
  * as on Dawn, so a run may start on either backend and resume on the other from any checkpoint.
- * Not here (yet): early stopping, validation metrics and pause/resume, which train() has.
+ * Not here: early stopping and pause/resume, which train() has (afterEpoch holds the run between epochs).
  */
 export interface TorchEpoch {
   readonly epoch: number;
@@ -36,6 +36,12 @@ export interface TorchTrainingOptions {
   /** Stop after this many steps in total (e.g. to hand the run over to another machine). */
   readonly stopAtStep?: number;
   readonly onEpoch?: (epoch: TorchEpoch) => void;
+  /** Awaited after each epoch (e.g. to checkpoint and upload it) before the next one starts; false stops the run there. */
+  readonly afterEpoch?: (epoch: TorchEpoch) => Promise<boolean>;
+  /** After every step: where the run is and that step's loss. */
+  readonly onStep?: (step: { readonly epoch: number; readonly step: number; readonly loss: number }) => void;
+  /** Extra __metadata__ for the checkpoints the executor writes. */
+  readonly metadata?: Record<string, string>;
   readonly signal?: AbortSignal;
 }
 
@@ -57,13 +63,15 @@ export async function trainOnTorch(graph: Graph | ModelPlan, data: TrainingData,
     optimizer: config.optimizer,
     schedule: config.schedule,
     seed: config.seed,
+    ...(options.metadata ? { metadata: options.metadata } : {}),
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : { params: options.initialWeights ?? initParameters(plan, { seed: config.seed }) }),
   });
   const batchesPerEpoch = Math.floor(trainSet.size / batchSize);
   const startEpoch = Math.floor(step / batchesPerEpoch);
   const lastStep = Math.min(options.stopAtStep ?? Infinity, config.epochs * batchesPerEpoch);
   const epochs: TorchEpoch[] = [];
-  const stopped = () => options.signal?.aborted === true || step >= lastStep;
+  let halted = false;
+  const stopped = () => halted || options.signal?.aborted === true || step >= lastStep;
   for (let epoch = startEpoch; epoch < config.epochs && !stopped(); epoch++) {
     const started = performance.now();
     const order = config.shuffle ? shuffleDataset(trainSet, epochShuffleSeed(config.seed, epoch)) : trainSet;
@@ -74,11 +82,14 @@ export async function trainOnTorch(graph: Graph | ModelPlan, data: TrainingData,
       step = result.step;
       lossSum += result.loss;
       steps++;
+      options.onStep?.({ epoch, step, loss: result.loss });
     }
     const timeMs = performance.now() - started;
     const event = { epoch, step, loss: steps > 0 ? lossSum / steps : Number.NaN, timeMs, samplesPerSecond: (steps * batchSize * 1000) / Math.max(1e-3, timeMs) };
     epochs.push(event);
     options.onEpoch?.(event);
+    const finished = step === (epoch + 1) * batchesPerEpoch && options.signal?.aborted !== true;
+    if (options.afterEpoch && finished && !(await options.afterEpoch(event))) halted = true;
   }
   return { status: step >= config.epochs * batchesPerEpoch ? 'completed' : 'stopped', steps: step, epochs };
 }
