@@ -5,9 +5,10 @@ import type { CollabServer } from '../collab/server/collab-server';
  * through this process-wide slot (e.g. to disconnect a user whose access was revoked). With several
  * web processes this becomes a message to the process that owns the room (see README, scale-out).
  */
-const slot = globalThis as unknown as { __cyxwizCollab?: Pick<CollabServer, 'disconnectUser' | 'disconnectUserEverywhere' | 'closeRoom'> };
+type Bridged = Pick<CollabServer, 'disconnectUser' | 'disconnectUserEverywhere' | 'closeRoom'> & Partial<Pick<CollabServer, 'stats'>>;
+const slot = globalThis as unknown as { __cyxwizCollab?: Bridged };
 
-export function registerCollabServer(server: Pick<CollabServer, 'disconnectUser' | 'disconnectUserEverywhere' | 'closeRoom'> | undefined): void {
+export function registerCollabServer(server: Bridged | undefined): void {
   slot.__cyxwizCollab = server;
 }
 
@@ -23,4 +24,9 @@ export async function disconnectUserEverywhere(userId: string): Promise<number> 
 /** Closes everyone's sockets in a model's room (the model is gone); returns how many were closed. */
 export async function closeModelRoom(modelId: string): Promise<number> {
   return (await slot.__cyxwizCollab?.closeRoom(modelId)) ?? 0;
+}
+
+/** Rooms and sockets of this process's collaboration server (the admin health page); null when none runs here. */
+export function collabStats(): { rooms: number; connections: number; unloading: number } | null {
+  return slot.__cyxwizCollab?.stats?.() ?? null;
 }

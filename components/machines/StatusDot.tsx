@@ -6,6 +6,7 @@ const LABELS: Record<MachineStatus, string> = {
   maintenance: 'Maintenance',
   offline: 'Offline',
   inactive: 'Inactive',
+  banned: 'Banned',
 };
 
 /** The coloured dot with its word: colour alone never carries the meaning. */

@@ -8,5 +8,8 @@ export const AUDIT_ACTIONS = [
   'auth.lockout',
   'apikey.create',
   'apikey.revoke',
+  'machine.maintenance',
+  'machine.ban',
+  'machine.unban',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -11,6 +11,7 @@ import {
   type Failure,
   type Instruction,
   type InvariantResult,
+  type LedgerState,
   type Outcome,
   type Wallet,
 } from '../../programs';
@@ -164,6 +165,11 @@ export class LedgerExecutor {
     const docs = await historyDocs(this.db, userId, opts);
     // The events come from the view; an entry of a batch still being appended waits for it.
     return this.read(() => historyFromDocs(this.view.state, userId, docs, opts.limit));
+  }
+
+  /** Reads the live view once it has caught up, for the admin dashboards: `look` must only read. */
+  async inspect<T>(look: (state: Readonly<LedgerState>, seq: number) => T): Promise<T> {
+    return this.read(() => look(this.view.state, this.view.seq));
   }
 
   /** The canonical text of the view (programs' encodeState) and the sequence number it reaches. */

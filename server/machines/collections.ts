@@ -55,6 +55,9 @@ export interface MachineDoc {
   samples: Record<string, string>;
   jobs: number;
   jobsSucceeded: number;
+  /** Set while an administrator's ban stands (server/machines/admin-actions.ts); absent on machines never banned. */
+  bannedAt?: Date | null;
+  banReason?: string | null;
   /** Set by machines.remove: the credential is refused from then on (401 MACHINE_CREDENTIAL_REVOKED). */
   removedAt: Date | null;
 }

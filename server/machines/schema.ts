@@ -91,7 +91,7 @@ export const HeartbeatInputSchema = z.object({
 
 export const IdSchema = z.string().trim().min(1).max(100);
 
-export type MachineStatus = 'online' | 'offline' | 'maintenance' | 'inactive' | 'busy';
+export type MachineStatus = 'online' | 'offline' | 'maintenance' | 'inactive' | 'busy' | 'banned';
 export type UnitStatus = 'active' | 'paused';
 
 export interface UnitView {

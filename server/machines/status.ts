@@ -24,14 +24,15 @@ export function heartbeatMinIntervalMs(): number {
 }
 
 /**
- * The status people see, derived on every read from what was stored: the owner's maintenance flag
- * wins; then silence (offline, and inactive after a week); a machine heard from recently is busy
+ * The status people see, derived on every read from what was stored: an administrator's ban wins
+ * (the scheduler offers a banned machine nothing), then the owner's maintenance flag; then silence (offline, and inactive after a week); a machine heard from recently is busy
  * while its last heartbeat named a job, else online.
  */
 export function deriveStatus(
-  machine: { maintenance: boolean; lastSeenAt: Date | null; registeredAt: Date; jobId: string | null },
+  machine: { maintenance: boolean; lastSeenAt: Date | null; registeredAt: Date; jobId: string | null; bannedAt?: Date | null },
   now: Date,
 ): MachineStatus {
+  if (machine.bannedAt) return 'banned';
   if (machine.maintenance) return 'maintenance';
   const silentMs = now.getTime() - (machine.lastSeenAt ?? machine.registeredAt).getTime();
   if (silentMs > INACTIVE_AFTER_MS) return 'inactive';

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import { AppError } from '../errors/app-error';
 import type { Caller, Context } from './context';
+import { procedureStats } from './procedure-stats';
 
 export const GENERIC_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
 
@@ -43,6 +44,14 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Times every call and notes its error code, for the admin health page (procedure-stats.ts). */
+const recordCall = t.middleware(async ({ path, next }) => {
+  const started = performance.now();
+  const result = await next();
+  procedureStats().record(path, performance.now() - started, result.ok ? null : result.error.code);
+  return result;
+});
+
 const rejectBadCredentials = t.middleware(({ ctx, next }) => {
   if (ctx.authError) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError.message, cause: ctx.authError });
   return next();
@@ -51,7 +60,7 @@ const rejectBadCredentials = t.middleware(({ ctx, next }) => {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(appErrors).use(rejectBadCredentials);
+export const publicProcedure = t.procedure.use(recordCall).use(appErrors).use(rejectBadCredentials);
 
 const unauthorized = () =>
   new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in, or send an API key, to do this.', cause: new AppError('UNAUTHORIZED', 'NOT_SIGNED_IN', 'Sign in, or send an API key, to do this.') });

@@ -11,6 +11,12 @@ import { AUDIT_ACTIONS } from '../../audit/actions';
 import { AUDIT_PAGE_MAX, auditCsv, listAudit } from '../../audit/list';
 import { reasonSchema } from '../../admin/reason';
 import { disableUser, enableUser, resetLockout, searchUsers, setUserRole, userDetail, USER_PAGE_MAX } from '../../admin/users';
+import { INSTRUCTION_KINDS } from '../../../programs';
+import { browseLog, ledgerOverview, LOG_BROWSE_MAX } from '../../admin/ledger';
+import { healthReport } from '../../admin/health';
+import { listFleet, MACHINE_FILTERS, MACHINE_PAGE_MAX } from '../../admin/machines';
+import { adminSetMaintenance, banMachine, unbanMachine } from '../../machines/admin-actions';
+import { explainJob } from '../../jobs/explain-job';
 
 /** Money the administrators move by hand, and a full check of the ledger. */
 const ledgerRouter = router({
@@ -36,6 +42,22 @@ const ledgerRouter = router({
       ms: report.ms,
     };
   }),
+
+  /** Supply and every invariant over the live view, system accounts, escrow and stake totals. */
+  overview: adminProcedure.query(({ ctx }) => ledgerOverview(ctx.db)),
+
+  /** The instruction log, newest first; an exact key or sequence number finds one entry. */
+  log: adminProcedure
+    .input(
+      z.object({
+        kind: z.enum(INSTRUCTION_KINDS as [string, ...string[]], { error: `Choose one of: ${INSTRUCTION_KINDS.join(', ')}.` }).optional(),
+        key: z.string().trim().min(1).max(200).optional(),
+        seq: z.number().int().min(1).optional(),
+        before: z.number().int().min(2).optional(),
+        limit: z.number().int().min(1).max(LOG_BROWSE_MAX).default(50),
+      }),
+    )
+    .query(({ ctx, input }) => browseLog(ctx.db, { ...input, kind: input.kind as (typeof INSTRUCTION_KINDS)[number] | undefined })),
 });
 
 const userId = z.string().trim().min(1, 'Name the user.').max(64);
@@ -63,6 +85,30 @@ const usersRouter = router({
   resetLockout: adminProcedure.input(z.object({ userId, reason: reasonSchema })).mutation(({ ctx, input }) => resetLockout(ctx.db, actorOf(ctx), input)),
 });
 
+const machineId = z.string().trim().min(1, 'Name the machine.').max(64);
+const requestId = z.string().trim().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, - and _.');
+
+/** Every provider's machine, and the actions that keep the fleet honest (each says why and is audited). */
+const machinesRouter = router({
+  list: adminProcedure
+    .input(
+      z.object({
+        status: z.enum(MACHINE_FILTERS, { error: `Choose one of: ${MACHINE_FILTERS.join(', ')}.` }).optional(),
+        ownerId: z.string().trim().max(64).optional(),
+        cursor: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(MACHINE_PAGE_MAX).default(50),
+      }),
+    )
+    .query(({ ctx, input }) => listFleet(ctx.db, { ...input, ownerId: input.ownerId || undefined }, ctx.now())),
+  setMaintenance: adminProcedure
+    .input(z.object({ machineId, on: z.boolean(), reason: reasonSchema }))
+    .mutation(({ ctx, input }) => adminSetMaintenance(ctx.db, actorOf(ctx), input)),
+  ban: adminProcedure.input(z.object({ machineId, reason: reasonSchema, requestId })).mutation(({ ctx, input }) => banMachine(ctx.db, actorOf(ctx), input, ctx.now())),
+  unban: adminProcedure.input(z.object({ machineId, reason: reasonSchema, requestId })).mutation(({ ctx, input }) => unbanMachine(ctx.db, actorOf(ctx), input, ctx.now())),
+  /** The scheduler's score breakdown for one job against every unit: read-only. */
+  explainJob: adminProcedure.input(z.object({ jobId: z.string().trim().min(1, 'Name the job.').max(64) })).query(({ ctx, input }) => explainJob(ctx.db, input.jobId, ctx.now())),
+});
+
 const auditFilter = {
   action: z.enum(AUDIT_ACTIONS, { error: `Choose one of: ${AUDIT_ACTIONS.join(', ')}.` }).optional(),
   actorId: z.string().trim().max(64).optional(),
@@ -80,6 +126,9 @@ export const adminRouter = router({
   ledger: ledgerRouter,
   users: usersRouter,
   audit: auditRouter,
+  machines: machinesRouter,
+  /** Database, collaboration, scheduler, heartbeats and per-procedure API figures, live. */
+  health: adminProcedure.query(({ ctx }) => healthReport(ctx.db, ctx.now())),
   /** Platform totals are counters (counting whole collections would read every document). */
   overview: adminProcedure.query(async ({ ctx }) => {
     const c = collections(ctx.db);
