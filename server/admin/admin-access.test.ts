@@ -27,9 +27,14 @@ beforeAll(async () => {
 });
 
 describe('admin procedures', () => {
-  it('are enumerated from the router, users and audit included', () => {
+  it('are enumerated from the router, users, audit, machines, ledger and health included', () => {
     const paths = adminPaths.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['admin.overview', 'admin.ledger.mint', 'admin.users.search', 'admin.users.disable', 'admin.audit.list', 'admin.audit.csv']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'admin.overview', 'admin.ledger.mint', 'admin.ledger.verify', 'admin.ledger.overview', 'admin.ledger.log', 'admin.users.search', 'admin.users.disable', 'admin.audit.list', 'admin.audit.csv',
+        'admin.machines.list', 'admin.machines.setMaintenance', 'admin.machines.ban', 'admin.machines.unban', 'admin.machines.explainJob', 'admin.health',
+      ]),
+    );
   });
 
   it.each(adminPaths)('$path answers 403 ADMIN_ONLY to a signed-in non-admin, before reading input', async ({ path }) => {
