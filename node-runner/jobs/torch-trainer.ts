@@ -35,6 +35,7 @@ export class TorchTrainer implements JobTrainer {
     let windowLoss = 0;
     let windowSteps = 0;
     let lastReport = 0;
+    let windowStart = 0;
     const result = await trainOnTorch(plan, { train: trainSet }, config, {
       executor: this.executor,
       signal: segment.signal,
@@ -48,11 +49,13 @@ export class TorchTrainer implements JobTrainer {
         if (windowSteps < config.metricsEvery && now - lastReport < 1000) return;
         rate.record(step, now);
         lastReport = now;
-        const stepsPerSecond = rate.stepsPerSecond();
+        // Until the moving window has two reports, the rate of this window (as train() does).
+        const stepsPerSecond = rate.stepsPerSecond() ?? (windowSteps * 1000) / Math.max(1e-3, now - windowStart);
+        windowStart = now;
         const eta = rate.etaMs(totalSteps);
         segment.onProgress({
           step, epochIndex: epoch, loss: windowLoss / windowSteps, accuracy: null,
-          samplesPerSecond: stepsPerSecond === undefined ? null : stepsPerSecond * batchSize, etaSeconds: eta === undefined ? null : eta / 1000,
+          samplesPerSecond: stepsPerSecond * batchSize, etaSeconds: eta === undefined ? null : eta / 1000,
         });
         windowLoss = 0;
         windowSteps = 0;
