@@ -91,10 +91,9 @@ async function main() {
   setInterval(sweep, ORPHAN_SWEEP_INTERVAL_MS).unref();
   // Network jobs: scheduling passes (expired leases first) every 5 s and when a job is submitted or
   // cancelled, and a sweep that finishes the money steps a crash left undone (server/jobs/effects.ts).
-  // The scheduler is off unless CYXWIZ_SCHEDULER=1: runners do not execute jobs yet, so a lease could
-  // only expire and slash a provider whose runner never saw the job. Submitted jobs wait, escrowed, and
-  // cancelling refunds them in full.
-  if (process.env.CYXWIZ_SCHEDULER === '1') {
+  // Runners execute the jobs they are leased, so the scheduler runs by default; CYXWIZ_SCHEDULER=0
+  // turns it off (submitted jobs then wait, escrowed, and cancelling refunds them in full).
+  if (process.env.CYXWIZ_SCHEDULER !== '0') {
     scheduler = startSchedulerLoop(db, { onError: (error: unknown) => console.error('[cyxwiz] scheduler pass failed:', error) });
     registerSchedulerPoke(() => void scheduler?.poke().catch((error: unknown) => console.error('[cyxwiz] scheduler pass failed:', error)));
   }

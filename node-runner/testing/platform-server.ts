@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Db } from 'mongodb';
 import { serveFetch } from '../../server/http/fetch-bridge';
+import { runnerRouteFor } from '../../server/jobs/http/runner-routes';
 import { createContext } from '../../server/trpc/context';
 import { appRouter } from '../../server/trpc/root';
 import type { Clock } from '../clock';
@@ -27,6 +28,13 @@ export class PlatformServer {
 
   async start(): Promise<void> {
     const server = createServer((req, res) => {
+      // The runner's blob and checkpoint routes, as the app server answers them before Next.
+      const now = () => new Date(this.clock.now());
+      const route = runnerRouteFor(req.method ?? 'GET', (req.url ?? '/').split('?', 1)[0]!, this.db, now);
+      if (route) {
+        void serveFetch(req, res, route);
+        return;
+      }
       void serveFetch(req, res, (request) =>
         fetchRequestHandler({
           endpoint: '/api/trpc',

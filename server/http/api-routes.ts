@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Db } from 'mongodb';
 import { readRequestSession } from '../auth/request-session';
 import { handleDatasetUpload } from '../datasets/http/upload-route';
+import { runnerRouteFor } from '../jobs/http/runner-routes';
 import { serveTrpcHttp, TRPC_ENDPOINT } from '../trpc/http-handler';
 import type { FetchHandler } from './fetch-bridge';
 
@@ -16,5 +17,5 @@ export function apiRouteFor(req: IncomingMessage, db: Db): FetchHandler | null {
     return (request) => serveTrpcHttp(request, { db, readSession: () => readRequestSession(request) });
   }
   if (path === '/api/datasets' && req.method === 'POST') return handleDatasetUpload;
-  return null;
+  return runnerRouteFor(req.method ?? 'GET', path, db);
 }

@@ -21,8 +21,8 @@ export interface ApplyOptions {
    * expiry's read and its write wins.
    */
   leaseExpiredBy?: Date;
-  /** Fields written in the same conditional update as the transition (a verified checkpoint with its 'checkpoint_verified'). */
-  alsoSet?: Partial<Pick<JobDoc, 'lastCheckpoint'>>;
+  /** Fields written in the same conditional update as the transition (a verified checkpoint with its 'checkpoint_verified', the result run with 'complete'). */
+  alsoSet?: Partial<Pick<JobDoc, 'lastCheckpoint' | 'resultRunId'>>;
 }
 
 export interface AppliedTransition {

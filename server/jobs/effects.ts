@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error';
 import { getLedger, type SubmitResult } from '../ledger';
 import { machinesCollection } from '../machines/collections';
 import { applyJobEvent, jobStateOf, type AppliedTransition, type ApplyOptions } from './apply-job-event';
-import { jobsCollection, type JobDoc } from './collections';
+import { jobCheckpointsCollection, jobsCollection, type JobDoc } from './collections';
 import { carriedEvent, jobTimeline } from './job-events-log';
 import { needsSettlement, type JobEffect, type JobEvent, type JobStatus } from './job-machine';
 
@@ -24,15 +24,17 @@ import { needsSettlement, type JobEffect, type JobEvent, type JobStatus } from '
  *   on its third machine owes a refund though its transition names none. COMPLETED: release what is
  *   left to the machine's owner (reason 'completion'), close, 'settled'. FAILED / CANCELLED: refund,
  *   close, 'settled'. A job cancelled while its escrow was locking (escrowed false) still has a refund tried.
- * - release_checkpoint_share is NOT paid yet (checkpoint verification is a later step): it stays
- *   recorded in jobEvents, and completion releases everything left, so nothing is lost meanwhile.
+ * - release_checkpoint_share → release (reason 'checkpoint') to the lease machine's owner of
+ *   floor(escrow × step / totalSteps) less what was released already (never more than is left),
+ *   keyed `job:<id>:checkpoint:<step>:release`, so a retried or re-run effect pays once; the job's
+ *   paidMicro and the checkpoint's releasedMicro record it. The ledger splits the fee off itself.
  * - free_unit was done by applyJobEvent.
  */
 
 export interface EffectStep {
   /** The ledger key, or the effect's name for steps without one. */
   key: string;
-  result: 'applied' | 'repeated' | 'skipped' | 'not_paid_yet';
+  result: 'applied' | 'repeated' | 'skipped';
   detail?: string;
 }
 
@@ -183,6 +185,36 @@ async function nodeStep(db: Db, key: string, instruction: Instruction, steps: Ef
   steps.push({ key, result: result.repeated ? 'repeated' : 'applied' });
 }
 
+async function ownerOfMachine(db: Db, job: JobDoc, machineId: string): Promise<string> {
+  const machine = ObjectId.isValid(machineId) ? await machinesCollection(db).findOne({ _id: new ObjectId(machineId) }, { projection: { ownerId: 1 } }) : null;
+  if (!machine) throw new JobMoneyError('JOB_PROVIDER_UNKNOWN', `Machine ${machineId} that worked on job ${job._id.toHexString()} is gone.`);
+  return machine.ownerId.toHexString();
+}
+
+/** The share a verified checkpoint earns: what the run's progress says is due, less what was released already. */
+async function releaseCheckpointShare(db: Db, job: JobDoc, machineId: string, step: number, now: Date, steps: EffectStep[]): Promise<void> {
+  const key = `job:${job._id.toHexString()}:checkpoint:${step}:release`;
+  const escrow = BigInt(job.escrowMicro ?? '0');
+  const totalSteps = job.totalSteps ?? 0;
+  if (escrow <= 0n || totalSteps <= 0) {
+    steps.push({ key, result: 'skipped', detail: 'nothing in escrow to share' });
+    return;
+  }
+  const due = (escrow * BigInt(Math.min(step, totalSteps))) / BigInt(totalSteps);
+  const paid = BigInt(job.paidMicro ?? '0');
+  const left = escrow - paid - BigInt(job.refundedMicro ?? '0');
+  const amount = due - paid < left ? due - paid : left;
+  if (amount <= 0n) {
+    steps.push({ key, result: 'skipped', detail: 'already released' });
+    return;
+  }
+  const released = await submit(db, { kind: 'release', key, at: now.getTime(), escrowId: job._id.toHexString(), provider: await ownerOfMachine(db, job, machineId), amount, reason: 'checkpoint' });
+  if (released.seq === null) throw ledgerFailed('checkpoint release', released.outcome.code, released.outcome.message);
+  await addMoney(db, job, 'paidMicro', amount);
+  await jobCheckpointsCollection(db).updateOne({ jobId: job._id, step, verified: true }, { $set: { releasedMicro: amount.toString() } });
+  steps.push({ key, result: released.repeated ? 'repeated' : 'applied', detail: formatCyx(amount) });
+}
+
 /** The machine whose completion pays: named by the 'complete' transition's record_result. */
 function completedBy(transition: Transition): string | null {
   const effect = transition.effects.find((e) => e.type === 'record_result' && e.success);
@@ -233,7 +265,7 @@ export async function runJobEffects(db: Db, jobId: ObjectId, transition: Transit
         break;
       }
       case 'release_checkpoint_share':
-        steps.push({ key: 'release_checkpoint_share', result: 'not_paid_yet', detail: 'checkpoint verification is not built yet; completion releases the rest' });
+        await releaseCheckpointShare(db, await readJob(db, jobId), effect.machineId, effect.step, now, steps);
         break;
       case 'free_unit':
       case 'release_rest':

@@ -52,8 +52,9 @@ export async function jobCsvOrigin(db: Db, datasetId: string | null, sha256: str
   if (!datasetId) return null;
   const builtin = findBuiltin(datasetId);
   if (builtin) return builtin.source === 'file' && builtinSha256(builtin) === sha256 ? { kind: 'builtin', bytes: builtinCsv(builtin) } : null;
-  if (!ObjectId.isValid(datasetId)) return null;
-  const dataset = await collections(db).datasets.findOne({ _id: new ObjectId(datasetId) });
+  const hex = datasetId.startsWith('ds:') ? datasetId.slice(3) : datasetId;
+  if (!/^[0-9a-f]{24}$/i.test(hex)) return null;
+  const dataset = await collections(db).datasets.findOne({ _id: new ObjectId(hex) });
   return dataset && dataset.files.data.sha256 === sha256 ? { kind: 'stored', dataset } : null;
 }
 

@@ -1,6 +1,8 @@
 import type { Db } from 'mongodb';
 import type { z } from 'zod';
 import { AppError } from '../errors/app-error';
+import { renewHeldJobs } from '../jobs/held-jobs';
+import type { HeldJob } from '../jobs/runner-protocol';
 import type { MachineCaller } from './authenticate';
 import { machinesCollection } from './collections';
 import { unitsOf } from './machine-codec';
@@ -16,13 +18,16 @@ export interface HeartbeatAnswer {
   units: { id: string; status: UnitStatus }[];
   /** The inventory hash the runner sent differs from the stored one: send runner.inventory. */
   inventoryWanted: boolean;
+  /** The leases this machine holds (each renewed by this heartbeat): the runner starts, keeps or drops jobs by this list. */
+  jobs: HeldJob[];
 }
 
 /**
  * Records one heartbeat with a single conditional update on the machine's _id (found by the
  * credential while the context was made): the rate limit is the condition on nextHeartbeatAt, the
  * recent samples a fixed set of slots, and the answer (units, maintenance) comes back from the same write.
- * Only a refused update reads again, to say why.
+ * Only a refused update reads again, to say why. Then the machine's leases are renewed
+ * (server/jobs/held-jobs.ts: one indexed claims read, and job writes only when it holds any).
  */
 export async function recordHeartbeat(db: Db, machine: MachineCaller, input: HeartbeatInput, now: Date): Promise<HeartbeatAnswer> {
   if (input.machineId !== undefined && input.machineId !== machine.id.toHexString()) {
@@ -49,7 +54,9 @@ export async function recordHeartbeat(db: Db, machine: MachineCaller, input: Hea
     const waitS = Math.max(1, Math.ceil((current.nextHeartbeatAt.getTime() - now.getTime()) / 1000));
     throw new AppError('TOO_MANY_REQUESTS', 'HEARTBEAT_TOO_FAST', `Heartbeats come at most every ${heartbeatMinIntervalMs() / 1000} s; send the next one in ${waitS} s.`);
   }
+  const jobs = await renewHeldJobs(db, machine.id.toHexString(), now);
   return {
+    jobs,
     status: deriveStatus(doc, now),
     units: unitsOf(doc).map((u) => ({ id: u.id, status: u.status })),
     inventoryWanted: input.inventoryHash !== undefined && input.inventoryHash !== doc.inventoryHash,

@@ -1,3 +1,5 @@
+import { completeHeldJob, failHeldJob, handBackHeldJob, jobSpecFor, recordProgress, startHeldJob } from '../../jobs/runner-jobs';
+import { JobCompleteInputSchema, JobFailInputSchema, JobLeaseInputSchema, JobProgressInputSchema } from '../../jobs/runner-protocol';
 import { refreshInventory } from '../../machines/inventory-refresh';
 import { recordHeartbeat } from '../../machines/heartbeat';
 import { unregisterMachine } from '../../machines/owner-actions';
@@ -25,6 +27,14 @@ export const runnerRouter = router({
   heartbeat: machineProcedure.input(HeartbeatInputSchema).mutation(({ ctx, input }) => recordHeartbeat(ctx.db, ctx.machine, input, ctx.now())),
 
   inventory: machineProcedure.input(z.object({ inventory: InventorySchema })).mutation(({ ctx, input }) => refreshInventory(ctx.db, ctx.machine, input.inventory)),
+
+  // Executing a held job (server/jobs/runner-protocol.ts): each checks the lease is this machine's at this epoch.
+  jobSpec: machineProcedure.input(JobLeaseInputSchema).query(({ ctx, input }) => jobSpecFor(ctx.db, ctx.machine.id.toHexString(), input)),
+  jobStart: machineProcedure.input(JobLeaseInputSchema).mutation(({ ctx, input }) => startHeldJob(ctx.db, ctx.machine.id.toHexString(), input, ctx.now())),
+  jobProgress: machineProcedure.input(JobProgressInputSchema).mutation(({ ctx, input }) => recordProgress(ctx.db, ctx.machine.id.toHexString(), input, ctx.now())),
+  jobComplete: machineProcedure.input(JobCompleteInputSchema).mutation(({ ctx, input }) => completeHeldJob(ctx.db, ctx.machine.id.toHexString(), input, ctx.now())),
+  jobHandBack: machineProcedure.input(JobLeaseInputSchema).mutation(({ ctx, input }) => handBackHeldJob(ctx.db, ctx.machine.id.toHexString(), input, ctx.now())),
+  jobFail: machineProcedure.input(JobFailInputSchema).mutation(({ ctx, input }) => failHeldJob(ctx.db, ctx.machine.id.toHexString(), input, ctx.now())),
 
   unregister: machineProcedure.input(z.object({}).optional()).mutation(async ({ ctx }) => {
     await unregisterMachine(ctx.db, ctx.machine.id, ctx.now());
