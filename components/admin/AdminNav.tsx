@@ -6,6 +6,9 @@ import { usePathname } from 'next/navigation';
 const SECTIONS = [
   { href: '/admin', label: 'Overview' },
   { href: '/admin/users', label: 'Users' },
+  { href: '/admin/machines', label: 'Machines' },
+  { href: '/admin/ledger', label: 'Ledger' },
+  { href: '/admin/health', label: 'Health' },
   { href: '/admin/audit', label: 'Audit log' },
 ];
 
