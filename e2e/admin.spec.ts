@@ -64,3 +64,49 @@ test('the demo admin disables and enables a person, and both are in the audit lo
   expect(text).not.toContain('user.disable');
   await theirs.context().close();
 });
+
+/**
+ * The admin's money and health dashboards: the ledger's invariants hold live, a mint with a reason
+ * shows up in the instruction log and the audit log, the health page counts the calls just made,
+ * and the machines page filters the fleet.
+ */
+test('the demo admin checks the ledger live, mints with a reason, finds it in the log, and reads the health page', async ({ page }) => {
+  const { person } = await personInNewContext(page.context().browser()!, 'grantee');
+  await signIn(page, 'admin@demo.cyxwiz.dev', 'cyxwiz-admin-2026');
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/admin/ledger');
+  const overview = page.getByTestId('ledger-overview');
+  await expect(overview).toContainText('supply_equals_minted');
+  await expect(overview.locator('li[data-ok="false"]')).toHaveCount(0);
+
+  const mint = page.getByRole('form', { name: 'Mint CYX' });
+  await mint.getByLabel('To (username or email)').fill(person.username);
+  await mint.getByLabel('Amount (CYX)').fill('12.5');
+  await mint.getByLabel('Reason').fill('Hackathon prize');
+  await mint.getByRole('button', { name: 'Mint' }).click();
+  const minted = page.getByRole('status').filter({ hasText: `Minted 12.5 CYX to ${person.username}` });
+  await expect(minted).toBeVisible();
+  const seq = (await minted.textContent())!.match(/log entry (\d+)/)![1]!;
+
+  const browse = page.getByRole('form', { name: 'Browse the instruction log' });
+  await browse.getByLabel('Sequence number or key').fill(seq);
+  await browse.getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByTestId('ledger-log').getByRole('row').filter({ hasText: 'mint' })).toContainText('reason=Hackathon prize');
+
+  await page.getByRole('button', { name: 'Verify the ledger' }).click();
+  await expect(page.getByTestId('ledger-verify')).toContainText('The replay matches the live balances');
+
+  await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Health' }).click();
+  await expect(page.getByTestId('health-database')).toContainText(/FerretDB|MongoDB/);
+  const mintRow = page.getByTestId('health-procedures').locator('tr[data-path="admin.ledger.mint"]');
+  await expect(mintRow).toContainText('admin.ledger.mint');
+  await expect(mintRow.locator('td').nth(1)).toHaveText(/^[1-9]\d*$/);
+
+  await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Machines' }).click();
+  await expect(page.getByRole('heading', { name: 'Machines' })).toBeVisible();
+  await page.getByRole('group', { name: 'Filter machines by status' }).getByRole('button', { name: /^Banned/ }).click();
+  await expect(page.getByText('No machines match.')).toBeVisible();
+
+  await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByRole('table', { name: 'Audit entries' }).getByRole('row').filter({ hasText: 'ledger.mint' }).first()).toContainText('Hackathon prize');
+});
