@@ -72,7 +72,8 @@ export function HealthPanel() {
         <li className="card" data-testid="health-scheduler">
           <span className="card-value">{h.scheduler.queued + h.scheduler.escrowed} queued</span>
           <span className="card-label">
-            {h.scheduler.assigned} assigned · {h.scheduler.running} running · {h.scheduler.leasesExpiringSoon} leases expiring within 30 s
+            {h.scheduler.assigned} assigned · {h.scheduler.running} running · {h.scheduler.leasesExpiringSoon} leases expiring within 30 s · time to assign{' '}
+            {h.scheduler.timeToAssign.samples === 0 ? 'not measured yet' : `p50 ${(h.scheduler.timeToAssign.p50Ms! / 1000).toFixed(1)} s, p99 ${(h.scheduler.timeToAssign.p99Ms! / 1000).toFixed(1)} s (${h.scheduler.timeToAssign.samples} jobs)`}
           </span>
           <Sparkline values={series((r) => r.queued)} label="queue depth" />
         </li>

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { collabStats } from '../collab-bridge';
+import { assignTimes, type AssignTimes } from './assign-times';
 import { jobsCollection } from '../jobs/collections';
 import { machinesCollection } from '../machines/collections';
 import { onlineWindowMs } from '../machines/status';
@@ -19,7 +20,7 @@ export interface HealthReport {
   collaboration: { rooms: number; sockets: number; unloading: number } | null;
   /** Totals since the process started; the page's bytes/s is the difference between two readings. */
   collabBytes: { in: number; out: number };
-  scheduler: { queued: number; escrowed: number; assigned: number; running: number; leasesExpiringSoon: number };
+  scheduler: { queued: number; escrowed: number; assigned: number; running: number; leasesExpiringSoon: number; timeToAssign: AssignTimes };
   /** Heartbeats since the start of the previous minute (windowSeconds ago), and their rate. */
   heartbeats: { counted: number; windowSeconds: number; perSecond: number };
   machinesOnline: number;
@@ -55,7 +56,7 @@ async function databaseHealth(db: Db): Promise<HealthReport['database']> {
  */
 export async function healthReport(db: Db, now = new Date()): Promise<HealthReport> {
   const jobs = jobsCollection(db);
-  const [database, queued, escrowed, assigned, running, leasesExpiringSoon, machinesOnline] = await Promise.all([
+  const [database, queued, escrowed, assigned, running, leasesExpiringSoon, machinesOnline, timeToAssign] = await Promise.all([
     databaseHealth(db),
     jobs.countDocuments({ status: 'QUEUED' }),
     jobs.countDocuments({ status: 'ESCROWED' }),
@@ -63,6 +64,7 @@ export async function healthReport(db: Db, now = new Date()): Promise<HealthRepo
     jobs.countDocuments({ status: 'RUNNING' }),
     jobs.countDocuments({ leaseExpiresAt: { $gte: now, $lte: new Date(now.getTime() + LEASE_SOON_MS) } }),
     machinesCollection(db).countDocuments({ removedAt: null, lastSeenAt: { $gte: new Date(now.getTime() - onlineWindowMs()) } }),
+    assignTimes(db, now),
   ]);
   const procedures = procedureStats().summary(now.getTime());
   const beats = procedures.find((p) => p.path === HEARTBEAT_PATH);
@@ -76,7 +78,7 @@ export async function healthReport(db: Db, now = new Date()): Promise<HealthRepo
     database,
     collaboration: collab ? { rooms: collab.rooms, sockets: collab.connections, unloading: collab.unloading } : null,
     collabBytes: { in: bytes.bytesIn, out: bytes.bytesOut },
-    scheduler: { queued, escrowed, assigned, running, leasesExpiringSoon },
+    scheduler: { queued, escrowed, assigned, running, leasesExpiringSoon, timeToAssign },
     heartbeats: { counted, windowSeconds, perSecond: Math.round((counted / windowSeconds) * 1000) / 1000 },
     machinesOnline,
     procedures,

@@ -2,6 +2,8 @@ import type { Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cyx } from '../../programs';
 import { signUp, type PublicUser } from '../auth/users';
+import { applyJobEvent } from '../jobs/apply-job-event';
+import { queuedJob } from '../jobs/testing/fixtures';
 import { getLedger } from '../ledger';
 import { useTestDatabase } from '../testing/test-db';
 import { createContext } from '../trpc/context';
@@ -73,8 +75,18 @@ describe('admin health', () => {
     expect(denied.serverErrors).toBe(0);
     expect(report.database.engine).toMatch(/^(FerretDB|MongoDB)$/);
     expect(report.database.latencyMs).toBeGreaterThan(0);
-    expect(report.scheduler).toEqual({ queued: 0, escrowed: 0, assigned: 0, running: 0, leasesExpiringSoon: 0 });
+    expect(report.scheduler).toEqual({ queued: 0, escrowed: 0, assigned: 0, running: 0, leasesExpiringSoon: 0, timeToAssign: { samples: 0, p50Ms: null, p99Ms: null } });
     expect(report.machinesOnline).toBe(0);
     expect(report.heartbeats.counted).toBe(0);
+  });
+
+  it('measures the time from the queue to the assignment of the jobs holding a lease, and the leases about to expire', async () => {
+    const queuedAt = new Date(Date.now() - 10_000);
+    const fast = await queuedJob(db, queuedAt);
+    const slow = await queuedJob(db, queuedAt);
+    await applyJobEvent(db, fast._id, { type: 'assign', machineId: 'm1', unitId: 'm1:0', expiresAt: Date.now() + 20_000 }, new Date(queuedAt.getTime() + 2_000));
+    await applyJobEvent(db, slow._id, { type: 'assign', machineId: 'm2', unitId: 'm2:0', expiresAt: Date.now() + 120_000 }, new Date(queuedAt.getTime() + 6_000));
+    const { scheduler } = await (await asAdmin()).admin.health();
+    expect(scheduler).toMatchObject({ assigned: 2, leasesExpiringSoon: 1, timeToAssign: { samples: 2, p50Ms: 2_000, p99Ms: 6_000 } });
   });
 });
