@@ -185,6 +185,8 @@ describe('heartbeats', () => {
         { id: `${machineId}-u2`, status: 'active' },
       ],
       inventoryWanted: false,
+      // It holds no lease (server/jobs/held-jobs.ts).
+      jobs: [],
     });
     const seenAt = clock.toISOString();
     const view = async () => (await (await session(alice)).machines.list()).machines.find((m) => m.id === machineId)!;
