@@ -3,6 +3,9 @@ import type { Clock } from './clock';
 import { readConfig, writeConfig, type RunnerConfig } from './config-file';
 import type { InventorySources } from './inventory';
 import type { MetricsSources } from './metrics';
+import type { JobTrainer } from './jobs/job-trainer';
+import type { Backend } from './backend-choice';
+import type { CommandRunner } from './torch/torch-install';
 
 export const DEFAULT_SERVER = 'http://localhost:3000';
 
@@ -26,6 +29,12 @@ export interface CliContext {
   metricsSources: MetricsSources;
   heartbeatIntervalMs?: number;
   inventoryRefreshMs?: number;
+  /** Makes the trainer jobs run on (default: Dawn's device or the torch executor for the backend). */
+  jobTrainer?: (backend: Backend) => Promise<JobTrainer>;
+  /** Runs the commands that install PyTorch (default: child processes). */
+  runCommand?: CommandRunner;
+  /** How often a running job reports progress (default 2 s). */
+  progressEveryMs?: number;
 }
 
 export function loadConfig(ctx: CliContext): RunnerConfig | null {

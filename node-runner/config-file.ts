@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BACKEND_FLAGS, type BackendFlag } from './backend-choice';
 import { RunnerError } from './runner-error';
 
 /** What the runner remembers between commands. The file holds secrets, so only its user may read it. */
@@ -10,6 +11,8 @@ export interface RunnerConfig {
   apiKey?: string;
   /** This machine once registered: its id and credential (the only secret `start` needs). */
   machine?: { id: string; name: string; credential: string };
+  /** The last --backend given to register or start: what `start` trains on when none is given. */
+  backend?: BackendFlag;
 }
 
 export const CONFIG_FILE_MODE = 0o600;
@@ -44,6 +47,7 @@ function isConfig(value: unknown): value is RunnerConfig {
   const v = value as Record<string, unknown>;
   if (typeof v.server !== 'string') return false;
   if (v.apiKey !== undefined && typeof v.apiKey !== 'string') return false;
+  if (v.backend !== undefined && !BACKEND_FLAGS.includes(v.backend as BackendFlag)) return false;
   if (v.machine !== undefined) {
     const m = v.machine as Record<string, unknown> | null;
     if (!m || typeof m.id !== 'string' || typeof m.name !== 'string' || typeof m.credential !== 'string') return false;

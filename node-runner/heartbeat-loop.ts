@@ -3,6 +3,7 @@ import { backoffDelayMs } from './backoff';
 import { systemClock, type Clock } from './clock';
 import { inventoryHash, type Inventory } from './inventory';
 import type { Metrics } from './metrics';
+import type { HeldJob } from '../server/jobs/runner-protocol';
 
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 /** How often the hardware is looked at again; the platform asks for it when the hash changed. */
@@ -14,6 +15,8 @@ export interface HeartbeatAnswer {
   status: string;
   units: { id: string; status: UnitState }[];
   inventoryWanted: boolean;
+  /** The job leases this machine holds (the heartbeat renewed them); absent from platforms that predate jobs. */
+  jobs?: HeldJob[];
 }
 
 /** The two runner procedures the loop calls (server/trpc/routers: runner.heartbeat, runner.inventory). */

@@ -21,12 +21,15 @@ Usage: cyxwiz-runner <command> [options]
   register --name NAME --price CYX [--units 0,1] [--backend B]
                              register this machine (stakes CYX), offering the listed units (default all)
   start [--interval S] [--backend B]
-                             heartbeat every S seconds (default 10) until Ctrl-C
+                             heartbeat every S seconds (default 10) and train the jobs the platform
+                             leases to this machine, until Ctrl-C (which finishes the epoch's
+                             checkpoint and hands the job back)
   status                     this machine as the platform sees it, and the backend auto would choose
 
   --backend dawn|torch-cuda|torch-cpu|auto
                              where jobs train (default auto: a GPU adapter through Dawn, else PyTorch on
-                             CUDA, else PyTorch on the CPU, else Dawn's CPU adapter)
+                             CUDA, else PyTorch on the CPU, else Dawn's CPU adapter); remembered in
+                             the config for later starts; a torch backend installs PyTorch if missing
   unregister                 remove this machine; its credential stops working
 
 Options for every command:
@@ -90,7 +93,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
     };
     if (positionals.length > 1) throw new RunnerError('USAGE', `Unexpected argument "${positionals[1]}".`, EXIT_USAGE);
     if (values.backend !== undefined && command !== 'register' && command !== 'start') throw new RunnerError('USAGE', '--backend is an option of register and start.', EXIT_USAGE);
-    const backend = parseBackendFlag(values.backend);
+    // Undefined when not given: start then uses the backend the config remembers.
+    const backend = values.backend === undefined ? undefined : parseBackendFlag(values.backend);
     switch (command) {
       case 'login':
         await login(ctx, { apiKey: values['api-key'], device: values.device });

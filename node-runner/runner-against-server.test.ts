@@ -122,6 +122,18 @@ describe('the node-runner against the platform', () => {
     expect((await (await owner()).machines.get({ id: machineId })).status).toBe('offline');
   });
 
+  it('remembers --backend in its config: a later start without it trains on the same backend', async () => {
+    const stopped = AbortSignal.abort();
+    expect(await rig.run(['start', '--backend', 'torch-cpu'], stopped)).toBe(0);
+    expect(rig.out).toContain('Backend: torch-cpu (forced; PyTorch on the CPU)');
+    expect(readConfig(rig.config)?.backend).toBe('torch-cpu');
+    rig.out.length = 0;
+    expect(await rig.run(['start'], stopped)).toBe(0);
+    expect(rig.out).toContain('Backend: torch-cpu (forced; PyTorch on the CPU)');
+    expect(await rig.run(['start', '--backend', 'auto'], stopped)).toBe(0);
+    expect(readConfig(rig.config)?.backend).toBe('auto');
+  });
+
   it('heartbeats: online on the website, offline once silent past the window, the owner’s pause seen by the runner', async () => {
     const stop = new AbortController();
     const running = rig.run(['start'], stop.signal);

@@ -4,6 +4,7 @@ import { loadConfig, saveConfig, serverOf, type CliContext } from '../cli-contex
 import { cyxToMicro, formatCyx } from '../cyx-amount';
 import type { BackendFlag } from '../backend-choice';
 import { describeBackend, resolveBackend, withBackend } from '../backend-probe';
+import { ensureTorchFor } from '../torch/torch-install';
 import { collectInventory } from '../inventory';
 import { platformError } from '../platform-error';
 import { RunnerError } from '../runner-error';
@@ -37,7 +38,9 @@ export async function register(ctx: CliContext, flags: { name?: string; price?: 
 
   ctx.io.out('Looking at this machine’s hardware…');
   const found = await collectInventory(ctx.inventorySources);
-  const choice = await resolveBackend(found, flags.backend ?? 'auto', ctx.backendSources);
+  const flag = flags.backend ?? config.backend ?? 'auto';
+  await ensureTorchFor(flag, ctx);
+  const choice = await resolveBackend(found, flag, ctx.backendSources);
   ctx.io.out(describeBackend(choice));
   const inventory = withBackend(found, choice);
   const shapes = unitShapes(inventory);
@@ -49,7 +52,7 @@ export async function register(ctx: CliContext, flags: { name?: string; price?: 
   } catch (error) {
     throw platformError(error, server);
   }
-  saveConfig(ctx, { ...config, server, machine: { id: result.machineId, name: flags.name.trim(), credential: result.credential } });
+  saveConfig(ctx, { ...config, server, machine: { id: result.machineId, name: flags.name.trim(), credential: result.credential }, ...(flags.backend ? { backend: flags.backend } : {}) });
   ctx.io.out(`Registered "${flags.name.trim()}" (${result.machineId}) at ${formatCyx(pricePerHourMicro)} per hour.`);
   for (const unit of result.units) ctx.io.out(`  ${describeUnit(unit)}`);
   ctx.io.out(`Machine credential saved to ${ctx.configPath} (readable only by you).`);

@@ -6,6 +6,11 @@ import { describeBackend, resolveBackend, withBackend } from '../backend-probe';
 import { collectInventory } from '../inventory';
 import { createMetricsSampler } from '../metrics';
 import { EXIT_REVOKED, RunnerError } from '../runner-error';
+import { describeJobEvent } from '../jobs/describe-job-event';
+import { platformJobApi } from '../jobs/job-api';
+import { JobRunner } from '../jobs/job-runner';
+import { createJobTrainer } from '../jobs/trainer-factory';
+import { ensureTorchFor } from '../torch/torch-install';
 
 function describeEvent(event: LoopEvent): string | null {
   switch (event.type) {
@@ -25,8 +30,10 @@ function describeEvent(event: LoopEvent): string | null {
 }
 
 /**
- * Heartbeats with live metrics until Ctrl-C (exit 0) or until the platform refuses this machine's
- * credential (removed on the website: exit 3, and the credential is forgotten here).
+ * Heartbeats with live metrics and trains the jobs the heartbeat says this machine holds, until
+ * Ctrl-C (exit 0, after the running job's epoch checkpoint is uploaded and the job handed back) or
+ * until the platform refuses this machine's credential (removed on the website: exit 3, and the
+ * credential is forgotten here). --backend is remembered in the config for the next start.
  */
 export async function start(ctx: CliContext, flags: { backend?: BackendFlag } = {}): Promise<void> {
   const config = loadConfig(ctx);
@@ -36,9 +43,21 @@ export async function start(ctx: CliContext, flags: { backend?: BackendFlag } = 
   const client = platformClient(server, machine.credential);
 
   const found = await collectInventory(ctx.inventorySources);
+  const flag = flags.backend ?? config.backend ?? 'auto';
+  await ensureTorchFor(flag, ctx);
   // Chosen once: a refreshed inventory carries the same backend (re-probing torch costs seconds).
-  const choice = await resolveBackend(found, flags.backend ?? 'auto', ctx.backendSources);
+  const choice = await resolveBackend(found, flag, ctx.backendSources);
+  if (flags.backend && flags.backend !== config.backend) saveConfig(ctx, { ...config, backend: flags.backend });
   const inventory = withBackend(found, choice);
+  const backend = choice.backend;
+  const jobs = new JobRunner({
+    api: platformJobApi(server, machine.credential, client),
+    makeTrainer: () => (backend ? (ctx.jobTrainer ?? createJobTrainer)(backend) : Promise.reject(new Error(choice.reason))),
+    clock: ctx.clock,
+    stopSignal: ctx.signal,
+    ...(ctx.progressEveryMs !== undefined ? { progressEveryMs: ctx.progressEveryMs } : {}),
+    onEvent: (event) => ctx.io.out(describeJobEvent(event)),
+  });
   let firstBeat = true;
   ctx.io.out(`Starting "${machine.name}" (${machine.id}) against ${server}; Ctrl-C stops.`);
   ctx.io.out(describeBackend(choice));
@@ -53,6 +72,7 @@ export async function start(ctx: CliContext, flags: { backend?: BackendFlag } = 
     clock: ctx.clock,
     signal: ctx.signal,
     onEvent: (event) => {
+      if (event.type === 'beat') jobs.offer(event.answer.jobs);
       if (event.type === 'beat' && firstBeat) {
         firstBeat = false;
         ctx.io.out(`Online: the platform sees this machine as ${event.answer.status}. Units: ${event.answer.units.map((u) => `${u.id} ${u.status}`).join(', ')}`);
@@ -62,6 +82,9 @@ export async function start(ctx: CliContext, flags: { backend?: BackendFlag } = 
       if (line) ctx.io.out(line);
     },
   });
+  if (end.reason !== 'stopped') jobs.dropAll();
+  else if (jobs.busy) ctx.io.out('Stopping: the running job finishes its epoch, uploads that checkpoint and is handed back (Ctrl-C again exits at once).');
+  await jobs.close();
   if (end.reason === 'stopped') {
     ctx.io.out('Stopped.');
     return;

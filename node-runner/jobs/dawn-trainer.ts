@@ -15,6 +15,8 @@ export class DawnTrainer implements JobTrainer {
     private readonly runtime: GpuRuntime | GPUDevice,
     readonly description: string,
     private readonly variant?: 'tiled-shared' | 'cpu-friendly',
+    /** Frees what the trainer was given, when it owns it (start.ts: the Dawn device). */
+    private readonly onClose?: () => void,
   ) {}
 
   async train(segment: TrainerSegment): Promise<TrainerResult> {
@@ -63,7 +65,7 @@ export class DawnTrainer implements JobTrainer {
   }
 
   async close(): Promise<void> {
-    // The device belongs to whoever created it (start.ts destroys it on exit).
+    this.onClose?.();
   }
 }
 
