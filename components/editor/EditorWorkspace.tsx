@@ -4,6 +4,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useRef } from 'react';
 import type { RoomStatus } from '@/collab/client';
 import type { XY } from '@/collab/doc';
+import { NetworkTrainingPanel } from '../training/NetworkTrainingPanel';
 import { TrainingPanel } from '../training/TrainingPanel';
 import { addLayer } from './add-layer';
 import { Canvas } from './Canvas';
@@ -65,6 +66,7 @@ export function EditorWorkspace({ modelId, room, status, readOnly }: EditorWorks
         sidePanels={
           <>
             <TrainingPanel modelId={modelId} doc={room.doc} awareness={room.awareness} readOnly={readOnly} />
+            <NetworkTrainingPanel modelId={modelId} readOnly={readOnly} />
           </>
         }
       />

@@ -1,7 +1,7 @@
 'use client';
 
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { preprocessingWidth } from '@/compute/data/preprocessing';
@@ -255,6 +255,20 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       setLoadingRun(null);
     }
   };
+
+  // "Continue in this tab" on a network job's page opens /models/<id>?run=<saved run>: load it once the worker and the graph are here.
+  const [runFromUrl] = useState(() => (typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('run')));
+  const loadedFromUrl = useRef(false);
+  useEffect(() => {
+    if (!runFromUrl || loadedFromUrl.current || !client || graph.nodes.length === 0 || datasets.isPending) return;
+    loadedFromUrl.current = true;
+    queryClient.fetchQuery(trpc.runs.get.queryOptions({ id: runFromUrl })).then(
+      (saved) => loadRun(saved),
+      (e: unknown) => setFormError({ field: 'form', message: `Cannot load the job's result: ${messageOf(e)}` }),
+    );
+    // loadRun is a new function every render; the ref makes this run once however often it changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runFromUrl, client, graph.nodes.length, datasets.isPending, queryClient, trpc]);
 
   const saveRun = async () => {
     if (!client || !run || !run.outcome) return;

@@ -1,7 +1,7 @@
 'use client';
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 import { isLargeBodyRoute, MAX_BATCH_CALLS } from '@/server/trpc/http-caps';
@@ -26,11 +26,16 @@ export function Providers({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        // The server caps a batch's body at the smallest cap of its calls and its size at MAX_BATCH_CALLS.
+        // Subscriptions (jobs.watch) are server-sent events on a GET: the session cookie goes with it, and it reconnects on its own.
         splitLink({
-          condition: (op) => isLargeBodyRoute(op.path),
-          true: httpLink({ url: '/api/trpc' }),
-          false: httpBatchLink({ url: '/api/trpc', maxItems: MAX_BATCH_CALLS }),
+          condition: (op) => op.type === 'subscription',
+          true: httpSubscriptionLink({ url: '/api/trpc' }),
+          // The server caps a batch's body at the smallest cap of its calls and its size at MAX_BATCH_CALLS.
+          false: splitLink({
+            condition: (op) => isLargeBodyRoute(op.path),
+            true: httpLink({ url: '/api/trpc' }),
+            false: httpBatchLink({ url: '/api/trpc', maxItems: MAX_BATCH_CALLS }),
+          }),
         }),
       ],
     }),

@@ -1,4 +1,4 @@
-import { EmptyState } from '@/components/ui/EmptyState';
+import { JobsList } from '@/components/jobs/JobsList';
 
 export const metadata = { title: 'Jobs' };
 
@@ -6,7 +6,7 @@ export default function JobsPage() {
   return (
     <>
       <h1>Jobs</h1>
-      <EmptyState title="No jobs yet">Training jobs you send to machines on the network will be listed here with their progress, cost and results.</EmptyState>
+      <JobsList />
     </>
   );
 }
