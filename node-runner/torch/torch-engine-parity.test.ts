@@ -36,7 +36,8 @@ const OPTIMIZERS: Record<string, OptimizerConfig> = {
 
 let torch: TorchExecutor;
 beforeAll(async () => {
-  torch = await TorchExecutor.start({ device: 'cpu' });
+  // CYXWIZ_TORCH_DEVICE=cuda runs the same parity on a GPU (scripts/device-check.sh).
+  torch = await TorchExecutor.start({ device: process.env['CYXWIZ_TORCH_DEVICE'] === 'cuda' ? 'cuda' : 'cpu' });
 });
 afterAll(async () => {
   await torch?.shutdown();
