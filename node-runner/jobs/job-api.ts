@@ -22,23 +22,13 @@ export interface JobApi {
 /** Uploads and downloads may be large: they get longer than a tRPC call. */
 export const BLOB_TIMEOUT_MS = 10 * 60_000;
 
-/** The job procedures of the runner router, as the executor calls them. */
-interface RunnerJobProcedures {
-  jobSpec: { mutate(input: JobLeaseInput): Promise<JobSpec> };
-  jobStart: { mutate(input: JobLeaseInput): Promise<unknown> };
-  jobProgress: { mutate(input: JobProgressInput): Promise<JobProgressAnswer> };
-  jobComplete: { mutate(input: JobLeaseInput & { sha256: string }): Promise<unknown> };
-  jobHandBack: { mutate(input: JobLeaseInput): Promise<unknown> };
-  jobFail: { mutate(input: JobLeaseInput & { reason: string }): Promise<unknown> };
-}
-
 /** The platform's job API over tRPC (machine credential) and its two blob routes (the same Bearer). */
 export function platformJobApi(server: string, credential: string, client: PlatformClient): JobApi {
   const base = server.replace(/\/+$/, '');
-  const runner = client.runner as unknown as RunnerJobProcedures;
+  const { runner } = client;
   const auth = { authorization: `Bearer ${credential}` };
   return {
-    spec: (lease) => runner.jobSpec.mutate(lease),
+    spec: (lease) => runner.jobSpec.query(lease),
     start: (lease) => runner.jobStart.mutate(lease),
     progress: (input) => runner.jobProgress.mutate(input),
     complete: (input) => runner.jobComplete.mutate(input),
