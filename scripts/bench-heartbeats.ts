@@ -9,11 +9,11 @@
  * database's writes per second. Target: p99 < 20 ms.
  */
 import { percentile } from './lib/bench-runs';
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { postTrpc, runHeartbeatWorker, startBenchServer } from './lib/bench-api-server';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ObjectId, type Db } from 'mongodb';
 import { cyx, MIN_STAKE } from '../programs/index';
@@ -24,7 +24,6 @@ import { freePort } from '../server/db/embedded';
 import { getLedger } from '../server/ledger/index';
 import { MAX_MACHINES_PER_OWNER } from '../server/machines/register';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
   options: {
     machines: { type: 'string', default: '1000' },
@@ -47,33 +46,6 @@ const inventory = {
   webgpu: [{ vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA RTX A6000', isFallback: false, limits: { maxBufferSize: 2 ** 31 } }],
   nvidia: [{ name: 'NVIDIA RTX A6000', vramBytes: 48 * 2 ** 30, driver: '535.104', cuda: '12.2' }],
 };
-
-async function startServer(dataDir: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lib/heartbeat-bench-server.ts', '--data-dir', dataDir, '--port', String(port)], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const runtime = path.join(dataDir, 'runtime.json');
-  const deadline = Date.now() + 180_000;
-  while (!existsSync(runtime)) {
-    if (child.exitCode !== null) throw new Error(`the server exited:\n${output.slice(-3000)}`);
-    if (Date.now() > deadline) throw new Error(`the server did not start:\n${output.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const info = JSON.parse(readFileSync(runtime, 'utf8')) as { url: string; mongoUri: string };
-  const engine = /database: (?:embedded )?(.+?)(?: at |\n)/.exec(output)?.[1] ?? 'unknown';
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return { ...info, engine, stop, pid: child.pid!, output: () => output };
-}
 
 /** CPU ticks and resident memory of one process, from /proc. */
 function procStat(pid: number): { ticks: number; rssKb: number; ppid: number } | null {
@@ -120,13 +92,6 @@ function usage(pids: number[]): { ticks: number; rssMb: number } {
   return { ticks, rssMb: Math.round(rssKb / 1024) };
 }
 
-async function post<T>(url: string, procedure: string, token: string, input: unknown): Promise<T> {
-  const res = await fetch(`${url}/api/trpc/${procedure}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
-  const body = (await res.json()) as { result?: { data: T }; error?: { message: string } };
-  if (!res.ok || !body.result) throw new Error(`${procedure} answered ${res.status}: ${body.error?.message ?? 'no result'}`);
-  return body.result.data;
-}
-
 async function inParallel<T>(items: T[], width: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: width }, async () => {
@@ -135,23 +100,6 @@ async function inParallel<T>(items: T[], width: number, work: (item: T, i: numbe
       await work(items[i]!, i);
     }
   }));
-}
-
-interface WorkerResult {
-  latenciesMs: number[];
-  warmupMs: number[];
-  slowAtS: number[];
-  statuses: Record<string, number>;
-}
-
-function runWorker(job: object): Promise<WorkerResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lib/heartbeat-bench-worker.ts'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stdin.end(JSON.stringify(job));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as WorkerResult) : reject(new Error(`a load process exited with ${code}`))));
-  });
 }
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
@@ -173,7 +121,7 @@ async function main() {
   chmodSync(dataDir, 0o755);
   const port = await freePort();
   log('starting the API server and its embedded database…');
-  const server = await startServer(dataDir, port);
+  const server = await startBenchServer(dataDir, port);
   const client = createMongoClient(server.mongoUri);
   await client.connect();
   const db = client.db(databaseNameFrom(server.mongoUri));
@@ -194,7 +142,7 @@ async function main() {
     const t0 = Date.now();
     const credentials: string[] = new Array<string>(MACHINES);
     await inParallel(Array.from({ length: MACHINES }, (_, i) => i), 8, async (i) => {
-      const answer = await post<{ credential: string }>(server.url, 'machines.register', keys[Math.floor(i / MAX_MACHINES_PER_OWNER)]!, { name: `bench-${i}`, pricePerHourMicro: '1000000', inventory, offer: { unitIndexes: [0, 1] } });
+      const answer = await postTrpc<{ credential: string }>(server.url, 'machines.register', keys[Math.floor(i / MAX_MACHINES_PER_OWNER)]!, { name: `bench-${i}`, pricePerHourMicro: '1000000', inventory, offer: { unitIndexes: [0, 1] } });
       credentials[i] = answer.credential;
     });
     const registerS = (Date.now() - t0) / 1000;
@@ -202,7 +150,7 @@ async function main() {
 
     const startAt = Date.now() + 5_000;
     const shares = Array.from({ length: PROCESSES }, (_, p) => credentials.filter((_, i) => i % PROCESSES === p));
-    const workers = shares.map((share, p) => runWorker({ url: server.url, credentials: share, intervalMs: INTERVAL_MS, seconds: SECONDS, startAt, phaseMs: (p / PROCESSES) * (INTERVAL_MS / Math.max(1, share.length)) }));
+    const workers = shares.map((share, p) => runHeartbeatWorker({ url: server.url, credentials: share, intervalMs: INTERVAL_MS, seconds: SECONDS, startAt, phaseMs: (p / PROCESSES) * (INTERVAL_MS / Math.max(1, share.length)) }));
     // Measured from the second round on: the first opens the connections and warms the JIT.
     await new Promise((r) => setTimeout(r, Math.max(0, startAt + INTERVAL_MS - Date.now())));
     const dbPids = descendants(server.pid);

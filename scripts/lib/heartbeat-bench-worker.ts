@@ -1,7 +1,7 @@
 /**
  * One of bench:heartbeats' load processes: reads { url, credentials, intervalMs, seconds, startAt }
  * as JSON on stdin, sends each machine's heartbeat every intervalMs (machines spread evenly over the
- * interval, as real runners' start times are), and prints { latenciesMs, warmupMs, slowAtS, statuses } as JSON.
+ * interval, as real runners' start times are), and prints { latenciesMs, sentAtMs, warmupMs, slowAtS, statuses } as JSON.
  */
 import { Agent, request } from 'node:http';
 
@@ -41,6 +41,8 @@ function heartbeat(credential: string, beat: number): Promise<number> {
 }
 
 const latenciesMs: number[] = [];
+/** When each measured heartbeat was sent (epoch ms): bench:scheduler keeps those sent while it scheduled. */
+const sentAtMs: number[] = [];
 const warmupMs: number[] = [];
 /** When slow answers came (seconds since the start): spread out is load, bunched up is a stall. */
 const SLOW_MS = 50;
@@ -49,20 +51,29 @@ const statuses: Record<string, number> = {};
 const endAt = job.startAt + job.seconds * 1000;
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())));
 
+const answer = () => process.stdout.write(JSON.stringify({ latenciesMs, sentAtMs, warmupMs, slowAtS, statuses }), () => process.exit(0));
+// Asked to stop early (bench:scheduler, once its jobs are placed): answer what was measured so far.
+process.once('SIGTERM', answer);
+
 await Promise.all(
   job.credentials.map(async (credential, i) => {
     let next = job.startAt + job.phaseMs + (i / job.credentials.length) * job.intervalMs;
     for (let beat = 0; next < endAt; beat++, next += job.intervalMs) {
       await sleepUntil(next);
+      const sentAt = Date.now();
       const t0 = performance.now();
       const status = await heartbeat(credential, beat).catch(() => 0);
       // The first round opens each connection and warms the server's JIT: counted apart.
       const ms = performance.now() - t0;
-      (beat === 0 ? warmupMs : latenciesMs).push(ms);
+      if (beat === 0) warmupMs.push(ms);
+      else {
+        latenciesMs.push(ms);
+        sentAtMs.push(sentAt);
+      }
       if (beat > 0 && ms > SLOW_MS) slowAtS.push(Math.floor((Date.now() - job.startAt) / 1000));
       statuses[status] = (statuses[status] ?? 0) + 1;
     }
   }),
 );
 agent.destroy();
-process.stdout.write(JSON.stringify({ latenciesMs, warmupMs, slowAtS, statuses }));
+answer();

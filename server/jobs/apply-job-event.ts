@@ -23,6 +23,11 @@ export interface ApplyOptions {
   leaseExpiredBy?: Date;
   /** Fields written in the same conditional update as the transition (a verified checkpoint with its 'checkpoint_verified', the result run with 'complete'). */
   alsoSet?: Partial<Pick<JobDoc, 'lastCheckpoint' | 'resultRunId'>>;
+  /**
+   * The job as the caller read it: the first attempt starts from it instead of reading it again
+   * (the scheduler holds the whole queue it decided on). A stale one only loses the conditional update.
+   */
+  current?: JobDoc;
 }
 
 export interface AppliedTransition {
@@ -66,7 +71,7 @@ export async function applyJobEvent(db: Db, jobId: ObjectId | string, event: Job
   const _id = parseJobId(jobId);
   const jobs = jobsCollection(db);
   for (let attempt = 0; attempt < APPLY_ATTEMPTS; attempt++) {
-    const doc = await jobs.findOne({ _id });
+    const doc = attempt === 0 && options.current?._id.equals(_id) ? options.current : await jobs.findOne({ _id });
     if (!doc) throw jobNotFound();
     if (options.expectedVersion !== undefined && doc.version !== options.expectedVersion) throw jobChanged(options.expectedVersion);
     const result = transition(jobStateOf(doc), event);

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { explainCandidates, REPUTATION_PRIOR, SCORE_WEIGHTS, type ExplainableJob } from './explain-candidates';
+import { bestCandidate, explainCandidates, prepareUnit, REPUTATION_PRIOR, SCORE_WEIGHTS, type ExplainableJob } from './explain-candidates';
 import type { SchedulableUnit } from './schedulable-units';
 import { DEVICE_CLASS_FLOPS_PER_SECOND } from './unit-speed';
 
@@ -131,5 +131,47 @@ describe('explainCandidates', () => {
     expect(explainCandidates(job(), []).why).toBe('No compute units are registered.');
     const none = explainCandidates(job(), [unit({ unitId: 'c-u0', kind: 'cpu' }), unit({ unitId: 'd-u0', kind: 'cpu' })]);
     expect([none.winner, none.why]).toEqual([null, 'No unit can take this job: 2 DEVICE_MISMATCH.']);
+  });
+});
+
+describe('bestCandidate', () => {
+  /** A small deterministic generator, so a failure names a fleet that can be rebuilt. */
+  function random(seed: number) {
+    let s = seed >>> 0;
+    return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  }
+
+  it("picks explainCandidates' winner with its score on random fleets, ties and refusals included", () => {
+    const pick = <T,>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = random(seed);
+      // Few distinct values, so equal scores (decided by price, then unit id) come up often.
+      const units = Array.from({ length: 1 + Math.floor(r() * 40) }, (_, i) =>
+        unit({
+          unitId: `m${Math.floor(r() * 8)}-u${i}`,
+          kind: pick(r, ['gpu', 'cpu'] as const),
+          vramOffered: pick(r, [0, 8, 24, 48]) * GiB,
+          vramReserved: pick(r, [0, 0, 4]) * GiB,
+          unitStatus: pick(r, ['active', 'active', 'active', 'paused'] as const),
+          machineStatus: pick(r, ['online', 'online', 'busy', 'offline', 'maintenance'] as const),
+          pricePerHourMicro: pick(r, ['500000', '1000000', '1000000', '2500000']),
+          machineJobs: pick(r, [0, 5, 10]),
+          machineJobsSucceeded: pick(r, [0, 4, 5]),
+          heldBy: r() < 0.15 ? new ObjectId().toHexString() : null,
+          machineBusyUnits: pick(r, [0, 1, 2]),
+          machineActiveUnits: pick(r, [0, 2, 4]),
+          measuredFlopsPerSecond: r() < 0.2 ? pick(r, [1e11, 3e12]) : null,
+        }),
+      );
+      const j = job({
+        requirements: { device: pick(r, ['gpu', 'cpu'] as const), minVramBytes: pick(r, [0, 4, 16]) * GiB },
+        priceCapMicro: pick(r, ['0', '1000000', '2000000']),
+        excludedMachines: r() < 0.3 ? ['m1', 'm2'] : [],
+      });
+      const explained = explainCandidates(j, units);
+      const best = bestCandidate(j, units.map(prepareUnit));
+      expect(best?.unit.unit.unitId ?? null, `seed ${seed}`).toBe(explained.winner);
+      if (best) expect(best.score, `seed ${seed}`).toBe(explained.candidates[0]!.score);
+    }
   });
 });

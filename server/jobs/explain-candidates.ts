@@ -45,23 +45,42 @@ export interface Explanation {
 
 export type ExplainableJob = Pick<JobDoc, '_id' | 'requirements' | 'priceCapMicro' | 'excludedMachines' | 'trainingFlops'>;
 
-function passedOver(job: ExplainableJob, unit: SchedulableUnit, free: number): Candidate['passedOver'] {
-  const say = (code: PassedOverCode, message: string) => ({ code, message });
-  if (job.excludedMachines.includes(unit.machineId)) return say('MACHINE_EXCLUDED', 'Its machine failed this job before.');
-  if (unit.machineStatus === 'maintenance') return say('MACHINE_MAINTENANCE', 'Its machine is in maintenance.');
-  if (unit.machineStatus !== 'online' && unit.machineStatus !== 'busy') return say('MACHINE_OFFLINE', `Its machine is ${unit.machineStatus}.`);
-  if (unit.unitStatus !== 'active') return say('UNIT_PAUSED', 'Its owner paused it.');
-  if (unit.heldBy !== null) return say('UNIT_BUSY', `It is running job ${unit.heldBy}.`);
-  if (job.requirements.device === 'gpu' && unit.kind !== 'gpu') return say('DEVICE_MISMATCH', 'The job needs a GPU.');
-  if (free < job.requirements.minVramBytes) return say('NOT_ENOUGH_MEMORY', `It has ${free} bytes free; the job needs ${job.requirements.minVramBytes}.`);
-  if (BigInt(unit.pricePerHourMicro) > BigInt(job.priceCapMicro)) return say('OVER_PRICE_CAP', `It costs ${unit.pricePerHourMicro} µCYX/h; the job pays at most ${job.priceCapMicro}.`);
+/** The first reason the unit cannot take the job, as a code; null when it can (passedOver words it). */
+function refusalOf(job: ExplainableJob, unit: SchedulableUnit, free: number, price: bigint, cap: bigint): PassedOverCode | null {
+  if (job.excludedMachines.includes(unit.machineId)) return 'MACHINE_EXCLUDED';
+  if (unit.machineStatus === 'maintenance') return 'MACHINE_MAINTENANCE';
+  if (unit.machineStatus !== 'online' && unit.machineStatus !== 'busy') return 'MACHINE_OFFLINE';
+  if (unit.unitStatus !== 'active') return 'UNIT_PAUSED';
+  if (unit.heldBy !== null) return 'UNIT_BUSY';
+  if (job.requirements.device === 'gpu' && unit.kind !== 'gpu') return 'DEVICE_MISMATCH';
+  if (free < job.requirements.minVramBytes) return 'NOT_ENOUGH_MEMORY';
+  if (price > cap) return 'OVER_PRICE_CAP';
   return null;
 }
 
-function partsOf(job: ExplainableJob, unit: SchedulableUnit, free: number, speed: number, fastest: number): ScoreParts {
-  const cap = BigInt(job.priceCapMicro);
-  // Millionths of the cap, so the ratio is exact in bigint before it becomes a fraction.
-  const priceShare = cap === 0n ? 0 : Number((BigInt(unit.pricePerHourMicro) * 1_000_000n) / cap) / 1_000_000;
+function passedOver(job: ExplainableJob, unit: SchedulableUnit, free: number): Candidate['passedOver'] {
+  const code = refusalOf(job, unit, free, BigInt(unit.pricePerHourMicro), BigInt(job.priceCapMicro));
+  if (code === null) return null;
+  const messages: Record<PassedOverCode, () => string> = {
+    MACHINE_EXCLUDED: () => 'Its machine failed this job before.',
+    MACHINE_MAINTENANCE: () => 'Its machine is in maintenance.',
+    MACHINE_OFFLINE: () => `Its machine is ${unit.machineStatus}.`,
+    UNIT_PAUSED: () => 'Its owner paused it.',
+    UNIT_BUSY: () => `It is running job ${unit.heldBy}.`,
+    DEVICE_MISMATCH: () => 'The job needs a GPU.',
+    NOT_ENOUGH_MEMORY: () => `It has ${free} bytes free; the job needs ${job.requirements.minVramBytes}.`,
+    OVER_PRICE_CAP: () => `It costs ${unit.pricePerHourMicro} µCYX/h; the job pays at most ${job.priceCapMicro}.`,
+  };
+  return { code, message: messages[code]() };
+}
+
+/** Millionths of the cap, so the ratio is exact in bigint before it becomes a fraction. */
+function priceShareOf(price: bigint, cap: bigint): number {
+  return cap === 0n ? 0 : Number((price * 1_000_000n) / cap) / 1_000_000;
+}
+
+/** Every part but price (the only one that needs bigint arithmetic), so bestCandidate can leave it out of hopeless ones. */
+function partsOf(job: ExplainableJob, unit: SchedulableUnit, free: number, speed: number, fastest: number): Omit<ScoreParts, 'price'> {
   const min = job.requirements.minVramBytes;
   return {
     device: job.requirements.device === unit.kind ? 1 : CPU_JOB_ON_GPU,
@@ -70,11 +89,15 @@ function partsOf(job: ExplainableJob, unit: SchedulableUnit, free: number, speed
     reputation: (unit.machineJobsSucceeded + REPUTATION_PRIOR.succeeded) / (unit.machineJobs + REPUTATION_PRIOR.jobs),
     queue: unit.machineActiveUnits === 0 ? 0 : 1 - unit.machineBusyUnits / unit.machineActiveUnits,
     speed: fastest === 0 ? 0 : speed / fastest,
-    price: 1 - priceShare,
   };
 }
 
-const weighted = (parts: ScoreParts) => (Object.keys(SCORE_WEIGHTS) as ScorePart[]).reduce((sum, part) => sum + SCORE_WEIGHTS[part] * parts[part], 0);
+/** Σ weight × part in SCORE_WEIGHTS' order, written out: the same sum, in the same order, whoever adds it up. */
+function weightedBeforePrice(parts: Omit<ScoreParts, 'price'>): number {
+  const w = SCORE_WEIGHTS;
+  return 0 + w.device * parts.device + w.memory * parts.memory + w.reputation * parts.reputation + w.queue * parts.queue + w.speed * parts.speed;
+}
+const weighted = (parts: ScoreParts) => weightedBeforePrice(parts) + SCORE_WEIGHTS.price * parts.price;
 const label = (c: Candidate) => `${c.device} (${c.unitId})`;
 const fixed = (n: number) => n.toFixed(3);
 
@@ -123,7 +146,7 @@ export function explainCandidates(job: ExplainableJob, units: readonly Schedulab
   const refusals = units.map((u, i) => passedOver(job, u, free[i]!));
   const fastest = Math.max(0, ...speeds.filter((_, i) => refusals[i] === null).map((s) => s.flopsPerSecond));
   const candidates = units.map((unit, i): Candidate => {
-    const parts = refusals[i] === null ? partsOf(job, unit, free[i]!, speeds[i]!.flopsPerSecond, fastest) : null;
+    const parts = refusals[i] === null ? { ...partsOf(job, unit, free[i]!, speeds[i]!.flopsPerSecond, fastest), price: 1 - priceShareOf(BigInt(unit.pricePerHourMicro), BigInt(job.priceCapMicro)) } : null;
     return {
       unitId: unit.unitId,
       machineId: unit.machineId,
@@ -146,4 +169,50 @@ export function explainCandidates(job: ExplainableJob, units: readonly Schedulab
       ? 'No compute units are registered.'
       : `No unit can take this job: ${passedOverSummary(passed)}.`;
   return { jobId: job._id.toHexString(), candidates: [...eligible, ...passed], winner: winner?.unitId ?? null, why };
+}
+
+/**
+ * A unit as bestCandidate reads it, with what does not depend on the job worked out once a pass:
+ * its free memory, speed and price as bigint. `unit` is read at each call (the scheduler updates its
+ * machine's busy count as it takes units).
+ */
+export interface PreparedUnit {
+  unit: SchedulableUnit;
+  free: number;
+  speed: number;
+  price: bigint;
+}
+
+export function prepareUnit(unit: SchedulableUnit): PreparedUnit {
+  return { unit, free: Math.max(0, unit.vramOffered - unit.vramReserved), speed: unitSpeed(unit).flopsPerSecond, price: BigInt(unit.pricePerHourMicro) };
+}
+
+/**
+ * explainCandidates' winner and its score, without the explanation: the scheduler's per-job
+ * decision over a whole fleet. The same refusals, parts, sum and tie-breaks (explain-candidates.test
+ * checks it against explainCandidates on random fleets); the price part's bigint division is
+ * skipped only for units that could not reach the best score even at the best price.
+ */
+export function bestCandidate(job: ExplainableJob, units: readonly PreparedUnit[]): { unit: PreparedUnit; score: number } | null {
+  const cap = BigInt(job.priceCapMicro);
+  let fastest = 0;
+  const eligible: PreparedUnit[] = [];
+  for (const u of units) {
+    if (refusalOf(job, u.unit, u.free, u.price, cap) !== null) continue;
+    eligible.push(u);
+    if (u.speed > fastest) fastest = u.speed;
+  }
+  let best: PreparedUnit | null = null;
+  let bestScore = -Infinity;
+  for (const u of eligible) {
+    const partial = weightedBeforePrice(partsOf(job, u.unit, u.free, u.speed, fastest));
+    // A price part is at most 1: a unit that cannot tie the best even then is out (ties go to compare's price and id).
+    if (partial + SCORE_WEIGHTS.price * 1 < bestScore) continue;
+    const score = partial + SCORE_WEIGHTS.price * (1 - priceShareOf(u.price, cap));
+    if (best === null || score > bestScore || (score === bestScore && (u.price < best.price || (u.price === best.price && u.unit.unitId < best.unit.unitId)))) {
+      best = u;
+      bestScore = score;
+    }
+  }
+  return best ? { unit: best, score: bestScore } : null;
 }
