@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_EVENT_TYPES, JOB_STATUSES, MAX_ATTEMPTS, needsSettlement, newJob, transition, type JobEvent, type JobEventType, type JobState, type JobStatus } from './job-machine';
+import { endedInFailure, JOB_EVENT_TYPES, JOB_STATUSES, MAX_ATTEMPTS, needsSettlement, newJob, transition, type JobEvent, type JobEventType, type JobState, type JobStatus } from './job-machine';
 
 function apply(job: JobState, ...events: JobEvent[]): JobState {
   for (const event of events) {
@@ -49,6 +49,10 @@ function eventOf(type: JobEventType, job: JobState): JobEvent {
       return { type };
     case 'escrow_refused':
       return { type, reason: 'INSUFFICIENT_FUNDS' };
+    case 'admin_cancel':
+    case 'admin_requeue':
+    case 'admin_invalidate':
+      return { type, reason: 'admin says so' };
     case 'assign':
       return assign('m9');
     case 'renew':
@@ -65,9 +69,19 @@ function eventOf(type: JobEventType, job: JobState): JobEvent {
 // The whole table, written out by hand: the state each (state, event) pair leads to, or null for a refusal.
 const EXPECTED: Record<JobStatus, Partial<Record<JobEventType, JobStatus>>> = {
   CREATED: { approve: 'QUEUED', cancel: 'CANCELLED' },
-  QUEUED: { escrow_locked: 'ESCROWED', escrow_refused: 'CANCELLED', cancel: 'CANCELLED' },
-  ESCROWED: { assign: 'ASSIGNED', cancel: 'CANCELLED' },
-  ASSIGNED: { start: 'RUNNING', renew: 'ASSIGNED', lease_expired: 'ESCROWED', hand_back: 'ESCROWED', fail: 'ESCROWED', cancel: 'CANCELLED' },
+  QUEUED: { escrow_locked: 'ESCROWED', escrow_refused: 'CANCELLED', cancel: 'CANCELLED', admin_cancel: 'CANCELLED' },
+  ESCROWED: { assign: 'ASSIGNED', cancel: 'CANCELLED', admin_cancel: 'CANCELLED' },
+  ASSIGNED: {
+    start: 'RUNNING',
+    renew: 'ASSIGNED',
+    lease_expired: 'ESCROWED',
+    hand_back: 'ESCROWED',
+    fail: 'ESCROWED',
+    cancel: 'CANCELLED',
+    admin_cancel: 'CANCELLED',
+    admin_requeue: 'ESCROWED',
+    admin_invalidate: 'FAILED',
+  },
   RUNNING: {
     renew: 'RUNNING',
     progress: 'RUNNING',
@@ -78,6 +92,9 @@ const EXPECTED: Record<JobStatus, Partial<Record<JobEventType, JobStatus>>> = {
     fail: 'ESCROWED',
     complete: 'COMPLETED',
     cancel: 'CANCELLED',
+    admin_cancel: 'CANCELLED',
+    admin_requeue: 'ESCROWED',
+    admin_invalidate: 'FAILED',
   },
   COMPLETED: { settled: 'PAYMENT_RELEASED' },
   FAILED: { settled: 'REFUNDED' },
@@ -145,5 +162,43 @@ describe('the job state machine', () => {
     expect(transition(refused, { type: 'settled' })).toMatchObject({ ok: false, code: 'INVALID_TRANSITION' });
     for (const status of ['COMPLETED', 'FAILED', 'CANCELLED'] as const) expect(needsSettlement(jobIn(status))).toBe(true);
     for (const status of ['PAYMENT_RELEASED', 'REFUNDED', 'RUNNING'] as const) expect(needsSettlement(jobIn(status))).toBe(false);
+  });
+
+  it('admin requeue frees the unit without blaming the machine: not excluded, not slashed, a new epoch next time', () => {
+    const running = jobIn('RUNNING');
+    const result = transition(running, { type: 'admin_requeue', reason: 'stuck for an hour' });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.job).toMatchObject({ status: 'ESCROWED', lease: null, excludedMachines: [], failureReason: null });
+    expect(result.effects).toEqual([{ type: 'free_unit', machineId: 'm1', unitId: 'm1-gpu0' }]);
+    // The same machine may take it again, on a fresh epoch, so its old reports are stale.
+    const again = apply(result.job, assign('m1'));
+    expect(again.lease?.epoch).toBe(2);
+    expect(transition(again, { type: 'progress', epoch: 1 })).toMatchObject({ ok: false, code: 'STALE_LEASE_EPOCH' });
+  });
+
+  it('admin invalidate slashes the leased machine for an invalid result, fails the job and refunds the rest', () => {
+    const result = transition(jobIn('RUNNING'), { type: 'admin_invalidate', reason: 'faked accuracy' });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.job).toMatchObject({ status: 'FAILED', lease: null, excludedMachines: ['m1'], failureReason: 'results marked invalid by an administrator: faked accuracy' });
+    expect(result.effects).toEqual([
+      { type: 'slash', machineId: 'm1', reason: 'invalid_result', byAdmin: true },
+      { type: 'record_result', machineId: 'm1', success: false },
+      { type: 'free_unit', machineId: 'm1', unitId: 'm1-gpu0' },
+      { type: 'refund_rest' },
+    ]);
+    expect(needsSettlement(result.job)).toBe(true);
+    expect(endedInFailure(apply(result.job, { type: 'settled' }))).toBe(true);
+  });
+
+  it('admin cancel refunds the rest with the reason kept, and only a cancel-ended job is not a failure', () => {
+    const result = transition(jobIn('RUNNING'), { type: 'admin_cancel', reason: 'owner asked support' });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.job).toMatchObject({ status: 'CANCELLED', failureReason: 'cancelled by an administrator: owner asked support' });
+    expect(result.effects.map((e) => e.type)).toEqual(['free_unit', 'refund_rest']);
+    expect(endedInFailure(apply(result.job, { type: 'settled' }))).toBe(false);
+    expect(endedInFailure(apply(jobIn('CANCELLED'), { type: 'settled' }))).toBe(false);
+    expect(endedInFailure(jobIn('REFUNDED'))).toBe(true);
+    expect(endedInFailure(jobIn('FAILED'))).toBe(true);
+    expect(endedInFailure(jobIn('PAYMENT_RELEASED'))).toBe(false);
   });
 });

@@ -8,6 +8,11 @@
  * then PAYMENT_RELEASED (completed: the rest of the escrow is released) or REFUNDED (what is left
  * goes back). A lost lease, an invalid checkpoint or a failure puts the job back in ESCROWED for
  * another machine, resuming from its last verified checkpoint, until MAX_ATTEMPTS machines failed.
+ *
+ * Administrators have three events of their own, each carrying the reason they gave: admin_cancel
+ * (any live job, refunding the rest), admin_requeue (a leased job back to ESCROWED, from its last
+ * checkpoint, the machine neither blamed nor excluded) and admin_invalidate (the leased machine's
+ * results are bad: it is slashed, the job FAILS and the rest is refunded).
  */
 
 export const JOB_STATUSES = ['CREATED', 'QUEUED', 'ESCROWED', 'ASSIGNED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'PAYMENT_RELEASED', 'REFUNDED'] as const;
@@ -53,12 +58,16 @@ export type JobEvent =
   | { readonly type: 'fail'; readonly epoch: number; readonly reason: string }
   | { readonly type: 'complete'; readonly epoch: number }
   | { readonly type: 'cancel' }
+  | { readonly type: 'admin_cancel'; readonly reason: string }
+  | { readonly type: 'admin_requeue'; readonly reason: string }
+  | { readonly type: 'admin_invalidate'; readonly reason: string }
   | { readonly type: 'settled' };
 
 export type JobEventType = JobEvent['type'];
 export const JOB_EVENT_TYPES: readonly JobEventType[] = [
   'approve', 'escrow_locked', 'escrow_refused', 'assign', 'start', 'renew', 'progress', 'checkpoint_verified',
-  'checkpoint_invalid', 'lease_expired', 'hand_back', 'fail', 'complete', 'cancel', 'settled',
+  'checkpoint_invalid', 'lease_expired', 'hand_back', 'fail', 'complete', 'cancel', 'admin_cancel', 'admin_requeue',
+  'admin_invalidate', 'settled',
 ];
 
 /** What the caller must do besides saving the job: every money movement goes through the ledger. */
@@ -66,7 +75,8 @@ export type JobEffect =
   | { readonly type: 'lock_escrow' }
   /** The checkpoint's step decides the share (effects.ts): a re-run of the effect pays the same figure under the same key. */
   | { readonly type: 'release_checkpoint_share'; readonly machineId: string; readonly step: number }
-  | { readonly type: 'slash'; readonly machineId: string; readonly reason: 'timeout' | 'invalid_result' }
+  /** byAdmin: an administrator's admin_invalidate asked for it (audited as that action; automatic slashes are audited by effects.ts). */
+  | { readonly type: 'slash'; readonly machineId: string; readonly reason: 'timeout' | 'invalid_result'; readonly byAdmin?: true }
   | { readonly type: 'record_result'; readonly machineId: string; readonly success: boolean }
   | { readonly type: 'free_unit'; readonly machineId: string; readonly unitId: string }
   | { readonly type: 'release_rest' }
@@ -78,6 +88,9 @@ export type TransitionResult = { readonly ok: true; readonly job: JobState; read
 export function newJob(): JobState {
   return { status: 'CREATED', version: 0, leaseEpoch: 0, lease: null, excludedMachines: [], escrowed: false, failureReason: null };
 }
+
+/** Jobs that hold (or are locking) money and have not ended: a cancel refunds them. */
+const LIVE: readonly JobStatus[] = ['QUEUED', 'ESCROWED', 'ASSIGNED', 'RUNNING'];
 
 const refuse = (code: JobRefusalCode, message: string): TransitionResult => ({ ok: false, code, message });
 const invalid = (job: JobState, event: JobEvent) => refuse('INVALID_TRANSITION', `A ${job.status} job cannot take "${event.type}".`);
@@ -138,16 +151,44 @@ export function transition(job: JobState, event: JobEvent): TransitionResult {
         : invalid(job, event);
     case 'cancel': {
       if (job.status === 'CREATED') return next(job, { status: 'CANCELLED', failureReason: 'cancelled before it was approved' });
-      if (!['QUEUED', 'ESCROWED', 'ASSIGNED', 'RUNNING'].includes(job.status)) return invalid(job, event);
+      if (!LIVE.includes(job.status)) return invalid(job, event);
       const effects: JobEffect[] = lease ? [{ type: 'free_unit', machineId: lease.machineId, unitId: lease.unitId }] : [];
       // A QUEUED job's escrow may be locking right now: cancelling still refunds whatever landed.
       return next(job, { status: 'CANCELLED', lease: null, failureReason: 'cancelled by its owner' }, [...effects, { type: 'refund_rest' }]);
+    }
+    case 'admin_cancel': {
+      if (!LIVE.includes(job.status)) return invalid(job, event);
+      const effects: JobEffect[] = lease ? [{ type: 'free_unit', machineId: lease.machineId, unitId: lease.unitId }] : [];
+      return next(job, { status: 'CANCELLED', lease: null, failureReason: `cancelled by an administrator: ${event.reason}` }, [...effects, { type: 'refund_rest' }]);
+    }
+    case 'admin_requeue':
+      // Like a hand-back: the next machine resumes from the last verified checkpoint; this one is not blamed.
+      if (!leased || !lease) return invalid(job, event);
+      return next(job, { status: 'ESCROWED', lease: null }, [{ type: 'free_unit', machineId: lease.machineId, unitId: lease.unitId }]);
+    case 'admin_invalidate': {
+      if (!leased || !lease) return invalid(job, event);
+      const excludedMachines = job.excludedMachines.includes(lease.machineId) ? job.excludedMachines : [...job.excludedMachines, lease.machineId];
+      return next(job, { status: 'FAILED', lease: null, excludedMachines, failureReason: `results marked invalid by an administrator: ${event.reason}` }, [
+        { type: 'slash', machineId: lease.machineId, reason: 'invalid_result', byAdmin: true },
+        { type: 'record_result', machineId: lease.machineId, success: false },
+        { type: 'free_unit', machineId: lease.machineId, unitId: lease.unitId },
+        { type: 'refund_rest' },
+      ]);
     }
     case 'settled':
       if (job.status === 'COMPLETED') return next(job, { status: 'PAYMENT_RELEASED' });
       if ((job.status === 'FAILED' || job.status === 'CANCELLED') && job.escrowed) return next(job, { status: 'REFUNDED' });
       return invalid(job, event);
   }
+}
+
+/**
+ * Whether the job ended in failure (not by a cancel): FAILED, or REFUNDED after failing. A cancel's
+ * failureReason starts with "cancelled" (the owner's, the administrator's, or before approval).
+ */
+export function endedInFailure(job: Pick<JobState, 'status' | 'failureReason'>): boolean {
+  if (job.status === 'FAILED') return true;
+  return job.status === 'REFUNDED' && job.failureReason !== null && !job.failureReason.startsWith('cancelled');
 }
 
 /** What a FAILED or CANCELLED job still owes: a refund of what is left in its escrow. */
