@@ -11,5 +11,10 @@ export const AUDIT_ACTIONS = [
   'machine.maintenance',
   'machine.ban',
   'machine.unban',
+  /** A slash the platform made by itself (a lease that expired, a checkpoint that did not verify): no actor. */
+  'machine.slash',
+  'job.cancel',
+  'job.requeue',
+  'job.invalidate',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

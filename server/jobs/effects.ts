@@ -2,6 +2,7 @@ import { ObjectId, type Db, type Filter } from 'mongodb';
 import { formatCyx, type Instruction } from '../../programs';
 import { AppError } from '../errors/app-error';
 import { getLedger, type SubmitResult } from '../ledger';
+import { auditAutomaticSlash } from '../admin/slash-audit';
 import { machinesCollection } from '../machines/collections';
 import { applyJobEvent, jobStateOf, type AppliedTransition, type ApplyOptions } from './apply-job-event';
 import { jobCheckpointsCollection, jobsCollection, type JobDoc } from './collections';
@@ -257,6 +258,7 @@ export async function runJobEffects(db: Db, jobId: ObjectId, transition: Transit
       case 'slash': {
         const key = keyOf(job, version, `slash:${effect.reason}`);
         await nodeStep(db, key, { kind: 'slash', key, at: now.getTime(), nodeId: effect.machineId, reason: effect.reason }, steps);
+        if (!effect.byAdmin) await auditAutomaticSlash(db, { jobId, machineId: effect.machineId, reason: effect.reason, key, result: steps.at(-1)!.result }, now);
         break;
       }
       case 'record_result': {
