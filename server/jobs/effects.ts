@@ -6,6 +6,7 @@ import { auditAutomaticSlash } from '../admin/slash-audit';
 import { machinesCollection } from '../machines/collections';
 import { applyJobEvent, jobStateOf, type AppliedTransition, type ApplyOptions } from './apply-job-event';
 import { jobCheckpointsCollection, jobsCollection, type JobDoc } from './collections';
+import { lookAtEscrow, remainingIn, type EscrowLook } from './escrow-look';
 import { carriedEvent, jobTimeline } from './job-events-log';
 import { needsSettlement, type JobEffect, type JobEvent, type JobStatus } from './job-machine';
 
@@ -26,9 +27,11 @@ import { needsSettlement, type JobEffect, type JobEvent, type JobStatus } from '
  *   left to the machine's owner (reason 'completion'), close, 'settled'. FAILED / CANCELLED: refund,
  *   close, 'settled'. A job cancelled while its escrow was locking (escrowed false) still has a refund tried.
  * - release_checkpoint_share → release (reason 'checkpoint') to the lease machine's owner of
- *   floor(escrow × step / totalSteps) less what was released already (never more than is left),
- *   keyed `job:<id>:checkpoint:<step>:release`, so a retried or re-run effect pays once; the job's
- *   paidMicro and the checkpoint's releasedMicro record it. The ledger splits the fee off itself.
+ *   floor(escrow × step / totalSteps) less what the ledger's escrow released already (never more
+ *   than is left), keyed `job:<id>:checkpoint:<step>:release`, so a retried or re-run effect pays
+ *   once and a crash before the paidMicro write cannot make a later checkpoint pay early; the job's
+ *   paidMicro (a copy of the ledger's figure) and the checkpoint's releasedMicro record it. The
+ *   ledger splits the fee off itself. release_rest likewise releases what the ledger says is left.
  * - free_unit was done by applyJobEvent.
  */
 
@@ -119,7 +122,7 @@ async function markDone(db: Db, _id: ObjectId, version: number): Promise<void> {
   await jobsCollection(db).updateOne({ _id, effectsDoneVersion: { $lt: version } }, { $set: { effectsDoneVersion: version } });
 }
 
-async function addMoney(db: Db, job: JobDoc, field: 'paidMicro' | 'refundedMicro', amount: bigint): Promise<void> {
+async function addMoney(db: Db, job: JobDoc, field: 'refundedMicro', amount: bigint): Promise<void> {
   // Set from the job as read, not $inc: a re-run reads the same figure, gets the same (repeated) ledger answer and writes the same total.
   const total = (BigInt(job[field] ?? '0') + amount).toString();
   await jobsCollection(db).updateOne({ _id: job._id, [field]: job[field] }, { $set: { [field]: total } });
@@ -192,28 +195,65 @@ async function ownerOfMachine(db: Db, job: JobDoc, machineId: string): Promise<s
   return machine.ownerId.toHexString();
 }
 
-/** The share a verified checkpoint earns: what the run's progress says is due, less what was released already. */
+/**
+ * Copies the ledger's released total into the job's paidMicro. Idempotent, so any re-run (or the
+ * next release) repairs a copy a crash left behind; the ledger's figure only grows, so writing it
+ * late never undoes money.
+ */
+async function syncPaid(db: Db, job: JobDoc): Promise<void> {
+  const look = await lookAtEscrow(db, job._id.toHexString());
+  const released = look?.released ?? 0n;
+  await jobsCollection(db).updateOne({ _id: job._id }, { $set: { paidMicro: released.toString() } });
+}
+
+/**
+ * One release out of the job's escrow under `key`: `amountOf` says how much from the ledger's own
+ * escrow record (never the job's copy). A key that landed already (a re-run after a crash) answers
+ * what it moved, without asking the ledger again; a concurrent run that landed the same key with a
+ * figure from an older view is answered the same way.
+ */
+async function releaseOnce(db: Db, job: JobDoc, key: string, reason: 'checkpoint' | 'completion', provider: () => Promise<string>, amountOf: (look: EscrowLook) => bigint, now: Date): Promise<{ amount: bigint; result: 'applied' | 'repeated' } | null> {
+  const escrowId = job._id.toHexString();
+  const look = await lookAtEscrow(db, escrowId, key);
+  if (!look) return null;
+  if (look.landed !== null) return { amount: look.landed, result: 'repeated' };
+  const amount = amountOf(look);
+  if (amount <= 0n) return null;
+  const released = await submit(db, { kind: 'release', key, at: now.getTime(), escrowId, provider: await provider(), amount, reason });
+  if (released.seq === null) {
+    const again = released.outcome.code === 'IDEMPOTENCY_CONFLICT' ? await lookAtEscrow(db, escrowId, key) : null;
+    if (again?.landed != null) return { amount: again.landed, result: 'repeated' };
+    throw ledgerFailed(`${reason} release`, released.outcome.code, released.outcome.message);
+  }
+  return { amount, result: released.repeated ? 'repeated' : 'applied' };
+}
+
+/**
+ * The share a verified checkpoint earns: floor(deposit × step / totalSteps) less what the ledger
+ * says the escrow released already, never more than it holds. Worked out from the ledger, so a
+ * later checkpoint after a crash that lost a paidMicro write still pays exactly its own share.
+ */
 async function releaseCheckpointShare(db: Db, job: JobDoc, machineId: string, step: number, now: Date, steps: EffectStep[]): Promise<void> {
   const key = `job:${job._id.toHexString()}:checkpoint:${step}:release`;
-  const escrow = BigInt(job.escrowMicro ?? '0');
   const totalSteps = job.totalSteps ?? 0;
-  if (escrow <= 0n || totalSteps <= 0) {
+  if (BigInt(job.escrowMicro ?? '0') <= 0n || totalSteps <= 0) {
     steps.push({ key, result: 'skipped', detail: 'nothing in escrow to share' });
     return;
   }
-  const due = (escrow * BigInt(Math.min(step, totalSteps))) / BigInt(totalSteps);
-  const paid = BigInt(job.paidMicro ?? '0');
-  const left = escrow - paid - BigInt(job.refundedMicro ?? '0');
-  const amount = due - paid < left ? due - paid : left;
-  if (amount <= 0n) {
+  const due = (look: EscrowLook) => (look.deposit * BigInt(Math.min(step, totalSteps))) / BigInt(totalSteps);
+  const share = (look: EscrowLook) => {
+    const owed = due(look) - look.released;
+    const left = remainingIn(look);
+    return owed < left ? owed : left;
+  };
+  const released = await releaseOnce(db, job, key, 'checkpoint', () => ownerOfMachine(db, job, machineId), share, now);
+  await syncPaid(db, job);
+  if (!released) {
     steps.push({ key, result: 'skipped', detail: 'already released' });
     return;
   }
-  const released = await submit(db, { kind: 'release', key, at: now.getTime(), escrowId: job._id.toHexString(), provider: await ownerOfMachine(db, job, machineId), amount, reason: 'checkpoint' });
-  if (released.seq === null) throw ledgerFailed('checkpoint release', released.outcome.code, released.outcome.message);
-  await addMoney(db, job, 'paidMicro', amount);
-  await jobCheckpointsCollection(db).updateOne({ jobId: job._id, step, verified: true }, { $set: { releasedMicro: amount.toString() } });
-  steps.push({ key, result: released.repeated ? 'repeated' : 'applied', detail: formatCyx(amount) });
+  await jobCheckpointsCollection(db).updateOne({ jobId: job._id, step, verified: true }, { $set: { releasedMicro: released.amount.toString() } });
+  steps.push({ key, result: released.result, detail: formatCyx(released.amount) });
 }
 
 /** The machine whose completion pays: named by the 'complete' transition's record_result. */
@@ -228,17 +268,16 @@ async function releaseRest(db: Db, job: JobDoc, transition: Transition, now: Dat
   if (!machineId || !ObjectId.isValid(machineId)) throw new JobMoneyError('JOB_PROVIDER_UNKNOWN', `Job ${job._id.toHexString()} completed without a machine to pay.`);
   const machine = await machinesCollection(db).findOne({ _id: new ObjectId(machineId) }, { projection: { ownerId: 1 } });
   if (!machine) throw new JobMoneyError('JOB_PROVIDER_UNKNOWN', `Machine ${machineId} that completed job ${job._id.toHexString()} is gone.`);
-  const left = BigInt(job.escrowMicro ?? '0') - BigInt(job.paidMicro ?? '0') - BigInt(job.refundedMicro ?? '0');
   const key = keyOf(job, version, 'release_rest');
-  if (left > 0n) {
-    const released = await submit(db, { kind: 'release', key, at: now.getTime(), escrowId: job._id.toHexString(), provider: machine.ownerId.toHexString(), amount: left, reason: 'completion' });
-    if (released.seq === null) throw ledgerFailed('release', released.outcome.code, released.outcome.message);
-    await addMoney(db, job, 'paidMicro', left);
-    steps.push({ key, result: released.repeated ? 'repeated' : 'applied', detail: formatCyx(left) });
+  // What is left by the ledger's count, not the job's paidMicro copy (a crash may have left it behind).
+  const released = await releaseOnce(db, job, key, 'completion', async () => machine.ownerId.toHexString(), remainingIn, now);
+  await syncPaid(db, job);
+  if (released) {
+    steps.push({ key, result: released.result, detail: formatCyx(released.amount) });
   } else {
     steps.push({ key, result: 'skipped', detail: 'nothing left to release' });
   }
-  if (left > 0n || BigInt(job.escrowMicro ?? '0') > 0n) await closeEscrow(db, job, version, 'release_rest', now, steps);
+  if (BigInt(job.escrowMicro ?? '0') > 0n) await closeEscrow(db, job, version, 'release_rest', now, steps);
   await follow(db, job, { type: 'settled' }, now, { expectedVersion: version });
 }
 

@@ -7,7 +7,7 @@ import { forward } from '../../compute/model/forward';
 import { ModelError } from '../../compute/model/model-error';
 import type { ModelPlan } from '../../compute/model/plan';
 import type { ParameterSet } from '../../compute/model/tensor';
-import { scoreClassification } from '../../compute/train/evaluate';
+import { scoreOutputs } from '../../compute/train/evaluate';
 import { CHECKPOINT_TOLERANCE, type CheckpointReport } from './runner-protocol';
 
 export interface PlatformScores {
@@ -37,9 +37,9 @@ const NO_SCORES = (rows: number): PlatformScores => ({ valLoss: null, valAccurac
 const EVAL_BATCH = 256;
 
 /**
- * Scores weights on the validation split as compute/train's evaluate() scores them on a GPU (the
- * runner's figures): inference-mode forward on the CPU, cross-entropy from the logits with
- * scoreClassification for a softmax classifier, else the mean squared error over the outputs.
+ * Scores weights on the validation split as the runner does: inference-mode forward on the CPU,
+ * then compute/train's scoreOutputs, the one scoring function evaluate() (Dawn) and the torch
+ * trainer use too, so a platform figure and an honest runner's figure differ only in float sums.
  */
 export function scoreOnCpu(plan: ModelPlan, params: ParameterSet, validation: Dataset): PlatformScores {
   const output = plan.outputs[0];
@@ -53,16 +53,8 @@ export function scoreOnCpu(plan: ModelPlan, params: ParameterSet, validation: Da
     outputs.set(values, offset);
     offset += values.length;
   }
-  if (validation.task === 'classification' && output.lossType === 'SoftmaxCrossEntropy') {
-    const scored = scoreClassification(outputs, validation.labels as Int32Array, width, Math.max(validation.numClasses, width));
-    return { valLoss: scored.loss, valAccuracy: scored.accuracy ?? null, rows: validation.size };
-  }
-  let sum = 0;
-  for (let i = 0; i < outputs.length; i++) {
-    const d = outputs[i]! - (validation.labels[i] ?? 0);
-    sum += d * d;
-  }
-  return { valLoss: sum / Math.max(1, outputs.length), valAccuracy: null, rows: validation.size };
+  const scored = scoreOutputs(outputs, validation, { type: output.lossType, width });
+  return { valLoss: scored.loss, valAccuracy: scored.accuracy ?? null, rows: validation.size };
 }
 
 /** Null when the runner's figure agrees with the platform's within CHECKPOINT_TOLERANCE, else why not. */
