@@ -1,4 +1,4 @@
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db, type Filter } from 'mongodb';
 import { jobsCollection, type JobDoc, type JobEventDoc } from './collections';
 import { jobBusy, jobChanged, jobNotFound, jobRefused } from './job-errors';
 import { appendJobEvents, carriedEvent, encodeCarriedEvent, jobEventId } from './job-events-log';
@@ -23,11 +23,6 @@ export interface ApplyOptions {
   leaseExpiredBy?: Date;
   /** Fields written in the same conditional update as the transition (a verified checkpoint with its 'checkpoint_verified', the result run with 'complete'). */
   alsoSet?: Partial<Pick<JobDoc, 'lastCheckpoint' | 'resultRunId'>>;
-  /**
-   * The job as the caller read it: the first attempt starts from it instead of reading it again
-   * (the scheduler holds the whole queue it decided on). A stale one only loses the conditional update.
-   */
-  current?: JobDoc;
 }
 
 export interface AppliedTransition {
@@ -55,6 +50,46 @@ export function parseJobId(jobId: ObjectId | string): ObjectId {
   return new ObjectId(jobId);
 }
 
+/** One transition of a job as read: the conditional update that makes it and the event it logs (refusals throw). */
+export interface PlannedTransition {
+  result: { job: JobState; effects: readonly JobEffect[] };
+  changes: Partial<JobDoc>;
+  condition: Filter<JobDoc>;
+  logged: JobEventDoc;
+}
+
+/**
+ * What applyJobEvent writes for `event` on the job as read, without writing it: the scheduler plans
+ * a batch of assigns with it and sends their updates together (assign-batch.ts).
+ */
+export function planJobTransition(doc: JobDoc, event: JobEvent, now: Date, options: ApplyOptions = {}): PlannedTransition {
+  const _id = doc._id;
+  if (options.expectedVersion !== undefined && doc.version !== options.expectedVersion) throw jobChanged(options.expectedVersion);
+  const result = transition(jobStateOf(doc), event);
+  if (!result.ok) throw jobRefused(result.code, result.message);
+  const next = result.job;
+  const logged: JobEventDoc = { _id: jobEventId(_id, next.version), jobId: _id, version: next.version, event, effects: [...result.effects], at: now };
+  // A transition that keeps the lease leaves its stored fields alone, so a renewal that lands
+  // between this read and the write below is not undone.
+  const leaseFields = next.lease === doc.lease ? {} : { lease: next.lease, leaseExpiresAt: next.lease ? new Date(next.lease.expiresAt) : null };
+  const changes = {
+    ...options.alsoSet,
+    status: next.status,
+    version: next.version,
+    leaseEpoch: next.leaseEpoch,
+    ...leaseFields,
+    excludedMachines: [...next.excludedMachines],
+    escrowed: next.escrowed,
+    failureReason: next.failureReason,
+    // The first time it is waiting (approved): a job put back in the queue keeps its place.
+    queuedAt: doc.queuedAt ?? (next.status === 'QUEUED' || next.status === 'ESCROWED' ? now : null),
+    updatedAt: now,
+    lastEventJson: encodeCarriedEvent(logged),
+  } satisfies Partial<JobDoc>;
+  const condition = options.leaseExpiredBy ? { _id, version: doc.version, leaseExpiresAt: { $lte: options.leaseExpiredBy } } : { _id, version: doc.version };
+  return { result, changes, condition, logged };
+}
+
 /**
  * One transition of a stored job: read, transition(), then an updateOne conditional on {_id,
  * version}; a writer that lost the race reads again and retries (the event may be refused then).
@@ -71,31 +106,9 @@ export async function applyJobEvent(db: Db, jobId: ObjectId | string, event: Job
   const _id = parseJobId(jobId);
   const jobs = jobsCollection(db);
   for (let attempt = 0; attempt < APPLY_ATTEMPTS; attempt++) {
-    const doc = attempt === 0 && options.current?._id.equals(_id) ? options.current : await jobs.findOne({ _id });
+    const doc = await jobs.findOne({ _id });
     if (!doc) throw jobNotFound();
-    if (options.expectedVersion !== undefined && doc.version !== options.expectedVersion) throw jobChanged(options.expectedVersion);
-    const result = transition(jobStateOf(doc), event);
-    if (!result.ok) throw jobRefused(result.code, result.message);
-    const next = result.job;
-    const logged: JobEventDoc = { _id: jobEventId(_id, next.version), jobId: _id, version: next.version, event, effects: [...result.effects], at: now };
-    // A transition that keeps the lease leaves its stored fields alone, so a renewal that lands
-    // between this read and the write below is not undone.
-    const leaseFields = next.lease === doc.lease ? {} : { lease: next.lease, leaseExpiresAt: next.lease ? new Date(next.lease.expiresAt) : null };
-    const changes = {
-      ...options.alsoSet,
-      status: next.status,
-      version: next.version,
-      leaseEpoch: next.leaseEpoch,
-      ...leaseFields,
-      excludedMachines: [...next.excludedMachines],
-      escrowed: next.escrowed,
-      failureReason: next.failureReason,
-      // The first time it is waiting (approved): a job put back in the queue keeps its place.
-      queuedAt: doc.queuedAt ?? (next.status === 'QUEUED' || next.status === 'ESCROWED' ? now : null),
-      updatedAt: now,
-      lastEventJson: encodeCarriedEvent(logged),
-    } satisfies Partial<JobDoc>;
-    const condition = options.leaseExpiredBy ? { _id, version: doc.version, leaseExpiresAt: { $lte: options.leaseExpiredBy } } : { _id, version: doc.version };
+    const { result, changes, condition, logged } = planJobTransition(doc, event, now, options);
     const { matchedCount } = await jobs.updateOne(condition, { $set: changes });
     if (matchedCount === 0) {
       if (options.expectedVersion !== undefined) throw jobChanged(options.expectedVersion);

@@ -1,13 +1,20 @@
 import type { Db } from 'mongodb';
-import { AppError } from '../errors/app-error';
-import { applyJobEvent } from './apply-job-event';
+import { msFromEnv } from '../machines/status';
+import { assignBatch, type PlannedAssign } from './assign-batch';
 import { jobsCollection, type JobDoc } from './collections';
 import { bestCandidate, explainCandidates, prepareUnit, type PreparedUnit } from './explain-candidates';
 import { loadSchedulableUnits, unitIsOpen, type SchedulableUnit } from './schedulable-units';
-import { claimUnit, releaseUnit } from './unit-claims';
 
 /** How long an assignment lasts unless the runner renews it with its heartbeats (every 10 s): three missed beats. */
 export const LEASE_MS = 30_000;
+
+/**
+ * The lease length in force: LEASE_MS, or CYXWIZ_JOB_LEASE_MS (read at each call, like the machines'
+ * online window) where runners beat faster, e.g. tests that kill a runner and wait for its lease.
+ */
+export function leaseMs(): number {
+  return msFromEnv('CYXWIZ_JOB_LEASE_MS', LEASE_MS);
+}
 
 export interface Assignment {
   jobId: string;
@@ -26,8 +33,8 @@ export interface ScheduleResult {
   lostRaces: number;
 }
 
-/** Claims and assigns in flight at once in one pass: each is a database round trip, so they overlap. */
-export const SCHEDULE_CONCURRENCY = 16;
+/** Assignments written together (assignBatch: three round trips for the lot), in queue order. */
+export const SCHEDULE_BATCH = 200;
 
 function withClosed(why: string, closed: number): string {
   return closed === 0 ? why : `${why.replace(/\.$/, '')} (${closed} more are busy or unavailable).`;
@@ -73,84 +80,71 @@ class OpenUnits {
   }
 }
 
-type Placement = { assigned: Assignment } | { waiting: string } | { lost: true };
-
-
 /**
  * One scheduling pass: queued (ESCROWED) jobs, oldest first, each to its best open unit.
  *
  * Jobs are decided one after another in queue order, in memory (bestCandidate, explainCandidates'
- * winner), and each decision takes its unit at once; the writes then run SCHEDULE_CONCURRENCY at a
- * time. Each assignment is two conditional writes: first the unit claim (an insert on the unit's id,
- * so no unit gets two jobs), then the job's 'assign' conditional on the version the decision was made
+ * winner), each decision taking its unit at once, and written SCHEDULE_BATCH at a time (assignBatch).
+ * Each assignment is two conditional writes: first the unit claim (an insert on the unit's id, so
+ * no unit gets two jobs), then the job's 'assign' conditional on the version the decision was made
  * on (so no job is assigned twice and the lease gets the epoch the claim names). In that order a
  * crash between them leaves only a claimed, idle unit, which releaseOrphanClaims frees; the other
  * order could leave a job leased to a unit another job may then be given. When the claim is taken
- * (another scheduler got the unit) the job is decided again over what is left; when the assign loses
- * (another scheduler assigned the job, or it was cancelled) the claim is deleted, the unit is open
- * again, and the job is left to whoever moved it. Any number of schedulers may run this at once.
+ * (another scheduler got the unit) the job is decided again, first in the next batch, over what is
+ * left; when the assign loses (another scheduler assigned the job, or it was cancelled) the claim is
+ * deleted, the unit is open again, and the job is left to whoever moved it. Any number of
+ * schedulers may run this at once.
  */
 export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
   const [queue, units] = await Promise.all([jobsCollection(db).find({ status: 'ESCROWED' }).toArray(), loadSchedulableUnits(db, now)]);
   queue.sort((a, b) => (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || (a._id.toHexString() < b._id.toHexString() ? -1 : 1));
   const open = new OpenUnits(units);
-  const closed = () => units.length - open.units.length;
+  const result: ScheduleResult = { assigned: [], waiting: [], lostRaces: 0 };
   // Why a job nothing fits waits: the same words for every job alike while the open units stay as they are.
   const whyCache = new Map<string, { version: number; why: string }>();
   const whyNothingFits = (job: JobDoc): string => {
     const key = JSON.stringify([job.requirements, job.priceCapMicro, job.excludedMachines]);
     const cached = whyCache.get(key);
     if (cached && cached.version === open.version) return cached.why;
-    const why = withClosed(explainCandidates(job, open.units.map((u) => u.unit)).why, closed());
+    const why = withClosed(explainCandidates(job, open.units.map((u) => u.unit)).why, units.length - open.units.length);
     whyCache.set(key, { version: open.version, why });
     return why;
   };
-
-  let lostRaces = 0;
-  async function place(job: JobDoc): Promise<Placement> {
-    const epoch = job.leaseEpoch + 1;
-    let lostAny = false;
-    for (;;) {
-      if (open.units.length === 0) return { waiting: lostAny ? 'Other schedulers took every unit that fits it.' : 'Every compute unit is busy or unavailable.' };
-      const best = bestCandidate(job, open.units);
-      if (!best) return { waiting: lostAny ? 'Other schedulers took every unit that fits it.' : whyNothingFits(job) };
-      const { unit } = best;
-      open.take(unit);
-      const { machineId, unitId } = unit.unit;
-      if (!(await claimUnit(db, { _id: unitId, machineId, jobId: job._id, epoch, claimedAt: now }))) {
-        lostAny = true;
-        lostRaces++;
+  /** Jobs whose unit another scheduler claimed first: decided again before the rest of the queue. */
+  const again: JobDoc[] = [];
+  const lostAUnit = new Set<JobDoc>();
+  let next = 0;
+  const expiresAt = now.getTime() + LEASE_MS;
+  while (again.length > 0 || next < queue.length) {
+    const batch: { plan: PlannedAssign; unit: PreparedUnit; score: number }[] = [];
+    while (batch.length < SCHEDULE_BATCH && (again.length > 0 || next < queue.length)) {
+      const job = again.shift() ?? queue[next++]!;
+      const jobId = job._id.toHexString();
+      const best = open.units.length === 0 ? null : bestCandidate(job, open.units);
+      if (!best) {
+        const why = lostAUnit.has(job) ? 'Other schedulers took every unit that fits it.' : open.units.length === 0 ? 'Every compute unit is busy or unavailable.' : whyNothingFits(job);
+        result.waiting.push({ jobId, why });
         continue;
       }
-      const expiresAt = now.getTime() + LEASE_MS;
-      try {
-        await applyJobEvent(db, job._id, { type: 'assign', machineId, unitId, expiresAt }, now, { expectedVersion: job.version, current: job });
-      } catch (error) {
-        await releaseUnit(db, unitId, job._id, epoch);
-        open.giveBack(unit);
-        if (!(error instanceof AppError)) throw error;
-        // Moved on since the queue was read (assigned by another scheduler, cancelled): no longer ours to place.
-        lostRaces++;
-        return { lost: true };
-      }
-      return { assigned: { jobId: job._id.toHexString(), machineId, unitId, epoch, expiresAt, score: best.score } };
+      open.take(best.unit);
+      batch.push({ plan: { job, machineId: best.unit.unit.machineId, unitId: best.unit.unit.unitId, expiresAt }, unit: best.unit, score: best.score });
     }
-  }
-
-  const placements: Placement[] = new Array<Placement>(queue.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(SCHEDULE_CONCURRENCY, queue.length) }, async () => {
-      while (next < queue.length) {
-        const i = next++;
-        placements[i] = await place(queue[i]!);
+    const outcomes = await assignBatch(db, batch.map((b) => b.plan), now);
+    for (const [i, outcome] of outcomes.entries()) {
+      const { plan, unit, score } = batch[i]!;
+      if (outcome === 'assigned') {
+        result.assigned.push({ jobId: plan.job._id.toHexString(), machineId: plan.machineId, unitId: plan.unitId, epoch: plan.job.leaseEpoch + 1, expiresAt, score });
+        continue;
       }
-    }),
-  );
-  const result: ScheduleResult = { assigned: [], waiting: [], lostRaces };
-  for (const [i, p] of placements.entries()) {
-    if ('assigned' in p) result.assigned.push(p.assigned);
-    else if ('waiting' in p) result.waiting.push({ jobId: queue[i]!._id.toHexString(), why: p.waiting });
+      result.lostRaces++;
+      if (outcome === 'unit_taken') {
+        lostAUnit.add(plan.job);
+        again.push(plan.job);
+      } else {
+        // Moved on since the queue was read (assigned by another scheduler, cancelled): no longer ours to place.
+        open.giveBack(unit);
+      }
+    }
   }
   return result;
 }
