@@ -27,12 +27,13 @@ beforeAll(async () => {
 });
 
 describe('admin procedures', () => {
-  it('are enumerated from the router, users, audit, machines, ledger and health included', () => {
+  it('are enumerated from the router, users, audit, machines, jobs, ledger and health included', () => {
     const paths = adminPaths.map((p) => p.path);
     expect(paths).toEqual(
       expect.arrayContaining([
         'admin.overview', 'admin.ledger.mint', 'admin.ledger.verify', 'admin.ledger.overview', 'admin.ledger.log', 'admin.users.search', 'admin.users.disable', 'admin.audit.list', 'admin.audit.csv',
         'admin.machines.list', 'admin.machines.setMaintenance', 'admin.machines.ban', 'admin.machines.unban', 'admin.machines.explainJob', 'admin.health',
+        'admin.jobs.list', 'admin.jobs.detail', 'admin.jobs.cancel', 'admin.jobs.requeue', 'admin.jobs.invalidate',
       ]),
     );
   });

@@ -3,6 +3,14 @@ import { formatCyx } from '../../programs';
 import { audit } from '../audit/audit';
 import { getLedger } from '../ledger';
 
+/** µCYX the slash instruction under `key` took from the stake (0 when none landed under it). */
+export async function slashedUnder(db: Db, key: string): Promise<bigint> {
+  return (await getLedger(db)).inspect((state) => {
+    const outcome = state.applied.get(key)?.outcome;
+    return outcome?.ok ? (outcome.events.find((e) => e.type === 'node_slashed')?.amount ?? 0n) : 0n;
+  });
+}
+
 /**
  * The audit entry for a slash the platform made by itself (a lease that expired, a checkpoint that
  * did not verify): effects.ts calls this after its slash step. Only a slash that landed now is
@@ -16,10 +24,7 @@ export async function auditAutomaticSlash(
   now: Date,
 ): Promise<void> {
   if (slash.result !== 'applied') return;
-  const amount = await (await getLedger(db)).inspect((state) => {
-    const outcome = state.applied.get(slash.key)?.outcome;
-    return outcome?.ok ? (outcome.events.find((e) => e.type === 'node_slashed')?.amount ?? 0n) : 0n;
-  });
+  const amount = await slashedUnder(db, slash.key);
   const why = slash.reason === 'timeout' ? 'its lease expired' : 'a checkpoint did not verify';
   await audit(db, {
     at: now,

@@ -17,6 +17,9 @@ import { healthReport } from '../../admin/health';
 import { listFleet, MACHINE_FILTERS, MACHINE_PAGE_MAX } from '../../admin/machines';
 import { adminSetMaintenance, banMachine, unbanMachine } from '../../machines/admin-actions';
 import { explainJob } from '../../jobs/explain-job';
+import { JOB_STATUSES } from '../../jobs/job-machine';
+import { ADMIN_JOB_PAGE_MAX, ADMIN_JOB_VIEWS, adminJobDetail, listAdminJobs } from '../../admin/jobs-admin';
+import { adminCancelJob, adminInvalidateJob, adminRequeueJob } from '../../admin/job-actions';
 
 /** Money the administrators move by hand, and a full check of the ledger. */
 const ledgerRouter = router({
@@ -109,6 +112,27 @@ const machinesRouter = router({
   explainJob: adminProcedure.input(z.object({ jobId: z.string().trim().min(1, 'Name the job.').max(64) })).query(({ ctx, input }) => explainJob(ctx.db, input.jobId, ctx.now())),
 });
 
+const jobId = z.string().trim().min(1, 'Name the job.').max(64);
+
+/** Every network job: by state, stuck or failed; one job's timeline and money; actions that say why and are audited. */
+const jobsRouter = router({
+  list: adminProcedure
+    .input(
+      z.object({
+        view: z.enum(ADMIN_JOB_VIEWS, { error: `Choose one of: ${ADMIN_JOB_VIEWS.join(', ')}.` }).default('all'),
+        status: z.enum(JOB_STATUSES, { error: `Choose one of: ${JOB_STATUSES.join(', ')}.` }).optional(),
+        stuckMinutes: z.number({ error: 'Give the minutes without progress as a number.' }).int('Give whole minutes.').min(1, 'At least 1 minute.').max(10_080, 'At most a week (10080 minutes).').optional(),
+        cursor: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(ADMIN_JOB_PAGE_MAX).default(50),
+      }),
+    )
+    .query(({ ctx, input }) => listAdminJobs(ctx.db, input, ctx.now())),
+  detail: adminProcedure.input(z.object({ jobId })).query(({ ctx, input }) => adminJobDetail(ctx.db, input.jobId)),
+  cancel: adminProcedure.input(z.object({ jobId, reason: reasonSchema })).mutation(({ ctx, input }) => adminCancelJob(ctx.db, actorOf(ctx), input, ctx.now())),
+  requeue: adminProcedure.input(z.object({ jobId, reason: reasonSchema })).mutation(({ ctx, input }) => adminRequeueJob(ctx.db, actorOf(ctx), input, ctx.now())),
+  invalidate: adminProcedure.input(z.object({ jobId, reason: reasonSchema })).mutation(({ ctx, input }) => adminInvalidateJob(ctx.db, actorOf(ctx), input, ctx.now())),
+});
+
 const auditFilter = {
   action: z.enum(AUDIT_ACTIONS, { error: `Choose one of: ${AUDIT_ACTIONS.join(', ')}.` }).optional(),
   actorId: z.string().trim().max(64).optional(),
@@ -127,6 +151,7 @@ export const adminRouter = router({
   users: usersRouter,
   audit: auditRouter,
   machines: machinesRouter,
+  jobs: jobsRouter,
   /** Database, collaboration, scheduler, heartbeats and per-procedure API figures, live. */
   health: adminProcedure.query(({ ctx }) => healthReport(ctx.db, ctx.now())),
   /** Platform totals are counters (counting whole collections would read every document). */
