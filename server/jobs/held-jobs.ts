@@ -1,17 +1,17 @@
 import type { Db, ObjectId } from 'mongodb';
 import { jobsCollection, unitClaimsCollection } from './collections';
 import type { HeldJob } from './runner-protocol';
-import { LEASE_MS } from './schedule-once';
+import { leaseMs } from './schedule-once';
 
 /**
- * Moves a held lease's expiry to now + LEASE_MS with one conditional update that leaves the job's
+ * Moves a held lease's expiry to now + leaseMs() with one conditional update that leaves the job's
  * version alone: a renewal is not a transition (no jobEvents row per heartbeat), and lease expiry
  * is conditional on leaseExpiresAt still being past (apply-job-event leaseExpiredBy), so a renewal
  * that lands first always wins. $max: an expiry never moves backwards. Answers the job's status, or
  * null when this lease is no longer the job's (taken away, ended).
  */
 export async function renewLease(db: Db, jobId: ObjectId, epoch: number, unitId: string, now: Date): Promise<'ASSIGNED' | 'RUNNING' | null> {
-  const expiresAt = new Date(now.getTime() + LEASE_MS);
+  const expiresAt = new Date(now.getTime() + leaseMs());
   const doc = await jobsCollection(db).findOneAndUpdate(
     // leaseEpoch is the current lease's epoch while one is held (it only moves on 'assign').
     { _id: jobId, status: { $in: ['ASSIGNED', 'RUNNING'] }, leaseEpoch: epoch, 'lease.unitId': unitId },

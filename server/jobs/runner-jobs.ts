@@ -9,7 +9,7 @@ import { checkHeld, requireHeldJob } from './job-lease-guard';
 import { recordJobRun } from './job-result-run';
 import { readJobSpec, type FrozenJobSpec } from './job-spec';
 import type { JobLeaseInput, JobProgressAnswer, JobProgressInput, JobSpec } from './runner-protocol';
-import { LEASE_MS } from './schedule-once';
+import { leaseMs } from './schedule-once';
 
 /** Progress reports of one job closer together than this are answered but not stored (the runner sends every few seconds). */
 export const PROGRESS_MIN_INTERVAL_MS = 1_000;
@@ -61,7 +61,7 @@ export async function recordProgress(db: Db, machineId: string, input: JobProgre
     machineId,
     at: now,
   };
-  const expiresAt = new Date(now.getTime() + LEASE_MS);
+  const expiresAt = new Date(now.getTime() + leaseMs());
   const { matchedCount } = await jobsCollection(db).updateOne(
     { _id: job._id, status: 'RUNNING', leaseEpoch: input.epoch, 'lease.machineId': machineId, 'progress.at': { $not: { $gt: new Date(now.getTime() - PROGRESS_MIN_INTERVAL_MS) } } },
     { $set: { progress: summary }, $max: { leaseExpiresAt: expiresAt, 'lease.expiresAt': expiresAt.getTime() } },

@@ -114,7 +114,7 @@ export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
   const again: JobDoc[] = [];
   const lostAUnit = new Set<JobDoc>();
   let next = 0;
-  const expiresAt = now.getTime() + LEASE_MS;
+  const expiresAt = now.getTime() + leaseMs();
   while (again.length > 0 || next < queue.length) {
     const batch: { plan: PlannedAssign; unit: PreparedUnit; score: number }[] = [];
     while (batch.length < SCHEDULE_BATCH && (again.length > 0 || next < queue.length)) {

@@ -1,6 +1,7 @@
 import type { MachineStatus } from './schema';
 
-function msFromEnv(name: string, fallback: number): number {
+/** A duration from the environment, read at each call (so tests can shorten windows after import). */
+export function msFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (!raw) return fallback;
   const value = Number(raw);
