@@ -61,7 +61,7 @@ async function settle(db: Db, job: JobDoc, doc: JobCheckpointDoc, now: Date): Pr
  * PUT /api/runner/jobs/<jobId>/checkpoints: the lease must be this machine's at this epoch and the
  * job RUNNING; the bytes must hash to what they were sent as (else BLOB_HASH_MISMATCH, nothing
  * stored or paid). The blob is stored, the platform scores the weights on its own validation
- * split (verify-checkpoint.ts), the verdict is recorded (jobCheckpoints, one per job and sha256)
+ * split (verify-checkpoint.ts), the verdict is recorded (jobCheckpoints, one per job, lease epoch and sha256)
  * and its transition applied.
  */
 export async function acceptCheckpoint(db: Db, machineId: string, upload: CheckpointUpload, now: Date): Promise<CheckpointAnswer> {
@@ -70,7 +70,10 @@ export async function acceptCheckpoint(db: Db, machineId: string, upload: Checkp
   const report = parseCheckpointReport(upload.reportJson);
   await putBlob(db, upload.sha256, upload.bytes, { jobId: job._id, kind: 'checkpoint' });
   const checkpoints = jobCheckpointsCollection(db);
-  const _id = `${upload.jobId}:${upload.sha256}`;
+  // One verdict per lease and bytes: a resumed run on another machine can make the very bytes an
+  // earlier lease uploaded (training is deterministic), and must be judged on its own report, not
+  // answered with the earlier lease's verdict (a liar's rejection would stop an honest runner).
+  const _id = `${upload.jobId}:${upload.epoch}:${upload.sha256}`;
   let doc = await checkpoints.findOne({ _id });
   if (!doc) {
     const spec = await readJobSpec(db, job._id);

@@ -129,7 +129,7 @@ export interface JobProgressDoc {
   at: Date;
 }
 
-/** One uploaded checkpoint and what verification said; `_id` is `${jobId}:${sha256}`. */
+/** One uploaded checkpoint and what verification said; `_id` is `${jobId}:${leaseEpoch}:${sha256}` (a repeat within a lease is one verdict). */
 export interface JobCheckpointDoc {
   _id: string;
   jobId: ObjectId;
