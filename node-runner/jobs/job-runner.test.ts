@@ -50,6 +50,21 @@ describe('the runner’s job queue', () => {
     expect(api.names()).not.toContain('handBack');
   });
 
+  it('hands back, once, a dropped lease that a later heartbeat lists again (else its renewals would hold the job for ever)', async () => {
+    const api = new InProcessJobApi(oneEpoch());
+    const { jobs, events } = runner(api);
+    api.onProgress = () => jobs.offer([]);
+    jobs.offer([HELD]);
+    await jobs.idle();
+    expect(events.map((e) => e.type)).toEqual(['started', 'lost']);
+    expect(api.names()).not.toContain('handBack');
+    jobs.offer([HELD]);
+    jobs.offer([HELD]);
+    await jobs.close();
+    expect(api.calls.filter((c) => c.name === 'handBack')).toEqual([{ name: 'handBack', input: { jobId: HELD.jobId, epoch: HELD.epoch } }]);
+    expect(api.names().filter((n) => n === 'spec')).toHaveLength(1);
+  });
+
   it('fails the job with the reason when the trainer cannot start', async () => {
     const api = new InProcessJobApi(oneEpoch());
     const jobs = new JobRunner({ api, makeTrainer: () => Promise.reject(new Error('Dawn found no WebGPU adapter')), stopSignal: new AbortController().signal, onEvent: () => undefined });

@@ -24,6 +24,8 @@ export interface JobRunnerOptions {
 export class JobRunner {
   private readonly queue: HeldJob[] = [];
   private readonly seen = new Set<string>();
+  /** Leases run here that ended without completing or going back (lost, failed): handed back if a heartbeat still lists them. */
+  private readonly ended = new Map<string, HeldJob>();
   private current: { job: HeldJob; drop: AbortController } | null = null;
   private loop: Promise<void> | null = null;
   private trainer: Promise<JobTrainer> | null = null;
@@ -36,6 +38,15 @@ export class JobRunner {
     const listed = new Set(jobs.map(leaseKey));
     if (this.current && !listed.has(leaseKey(this.current.job))) this.current.drop.abort();
     for (let i = this.queue.length - 1; i >= 0; i--) if (!listed.has(leaseKey(this.queue[i]!))) this.queue.splice(i, 1);
+    for (const job of jobs) {
+      // Still ours on the platform, but this machine no longer runs it (dropped after the platform
+      // was unreachable, or a failure report that never landed): heartbeats would renew the lease
+      // for ever, so give it back once and let another machine resume it. A refusal means it was not ours.
+      const ended = this.ended.get(leaseKey(job));
+      if (!ended) continue;
+      this.ended.delete(leaseKey(job));
+      void this.options.api.handBack({ jobId: ended.jobId, epoch: ended.epoch }).catch(() => undefined);
+    }
     if (this.options.stopSignal.aborted) return;
     for (const job of jobs) {
       if (this.seen.has(leaseKey(job))) continue;
@@ -71,7 +82,8 @@ export class JobRunner {
       const drop = new AbortController();
       this.current = { job, drop };
       try {
-        await this.run(job, drop.signal);
+        const outcome = await this.run(job, drop.signal);
+        if (outcome === 'lost' || outcome === 'failed') this.ended.set(leaseKey(job), job);
       } finally {
         this.current = null;
       }
