@@ -8,8 +8,7 @@ import { notifyJobChanged } from './job-change-bus';
 import { requireHeldJob } from './job-lease-guard';
 import { readJobSpec } from './job-spec';
 import { CheckpointReportSchema, type CheckpointAnswer, type CheckpointReport } from './runner-protocol';
-import { JobDataMissing, jobValidation } from './validation-cache';
-import { verifyCheckpoint } from './verify-checkpoint';
+import { JobDataMissing, verifyOffThread } from './verify-off-thread';
 
 export interface CheckpointUpload {
   jobId: string;
@@ -61,7 +60,7 @@ async function settle(db: Db, job: JobDoc, doc: JobCheckpointDoc, now: Date): Pr
  * PUT /api/runner/jobs/<jobId>/checkpoints: the lease must be this machine's at this epoch and the
  * job RUNNING; the bytes must hash to what they were sent as (else BLOB_HASH_MISMATCH, nothing
  * stored or paid). The blob is stored, the platform scores the weights on its own validation
- * split (verify-checkpoint.ts), the verdict is recorded (jobCheckpoints, one per job, lease epoch and sha256)
+ * split (verify-checkpoint.ts, in the verification worker: verify-off-thread.ts), the verdict is recorded (jobCheckpoints, one per job, lease epoch and sha256)
  * and its transition applied.
  */
 export async function acceptCheckpoint(db: Db, machineId: string, upload: CheckpointUpload, now: Date): Promise<CheckpointAnswer> {
@@ -78,14 +77,13 @@ export async function acceptCheckpoint(db: Db, machineId: string, upload: Checkp
   if (!doc) {
     const spec = await readJobSpec(db, job._id);
     if (!spec || job.totalSteps == null) throw new AppError('NOT_FOUND', 'JOB_SPEC_NOT_FOUND', `Job ${upload.jobId} was made without a frozen spec; its checkpoints cannot be verified.`, 'jobId');
-    let validation;
+    let verdict;
     try {
-      validation = await jobValidation(db, job, spec);
+      verdict = await verifyOffThread(db, job, spec, { bytes: upload.bytes, report, totalSteps: job.totalSteps, lastStep: job.lastCheckpoint?.step ?? 0 });
     } catch (error) {
       if (error instanceof JobDataMissing) throw new AppError('SERVICE_UNAVAILABLE', 'JOB_DATA_MISSING', `${error.message}; the checkpoint cannot be verified now.`);
       throw error;
     }
-    const verdict = verifyCheckpoint({ ...validation, bytes: upload.bytes, report, totalSteps: job.totalSteps, lastStep: job.lastCheckpoint?.step ?? 0 });
     const fresh: JobCheckpointDoc = {
       _id,
       jobId: job._id,

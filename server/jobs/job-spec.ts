@@ -3,7 +3,7 @@ import { DatasetError } from '../../compute/data';
 import { modelMetadataEntries } from '../../compute/export/model-metadata';
 import type { Graph } from '../../compute/graph/types';
 import { buildModelPlan } from '../../compute/model/plan';
-import { prepareJobData, type JobDataSpec } from '../../compute/train/job-data';
+import type { JobDataSpec } from '../../compute/train/job-data';
 import { parseTrainConfig, type TrainConfig } from '../../compute/train/train-config';
 import { TrainError } from '../../compute/train/train-error';
 import { AppError } from '../errors/app-error';
@@ -11,6 +11,7 @@ import type { JobTrainingConfig } from './collections';
 import { jobSpecsCollection } from './collections';
 import { resolveJobData } from './job-data-source';
 import type { JobSpec } from './runner-protocol';
+import { prepareOffThread } from './verify-off-thread';
 
 /** What submit freezes: the runner's JobSpec less the lease's parts (jobId, epoch, startCheckpoint). */
 export type FrozenJobSpec = Omit<JobSpec, 'jobId' | 'epoch' | 'startCheckpoint'>;
@@ -42,8 +43,9 @@ function planOrRefuse(graph: Graph): void {
 /**
  * Freezes a job at submit, before any money moves: the graph as it is now, the full training
  * config, the data (synthetic, or CSV bytes named by sha256) and the metadata every checkpoint
- * carries. The data is prepared once here exactly as runner and verifier will prepare it, so
- * totalSteps is exact and a file that does not parse is refused now, not on a provider's machine.
+ * carries. The data is prepared once here (in the verification worker, off the event loop) exactly
+ * as runner and verifier will prepare it, so totalSteps is exact and a file that does not parse is
+ * refused now, not on a provider's machine.
  */
 export async function buildJobSpec(db: Db, userId: ObjectId, graph: Graph, datasetId: string, config: JobTrainingConfig): Promise<FrozenJobSpec> {
   planOrRefuse(graph);
@@ -52,14 +54,14 @@ export async function buildJobSpec(db: Db, userId: ObjectId, graph: Graph, datas
   const data: JobDataSpec = { source: resolved.source, validationFraction: resolved.validationFraction, testFraction: 0, seed: train.seed, preprocessing: resolved.preprocessing };
   let prepared;
   try {
-    prepared = prepareJobData(data, resolved.bytes);
+    prepared = await prepareOffThread(data, resolved.bytes);
   } catch (error) {
     if (error instanceof DatasetError) throw new AppError('BAD_REQUEST', 'JOB_DATA_INVALID', `The dataset cannot be prepared for training: ${error.message}.`, 'datasetId');
     throw error;
   }
-  const stepsPerEpoch = Math.floor(prepared.train.size / train.batchSize);
+  const stepsPerEpoch = Math.floor(prepared.trainRows / train.batchSize);
   if (stepsPerEpoch < 1) {
-    throw new AppError('BAD_REQUEST', 'BATCH_LARGER_THAN_DATA', `The batch size ${train.batchSize} is larger than the ${prepared.train.size} training rows; choose at most ${prepared.train.size}.`, 'config.batchSize');
+    throw new AppError('BAD_REQUEST', 'BATCH_LARGER_THAN_DATA', `The batch size ${train.batchSize} is larger than the ${prepared.trainRows} training rows; choose at most ${prepared.trainRows}.`, 'config.batchSize');
   }
   const { summary } = prepared;
   const checkpointMetadata = modelMetadataEntries({ preprocessing: summary.preprocessing, classNames: summary.classNames, ...(summary.inputColumns ? { inputColumns: summary.inputColumns } : {}) });
