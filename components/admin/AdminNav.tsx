@@ -7,6 +7,7 @@ const SECTIONS = [
   { href: '/admin', label: 'Overview' },
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/machines', label: 'Machines' },
+  { href: '/admin/jobs', label: 'Jobs' },
   { href: '/admin/ledger', label: 'Ledger' },
   { href: '/admin/health', label: 'Health' },
   { href: '/admin/audit', label: 'Audit log' },

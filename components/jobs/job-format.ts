@@ -91,6 +91,9 @@ const EVENT_TEXT: Record<string, string> = {
   fail: 'Failed on the machine',
   complete: 'Completed',
   cancel: 'Cancelled',
+  admin_cancel: 'Cancelled by an administrator, the rest refunded',
+  admin_requeue: 'Requeued by an administrator: back to the queue from the last verified checkpoint',
+  admin_invalidate: 'Results marked invalid by an administrator: the machine slashed, the rest refunded',
   settled: 'Settled',
 };
 

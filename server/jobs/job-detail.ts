@@ -17,7 +17,7 @@ export interface JobTimelineEntry {
   /** assign: where it went. */
   machineId: string | null;
   unitId: string | null;
-  /** escrow_refused / fail: why. */
+  /** escrow_refused / fail / an administrator's action: why. */
   reason: string | null;
 }
 
@@ -53,7 +53,7 @@ export function timelineEntry(e: JobEventDoc): JobTimelineEntry {
     at: e.at.toISOString(),
     machineId: event.type === 'assign' ? event.machineId : null,
     unitId: event.type === 'assign' ? event.unitId : null,
-    reason: event.type === 'fail' || event.type === 'escrow_refused' ? event.reason : null,
+    reason: 'reason' in event ? event.reason : null,
   };
 }
 
