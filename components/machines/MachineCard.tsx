@@ -1,8 +1,8 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { UNSTAKE_LOCKUP_MS } from '@/programs/rules';
+import { MIN_STAKE, UNSTAKE_LOCKUP_MS } from '@/programs/rules';
 import type { MachineView } from '@/server/machines/schema';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -13,7 +13,8 @@ import { UnitCard } from './UnitCard';
 import { UtilisationChart } from './UtilisationChart';
 
 type Editing = null | 'rename' | 'price';
-type Confirming = null | 'remove' | 'unstake';
+type Confirming = null | 'remove' | 'unstake' | 'restake';
+const newRequestId = () => crypto.randomUUID().replaceAll('-', '');
 
 /** One machine: its facts and live status, its compute units, the chart, and the owner's actions. */
 
@@ -30,7 +31,12 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
     Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.machines.list.queryKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.machines.get.queryKey({ id: machine.id }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.machines.stake.queryKey({ id: machine.id }) }),
     ]);
+  // The registry's own figure: an unbanned machine comes back withdrawn with nothing staked.
+  const stake = useQuery(trpc.machines.stake.queryOptions({ id: machine.id }));
+  // One id per attempt: a retried click stakes once, a later attempt is a new stake.
+  const [restakeRequest, setRestakeRequest] = useState(newRequestId);
   const [editing, setEditing] = useState<Editing>(null);
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [priceError, setPriceError] = useState<string | null>(null);
@@ -48,6 +54,17 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
       onSuccess: (result) => {
         setConfirming(null);
         setNotice(`Unstake requested: the stake can be withdrawn from ${new Date(result.availableAt).toLocaleString()}.`);
+        return refresh();
+      },
+    }),
+  );
+
+  const restake = useMutation(
+    trpc.machines.restake.mutationOptions({
+      onSuccess: (result) => {
+        setConfirming(null);
+        setRestakeRequest(newRequestId());
+        setNotice(`Staked ${cyxText(result.stakeMicro)} again: the machine can take jobs.`);
         return refresh();
       },
     }),
@@ -89,7 +106,10 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
         <dt>Price</dt>
         <dd>{cyxText(machine.pricePerHourMicro)} per hour</dd>
         <dt>Stake</dt>
-        <dd>{cyxText(machine.stakeMicro)}</dd>
+        <dd>
+          {cyxText(stake.data?.stakeMicro ?? machine.stakeMicro)}
+          {stake.data && stake.data.status !== 'active' ? <small> ({stake.data.status})</small> : null}
+        </dd>
         <dt>Reputation</dt>
         <dd>{formatReputation(machine.reputation)}</dd>
         {machine.metrics ? (
@@ -113,9 +133,15 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
         <button type="button" className="button secondary" aria-expanded={editing === 'price'} onClick={() => setEditing(editing === 'price' ? null : 'price')}>
           Set price
         </button>
-        <button type="button" className="button secondary" onClick={() => setConfirming('unstake')}>
-          Unstake
-        </button>
+        {stake.data?.canStakeAgain ? (
+          <button type="button" className="button primary" onClick={() => setConfirming('restake')}>
+            Stake again
+          </button>
+        ) : (
+          <button type="button" className="button secondary" onClick={() => setConfirming('unstake')}>
+            Unstake
+          </button>
+        )}
         <button type="button" className="button danger" onClick={() => setConfirming('remove')}>
           Remove
         </button>
@@ -165,6 +191,18 @@ export function MachineCard({ machine, now }: { machine: MachineView; now: numbe
           onCancel={() => setConfirming(null)}
         >
           <p>Its runner’s credential stops working at once and the runner stops. To offer this machine again, register it again.</p>
+        </ConfirmDialog>
+      ) : null}
+      {confirming === 'restake' ? (
+        <ConfirmDialog
+          title={`Stake ${machine.name} again?`}
+          confirmLabel="Stake again"
+          pending={restake.isPending}
+          error={restake.isError ? messageOf(restake.error) : null}
+          onConfirm={() => restake.mutate({ id: machine.id, requestId: restakeRequest })}
+          onCancel={() => setConfirming(null)}
+        >
+          <p>This locks {cyxText(MIN_STAKE.toString())} from your wallet as the machine&apos;s stake; it takes jobs again once staked.</p>
         </ConfirmDialog>
       ) : null}
       {confirming === 'unstake' ? (

@@ -5,6 +5,7 @@ import { getMachine, listMachines } from '../../machines/read';
 import { registerMachine } from '../../machines/register';
 import { IdSchema, MachineNameSchema, PriceMicroSchema, RegisterInputSchema } from '../../machines/schema';
 import { unstakeMachine } from '../../machines/stake';
+import { machineStake, restakeMachine } from '../../machines/restake';
 import { apiKeyProcedure, publicProcedure, router, sessionProcedure, signedInProcedure } from '../init';
 
 /** Providers' machines, as their owners see and manage them; registration and device login for runners. */
@@ -40,6 +41,14 @@ export const machinesRouter = router({
   unstake: signedInProcedure
     .input(z.object({ id: IdSchema }))
     .mutation(({ ctx, input }) => unstakeMachine(ctx.db, ctx.caller.user._id, input.id, ctx.now())),
+
+  /** What the node registry holds for the machine (the stake really locked), and whether it can be staked again. */
+  stake: signedInProcedure.input(z.object({ id: IdSchema })).query(({ ctx, input }) => machineStake(ctx.db, ctx.caller.user._id, input.id)),
+
+  /** Stakes again a machine whose node is withdrawn (after an unban or a withdrawal); one stake per request id. */
+  restake: signedInProcedure
+    .input(z.object({ id: IdSchema, requestId: z.string().trim().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, - and _.') }))
+    .mutation(({ ctx, input }) => restakeMachine(ctx.db, ctx.caller.user._id, input, ctx.now())),
 
   deviceStart: publicProcedure.mutation(({ ctx }) => startDeviceLogin(ctx.db, { ip: ctx.ip, origin: ctx.origin, now: ctx.now() })),
 
