@@ -83,7 +83,12 @@ export async function start(ctx: CliContext, flags: { backend?: BackendFlag } = 
     },
   });
   if (end.reason !== 'stopped') jobs.dropAll();
-  else if (jobs.busy) ctx.io.out('Stopping: the running job finishes its epoch, uploads that checkpoint and is handed back (Ctrl-C again exits at once).');
+  else {
+    // Offline at once, before the running job is handed back: else the platform, still seeing this
+    // machine online, could lease that job (or a new one) straight back to a runner that is exiting.
+    await client.runner.signOff.mutate({}).catch((error: unknown) => ctx.io.out(`Could not tell the platform this machine is stopping (${error instanceof Error ? error.message : String(error)}); it shows as online until its heartbeats are missed.`));
+    if (jobs.busy) ctx.io.out('Stopping: the running job finishes its epoch, uploads that checkpoint and is handed back (Ctrl-C again exits at once).');
+  }
   await jobs.close();
   if (end.reason === 'stopped') {
     ctx.io.out('Stopped.');

@@ -273,14 +273,11 @@ describe('network jobs with real runner processes', () => {
     const stakeBefore = await stakeOf('b');
     const from = runnerB.lines.length;
     await runnerB.waitFor(new RegExp(`Job ${jobId}: epoch 1/${EPOCHS} done .*checkpoint verified`), { from });
-    // The provider pauses the unit on the website before Ctrl-C. Without that, the platform (which
-    // still sees B online for its window) may lease the handed-back job straight back to B, whose
-    // runner is exiting, and slash B for the timeout: see the report on this test (a known gap).
-    const owner = await asUser(providers.b.user);
-    const [unit] = (await owner.machines.get({ id: providers.b.machineId })).units;
-    await owner.machines.setUnitStatus({ unitId: unit!.id, status: 'paused' });
     runnerB.kill('SIGINT');
     expect(await runnerB.exited).toEqual({ code: 0, signal: null });
+    // It signed off before handing back: offline at once (not for the online window), so the job was
+    // not leased straight back to a runner that was exiting (which would time out and be slashed).
+    expect((await (await asUser(providers.b.user)).machines.get({ id: providers.b.machineId })).status).toBe('offline');
     const handedBack = runnerB.lines.find((l) => l.startsWith(`Job ${jobId}: handed back at step`))!;
     const step = Number(/at step (\d+)/.exec(handedBack)![1]);
     expect(step % STEPS_PER_EPOCH).toBe(0);
@@ -294,6 +291,8 @@ describe('network jobs with real runner processes', () => {
     const events = await eventTypes(jobId);
     expect(events).toContain('hand_back');
     expect(events).not.toContain('lease_expired');
+    // Leased twice in all: to B, then (after the hand-back) to A.
+    expect(events.filter((t) => t === 'assign')).toHaveLength(2);
     expect(runnerA.lines.find((l) => l.includes(`Job ${jobId}: training on`))).toContain(`from step ${step} of ${TOTAL_STEPS}`);
     const checkpoints = await verifiedCheckpoints(jobId);
     expect(checkpoints.reduce((sum, c) => sum + c.released, 0n)).toBe(escrow);
@@ -334,8 +333,6 @@ describe('network jobs with real runner processes', () => {
       expect(rejected!.reason).toMatch(/accuracy/);
 
       const stakeOfB = await stakeOf('b');
-      const bOwner = await asUser(providers.b.user);
-      await bOwner.machines.setUnitStatus({ unitId: (await bOwner.machines.get({ id: providers.b.machineId })).units[0]!.id, status: 'active' });
       runnerB = startRunner('b');
       const job = await settled(jobId);
       expect(job).toMatchObject({ status: 'PAYMENT_RELEASED', paidMicro: escrow.toString(), lastCheckpoint: { step: TOTAL_STEPS, machineId: providers.b.machineId } });

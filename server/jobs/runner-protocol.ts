@@ -20,7 +20,9 @@ import type { JobDataSpec } from '../../compute/train/job-data';
  *     validation split itself and compares (CHECKPOINT_TOLERANCE): a match pays the checkpoint's
  *     share; a mismatch slashes, and the job goes back to the queue from the last good checkpoint.
  *  5. runner.jobComplete({ jobId, epoch, sha256 }) naming the verified checkpoint at totalSteps, or
- *     runner.jobHandBack (SIGINT after a checkpoint), or runner.jobFail({ reason }).
+ *     runner.jobHandBack (SIGINT after a checkpoint), or runner.jobFail({ reason }). On SIGINT the
+ *     runner first calls runner.signOff: the machine is offline until its next heartbeat, so the
+ *     job it hands back (or any other) is not leased straight back to a runner that is exiting.
  * A stale epoch, or a job this machine no longer holds, is refused with CONFLICT STALE_LEASE_EPOCH /
  * JOB_NOT_HELD: the runner stops that job and drops its work.
  */

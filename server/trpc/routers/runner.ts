@@ -4,6 +4,7 @@ import { refreshInventory } from '../../machines/inventory-refresh';
 import { recordHeartbeat } from '../../machines/heartbeat';
 import { unregisterMachine } from '../../machines/owner-actions';
 import { machineOf } from '../../machines/read';
+import { signOffMachine } from '../../machines/sign-off';
 import { HeartbeatInputSchema, InventorySchema } from '../../machines/schema';
 import { machineView } from '../../machines/views';
 import { z } from 'zod';
@@ -35,6 +36,9 @@ export const runnerRouter = router({
   jobComplete: machineProcedure.input(JobCompleteInputSchema).mutation(({ ctx, input }) => completeHeldJob(ctx.db, ctx.machine.id.toHexString(), input, ctx.now())),
   jobHandBack: machineProcedure.input(JobLeaseInputSchema).mutation(({ ctx, input }) => handBackHeldJob(ctx.db, ctx.machine.id.toHexString(), input, ctx.now())),
   jobFail: machineProcedure.input(JobFailInputSchema).mutation(({ ctx, input }) => failHeldJob(ctx.db, ctx.machine.id.toHexString(), input, ctx.now())),
+
+  /** The runner is stopping cleanly: offline at once (until its next heartbeat), so nothing more is leased to it. */
+  signOff: machineProcedure.input(z.object({}).optional()).mutation(({ ctx }) => signOffMachine(ctx.db, ctx.machine.id, ctx.now())),
 
   unregister: machineProcedure.input(z.object({}).optional()).mutation(async ({ ctx }) => {
     await unregisterMachine(ctx.db, ctx.machine.id, ctx.now());
