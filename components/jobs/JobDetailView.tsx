@@ -11,6 +11,7 @@ import { cyxText } from '../ui/money';
 import { Loading } from '../ui/Spinner';
 import { messageOf, useTRPC } from '../trpc/client';
 import { canCancel, chartSeries, isDone, progressLine, STATUS_LABELS, timelineText } from './job-format';
+import { JobResult } from './JobResult';
 import { useJobWatch } from './use-job-watch';
 
 /** What is still in the job's escrow: locked, less released and refunded (never below zero). */
@@ -76,8 +77,10 @@ export function JobDetailView({ jobId }: { jobId: string }) {
       <h1>
         {j.modelName ? <Link href={`/models/${j.modelId}`}>{j.modelName}</Link> : 'A deleted model'} on the network
       </h1>
-      <p>
-        <strong data-testid="job-status">{STATUS_LABELS[j.status]}</strong>
+      <p className="job-status-line">
+        <strong className="job-status" data-status={j.status} data-testid="job-status">
+          {STATUS_LABELS[j.status]}
+        </strong>
         {j.machineId ? <> · on {machineName(j.machineId)}</> : null} · submitted {new Date(j.createdAt).toLocaleString()}
         <span className="muted" data-testid="live-state">
           {' '}
@@ -119,20 +122,7 @@ export function JobDetailView({ jobId }: { jobId: string }) {
         />
       </div>
 
-      {j.resultRunId ? (
-        <section aria-labelledby="job-result" data-testid="job-result">
-          <h2 id="job-result">The trained model</h2>
-          <div className="button-row">
-            <a className="button secondary" href={`/api/runs/${encodeURIComponent(j.resultRunId)}/weights`} download data-testid="download-weights">
-              Weights (.safetensors)
-            </a>
-            <Link className="button" href={`/models/${j.modelId}?run=${encodeURIComponent(j.resultRunId)}`} data-testid="continue-in-tab">
-              Continue in this tab
-            </Link>
-          </div>
-          <p className="muted">The result is a saved run of the model: in the editor it loads into the tab, where you evaluate it, predict with it and export ONNX (checked in the page) or PyTorch code.</p>
-        </section>
-      ) : null}
+      {j.resultRunId ? <JobResult runId={j.resultRunId} modelId={j.modelId} graph={detail.data.resultGraph} /> : null}
 
       <section aria-labelledby="job-cost">
         <h2 id="job-cost">Cost</h2>
@@ -158,6 +148,7 @@ export function JobDetailView({ jobId }: { jobId: string }) {
         {checkpoints.length === 0 ? (
           <p className="muted">No checkpoints yet: the machine uploads one after every epoch, the platform checks it on the validation split and releases that checkpoint&apos;s share.</p>
         ) : (
+          <div className="table-scroll">
           <table className="table compact" aria-label="Checkpoints" data-testid="checkpoints">
             <thead>
               <tr>
@@ -190,6 +181,7 @@ export function JobDetailView({ jobId }: { jobId: string }) {
               </tr>
             </tfoot>
           </table>
+          </div>
         )}
         {canCancel(j.status) ? (
           <div className="button-row">
@@ -208,7 +200,7 @@ export function JobDetailView({ jobId }: { jobId: string }) {
       <section aria-labelledby="job-timeline">
         <h2 id="job-timeline">Timeline</h2>
         {timelineTruncated ? <p className="muted">Older events are not shown.</p> : null}
-        <ol data-testid="job-timeline">
+        <ol className="job-timeline" data-testid="job-timeline">
           {timeline.map((e) => (
             <li key={e.version}>
               <time dateTime={e.at}>{new Date(e.at).toLocaleTimeString()}</time> {timelineText(e, machineName)}

@@ -27,7 +27,8 @@ export function JobsList() {
     );
   }
   return (
-    <table className="table" aria-label="Your jobs" data-testid="jobs-table">
+    <div className="table-scroll">
+    <table className="table jobs-table" aria-label="Your jobs" data-testid="jobs-table">
       <thead>
         <tr>
           <th>Model</th>
@@ -48,7 +49,7 @@ export function JobsList() {
             </td>
             <td>{STATUS_LABELS[job.status]}</td>
             <td>{job.machineName ?? (job.machineId ? job.machineId.slice(-6) : '—')}</td>
-            <td>
+            <td className="job-progress">
               <progress max={1} value={job.progress ?? 0} aria-label={`Progress of the ${job.modelName ?? ''} job`} /> <span className="muted">{isDone(job.status) ? '100%' : job.progress === null ? progressLine(job) : `${Math.round(job.progress * 100)}%`}</span>
             </td>
             <td>{cyxText(job.quotedMicro)}</td>
@@ -59,5 +60,6 @@ export function JobsList() {
         ))}
       </tbody>
     </table>
+    </div>
   );
 }

@@ -44,7 +44,7 @@ export function NetworkJobsStrip({ modelId }: { modelId: string }) {
   const shown = (jobs.data ?? []).slice(0, STRIP_JOBS);
   if (shown.length === 0) return null;
   return (
-    <div className="peer-runs" aria-label="Network jobs" data-testid="network-jobs">
+    <div className="peer-runs network-jobs" aria-label="Network jobs" data-testid="network-jobs">
       <h3>Network jobs</h3>
       <ul>
         {shown.map((job) => (

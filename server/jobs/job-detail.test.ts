@@ -10,6 +10,7 @@ import { createCaller } from '../trpc/root';
 import { applyJobEvent } from './apply-job-event';
 import { jobCheckpointsCollection, jobsCollection } from './collections';
 import { createJob } from './create-job';
+import { storeJobSpec, type FrozenJobSpec } from './job-spec';
 import { insertMachine } from './testing/fixtures';
 
 let db: Db;
@@ -73,5 +74,17 @@ describe('jobs.detail and jobs.list', () => {
     expect(await api.jobs.get({ id: _id.toHexString() })).toMatchObject({ progress: 0.75, totalSteps: 40, latest: { step: 30, epochIndex: 2, valAccuracy: 0.75, at: now.toISOString() }, machineId: 'm' });
     await jobsCollection(db).updateOne({ _id }, { $set: { status: 'PAYMENT_RELEASED', resultRunId: 'run123', lastCheckpoint: { sha256: 'a'.repeat(64), step: 40, epochIndex: 3, bytes: 9, valLoss: 0.3, valAccuracy: 0.8, machineId: 'm', verifiedAt: now } } });
     expect(await api.jobs.get({ id: _id.toHexString() })).toMatchObject({ progress: 1, resultRunId: 'run123', lastCheckpointStep: 40 });
+  });
+
+  it('gives the trained graph once there is a result (the page exports ONNX and PyTorch from it), not before', async () => {
+    const now = new Date();
+    const { _id } = await createJob(db, { modelId, ownerId: new ObjectId(alice.id), requirements: { device: 'cpu', minVramBytes: 0 }, priceCapMicro: '1', trainingFlops: 1 }, now);
+    const trained = mlpClassifier(4, [5], 3);
+    await storeJobSpec(db, _id, { graph: trained, totalSteps: 40 } as unknown as FrozenJobSpec, now);
+    const api = await as(alice);
+    expect((await api.jobs.detail({ id: _id.toHexString() })).resultGraph).toBeNull();
+    await jobsCollection(db).updateOne({ _id }, { $set: { status: 'PAYMENT_RELEASED', resultRunId: 'run456' } });
+    // The model may have been edited since: the graph is the job's own, frozen at submit.
+    expect((await api.jobs.detail({ id: _id.toHexString() })).resultGraph).toEqual(trained);
   });
 });

@@ -1,7 +1,9 @@
 import type { Db } from 'mongodb';
+import type { Graph } from '../../compute/graph/types';
 import { collections } from '../db/collections';
 import { jobCheckpointsCollection, jobEventsCollection, type JobCheckpointDoc, type JobDoc, type JobEventDoc } from './collections';
 import { carriedEvent } from './job-events-log';
+import { readJobSpec } from './job-spec';
 import type { JobEventType } from './job-machine';
 import { jobView, namesOf, type JobListItem } from './job-views';
 
@@ -43,6 +45,12 @@ export interface JobDetail {
   /** Whether older transitions than these exist (the page says so instead of loading them). */
   timelineTruncated: boolean;
   checkpoints: JobCheckpointView[];
+  /**
+   * The graph the job trained (its frozen spec), once it has a result: the page builds the ONNX
+   * file and the PyTorch code from it and the result's weights in the browser (compute/export is
+   * pure), even after the model was edited. Null before completion.
+   */
+  resultGraph: Graph | null;
 }
 
 export function timelineEntry(e: JobEventDoc): JobTimelineEntry {
@@ -77,15 +85,16 @@ function checkpointView(c: JobCheckpointDoc, machineName: string | null): JobChe
 /**
  * Everything the job page shows besides the live points (jobs.watch streams those), for a job the
  * caller may see (job-access.ts): its view with names, the milestones of its timeline and every
- * checkpoint with what verification said and what it released. Three reads in parallel, then one
- * for the names; the job document itself is the one the access check read.
+ * checkpoint with what verification said and what it released (and, once done, the trained graph).
+ * Three reads in parallel (four with a result), then one for the names; the job document itself is the one the access check read.
  */
 export async function jobDetail(db: Db, job: JobDoc): Promise<JobDetail> {
-  const [model, logged, checkpoints] = await Promise.all([
+  const [model, logged, checkpoints, spec] = await Promise.all([
     collections(db).models.findOne({ _id: job.modelId }, { projection: { name: 1 } }),
     // Renewals come every heartbeat: filtered in the query, or a long job's milestones would fall off the limit.
     jobEventsCollection(db).find({ jobId: job._id, 'event.type': { $nin: [...QUIET_EVENTS] } }).sort({ version: -1 }).limit(DETAIL_EVENT_LIMIT).toArray(),
     jobCheckpointsCollection(db).find({ jobId: job._id }).toArray(),
+    job.resultRunId ? readJobSpec(db, job._id) : null,
   ]);
   // The event the job document carries is missing from the log only if its writer died before appending it.
   const carried = carriedEvent(job);
@@ -98,5 +107,6 @@ export async function jobDetail(db: Db, job: JobDoc): Promise<JobDetail> {
     timeline: logged.sort((a, b) => a.version - b.version).map(timelineEntry),
     timelineTruncated: truncated,
     checkpoints: checkpoints.sort((a, b) => a.step - b.step || a.at.getTime() - b.at.getTime()).map((c) => checkpointView(c, machines.get(c.machineId) ?? null)),
+    resultGraph: spec?.graph ?? null,
   };
 }
