@@ -58,7 +58,7 @@ export interface MachineDoc {
   /** Set while an administrator's ban stands (server/machines/admin-actions.ts); absent on machines never banned. */
   bannedAt?: Date | null;
   banReason?: string | null;
-  /** When its runner last stopped cleanly (runner.signOff): offline from then until its next heartbeat. */
+  /** When its runner stopped cleanly (runner.signOff): offline from then until the next heartbeat clears it. */
   signedOffAt?: Date | null;
   /** Set by machines.remove: the credential is refused from then on (401 MACHINE_CREDENTIAL_REVOKED). */
   removedAt: Date | null;

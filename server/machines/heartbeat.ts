@@ -39,6 +39,8 @@ export async function recordHeartbeat(db: Db, machine: MachineCaller, input: Hea
     {
       $set: {
         lastSeenAt: now,
+        // Back after a clean stop (runner.signOff): online again from this beat.
+        signedOffAt: null,
         nextHeartbeatAt: new Date(now.getTime() + heartbeatMinIntervalMs()),
         metricsJson: JSON.stringify(input.metrics),
         jobId: input.metrics.job?.id ?? null,

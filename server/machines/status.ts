@@ -27,8 +27,9 @@ export function heartbeatMinIntervalMs(): number {
 /**
  * The status people see, derived on every read from what was stored: an administrator's ban wins
  * (the scheduler offers a banned machine nothing), then the owner's maintenance flag; then silence (offline, and inactive after a week); a machine heard from recently is busy
- * while its last heartbeat named a job, else online. A runner that signed off (stopped cleanly) after
- * its last heartbeat is offline at once, so nothing is leased to a machine that is going away.
+ * while its last heartbeat named a job, else online. A runner that signed off (stopped cleanly) is
+ * offline at once until its next heartbeat clears the mark, so nothing is leased to a machine that is
+ * going away (the order of the two writes decides, not their times, which may be the same instant).
  */
 export function deriveStatus(
   machine: { maintenance: boolean; lastSeenAt: Date | null; registeredAt: Date; jobId: string | null; bannedAt?: Date | null; signedOffAt?: Date | null },
@@ -39,6 +40,6 @@ export function deriveStatus(
   const silentMs = now.getTime() - (machine.lastSeenAt ?? machine.registeredAt).getTime();
   if (silentMs > INACTIVE_AFTER_MS) return 'inactive';
   if (!machine.lastSeenAt || silentMs > onlineWindowMs()) return 'offline';
-  if (machine.signedOffAt && machine.signedOffAt >= machine.lastSeenAt) return 'offline';
+  if (machine.signedOffAt) return 'offline';
   return machine.jobId ? 'busy' : 'online';
 }
