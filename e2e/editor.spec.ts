@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { personInNewContext } from './helpers';
+import { dockTab, personInNewContext } from './helpers';
 
 /**
  * One person builds an MLP in the editor by dragging layers from the palette, wires it, edits its
@@ -141,6 +141,8 @@ test('the properties panel edits params, refusing out-of-bounds values as they a
 });
 
 test('an unconnected layer shows its error on the node, and its problem leads to it', async () => {
+  // Nothing selected, so the new layer lands on its own (with a layer selected it would follow it, wired).
+  await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
   const search = palette().getByLabel('Search layers');
   await search.fill('dens');
   await expect(palette().getByRole('button')).toHaveCount(1);
@@ -254,6 +256,7 @@ test('the hand-built MLP trains in the tab on the uploaded digits.csv and export
   await page.getByRole('button', { name: 'Evaluate' }).click();
   await expect(page.getByTestId('evaluation').getByRole('table', { name: /Confusion matrix/ }).getByRole('row')).toHaveCount(11);
 
+  await dockTab(page, 'Export');
   await page.getByRole('button', { name: 'Export ONNX' }).click();
   await expect(page.getByTestId('onnx-check')).toContainText('onnxruntime-web check passed', { timeout: 30_000 });
 });

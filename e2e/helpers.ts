@@ -38,3 +38,10 @@ export async function personInNewContext(browser: Browser, label: string): Promi
   await expect(page).toHaveURL(/\/dashboard$/);
   return { page, person };
 }
+
+/** Opens a tab of the editor's bottom dock (Train, Evaluate, Runs, Export). */
+export async function dockTab(page: Page, name: 'Train' | 'Evaluate' | 'Runs' | 'Export') {
+  const tab = page.getByRole('tab', { name, exact: true });
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+}

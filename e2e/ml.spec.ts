@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { personInNewContext } from './helpers';
+import { dockTab, personInNewContext } from './helpers';
 
 /**
  * In-tab ML a practitioner can trust: every template trains on its built-in dataset with no other
@@ -144,6 +144,7 @@ test('evaluating the iris run shows per-class precision, recall and F1 and the R
 
 test('the exported ONNX model takes raw rows and passes the in-page onnxruntime check', async () => {
   const download = page.waitForEvent('download');
+  await dockTab(page, 'Export');
   await page.getByRole('button', { name: 'Export ONNX' }).click();
   expect((await download).suggestedFilename()).toBe('model.onnx');
   const check = page.getByTestId('onnx-check');
@@ -152,6 +153,7 @@ test('the exported ONNX model takes raw rows and passes the in-page onnxruntime 
 });
 
 test('the saved iris run loads back after a reload and predicts typed raw rows', async () => {
+  await dockTab(page, 'Train');
   await page.getByLabel('Run name').fill('Iris defaults');
   await page.getByRole('button', { name: 'Save run' }).click();
   await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
@@ -160,7 +162,7 @@ test('the saved iris run loads back after a reload and predicts typed raw rows',
   await page.reload();
   await expect(page.getByTestId('room-status')).toHaveText('Live');
   await expect(page.getByTestId('local-run')).toHaveCount(0);
-  await page.locator('summary', { hasText: 'Saved runs' }).click();
+  await dockTab(page, 'Runs');
   const saved = page.getByTestId('saved-run');
   await expect(saved).toHaveCount(1);
   await expect(saved).toHaveAttribute('data-graph-changed', 'false');
@@ -225,6 +227,7 @@ test('a model trained on a table with a text column predicts rows as the file wr
   await page.getByRole('button', { name: 'Train on WebGPU' }).click();
   await expect(page.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
 
+  await dockTab(page, 'Evaluate');
   const predict = page.getByRole('region', { name: 'Predict' });
   const predictRow = async (row: string, expected: string) => {
     await predict.getByTestId('predict-row').fill(row);
@@ -241,12 +244,13 @@ test('a model trained on a table with a text column predicts rows as the file wr
   await expect(predict.getByTestId('predict-error')).toHaveText('Line 1, value 1 (animal): “lizard” is not a category the model knows (“bird”, “cat”, “dog”).');
 
   // Saved and loaded back after a reload: the encoding came back with the run, not from this tab.
+  await dockTab(page, 'Train');
   await page.getByLabel('Run name').fill('Animals defaults');
   await page.getByRole('button', { name: 'Save run' }).click();
   await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
   await page.reload();
   await expect(page.getByTestId('room-status')).toHaveText('Live');
-  await page.locator('summary', { hasText: 'Saved runs' }).click();
+  await dockTab(page, 'Runs');
   await page.getByTestId('saved-run').getByRole('button', { name: 'Load Animals defaults' }).click();
   await expect(page.getByTestId('loaded-run')).toContainText('Loaded saved run “Animals defaults”');
   await predictRow('dog, 18', 'pet');

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { personInNewContext } from './helpers';
+import { dockTab, personInNewContext } from './helpers';
 
 const DIGITS = fileURLToPath(new URL('../../shared/datasets/digits.csv', import.meta.url));
 
@@ -70,14 +70,16 @@ test('train in the tab on WebGPU: refusal, live charts, a watcher in the room, e
 
   // ONNX: downloaded, then run in onnxruntime-web in the page and compared with our forward pass.
   const download = alice.waitForEvent('download');
+  await dockTab(alice, 'Export');
   await alice.getByRole('button', { name: 'Export ONNX' }).click();
   expect((await download).suggestedFilename()).toBe('model.onnx');
   await expect(alice.getByTestId('onnx-check')).toContainText('onnxruntime-web check passed', { timeout: 30_000 });
 
   // Saving needs editor rights: the owner saves, the viewer sees it in the list.
+  await dockTab(alice, 'Train');
   await alice.getByRole('button', { name: 'Save run' }).click();
   await expect(alice.getByRole('button', { name: 'Saved' })).toBeVisible();
-  await bob.locator('summary', { hasText: 'Saved runs' }).click();
+  await dockTab(bob, 'Runs');
   await expect(bob.getByTestId('saved-run')).toHaveCount(1);
   await expect(bob.getByTestId('saved-run')).toContainText('digits.csv');
   await bob.getByRole('checkbox', { name: /Compare/ }).check();

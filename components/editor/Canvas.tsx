@@ -1,13 +1,14 @@
 'use client';
 
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type NodeChange } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useState, type DragEvent, type PointerEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type PointerEvent } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { CursorThrottle, type CanvasSession } from '@/collab/client';
 import { useCollabGraph, usePresence } from '@/collab/client/hooks';
 import type { XY } from '@/collab/doc';
 import { decorateEdges, SHAPED_EDGE_TYPE } from './decorate-edges';
+import { FIT_OPTIONS } from './editor-actions';
 import { CanvasEmptyState } from './CanvasEmptyState';
 import { isLayerDrag, LAYER_DRAG_TYPE } from './layer-drag';
 import { LayerNode } from './LayerNode';
@@ -47,9 +48,26 @@ export function Canvas(props: CanvasProps) {
   return <FlowCanvas {...props} />;
 }
 
+/**
+ * Fits the model into view once React Flow has measured every node (sizes are known only then, so
+ * a fit before would crop wide layers). A blank model is not fitted, so its first layer does not
+ * shift the view.
+ */
+function useFitOnceMeasured(enabled: boolean) {
+  const flow = useReactFlow();
+  const measured = useNodesInitialized();
+  const done = useRef(false);
+  useEffect(() => {
+    if (!enabled || !measured || done.current) return;
+    done.current = true;
+    void flow.fitView({ ...FIT_OPTIONS, duration: 0 });
+  }, [enabled, measured, flow]);
+}
+
 function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: CanvasProps) {
   const { nodes, edges } = useCollabGraph(session.doc, session.local);
   const [fitOnMount] = useState(() => nodes.length > 0);
+  useFitOnceMeasured(fitOnMount);
   const peers = usePresence(awareness);
   const flow = useReactFlow();
   const cursor = useMemo(() => new CursorThrottle(awareness), [awareness]);
@@ -101,8 +119,8 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
             nodesConnectable={!readOnly}
             edgesReconnectable={false}
             deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-            fitView={fitOnMount}
-            fitViewOptions={{ maxZoom: 1 }}
+            minZoom={FIT_OPTIONS.minZoom}
+            maxZoom={2.5}
             proOptions={{ hideAttribution: true }}
             aria-label="Model canvas"
           >

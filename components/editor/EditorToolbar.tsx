@@ -28,7 +28,7 @@ export function EditorToolbar({ session, actions, readOnly, openHelp }: EditorTo
       <button type="button" className="tool-button" onClick={actions.fitView} title="Fit view (F)">
         Fit view
       </button>
-      <button type="button" className="tool-button" onClick={actions.autoLayout} disabled={readOnly} title="Arrange layers in columns by depth">
+      <button type="button" className="tool-button" onClick={() => void actions.autoLayout()} disabled={readOnly} title="Arrange layers left to right by depth, wrapping long chains (L)">
         Auto layout
       </button>
       <span className="tool-separator" aria-hidden="true" />

@@ -1,30 +1,36 @@
 import { withSelection, type CanvasSession } from '@/collab/client';
-import { addNode, newId, type XY } from '@/collab/doc';
+import { addEdge, addNode, newId, type XY } from '@/collab/doc';
 import { getLayer, parseLayerParams } from '@/compute/layers';
+import { spotAfter, spotAt, type Footprint } from './placement';
 
-/** Roughly a layer node's size on screen, to keep new nodes from covering each other. */
-const NODE_WIDTH = 150;
-const NODE_HEIGHT = 60;
-
-/** The first spot near `wanted` that no other node occupies, so new layers never hide each other. */
-export function freeSpot(wanted: XY, taken: readonly XY[]): XY {
-  const spot = { x: Math.round(wanted.x), y: Math.round(wanted.y) };
-  for (let i = 0; i < 50 && taken.some((p) => Math.abs(p.x - spot.x) < NODE_WIDTH && Math.abs(p.y - spot.y) < NODE_HEIGHT); i++) spot.y += NODE_HEIGHT + 10;
-  return spot;
+/** The layer the new one follows: the only selected node, with its footprint and type. */
+export interface PreviousLayer extends Footprint {
+  readonly id: string;
+  readonly type: string;
 }
 
+/** Where to put a new layer: at a point (a drop), or after a layer (wired to it). */
+export type Placement = { readonly at: XY } | { readonly after: PreviousLayer };
+
 /**
- * Adds a layer with its default params at `center` (the node is centred there, nudged to a free
- * spot) and selects it, so the properties panel shows what was just added. Returns the new id.
+ * Adds a layer with its default params and selects it, so the properties panel shows what was just
+ * added. Dropped at a point it is centred there; added after a layer it lands to that layer's
+ * right and its first input is wired from that layer's first output (as one undo step). Either
+ * way it is nudged to free space, so layers never cover each other. Returns the new id.
  */
-export function addLayer(session: CanvasSession, type: string, center: XY, taken: readonly XY[]): string | null {
+export function addLayer(session: CanvasSession, type: string, placement: Placement, taken: readonly Footprint[]): string | null {
   const spec = getLayer(type);
   if (!spec) return null;
   const parsed = parseLayerParams(spec, {});
   const id = newId('n');
-  const position = freeSpot({ x: center.x - NODE_WIDTH / 2, y: center.y - NODE_HEIGHT / 2 }, taken);
+  const position = 'after' in placement ? spotAfter(placement.after, taken) : spotAt(placement.at, taken);
   session.undo.manager.stopCapturing();
   addNode(session.doc, { id, type, position, params: parsed.ok ? parsed.params : {} }, session.origin);
+  if ('after' in placement) {
+    const from = getLayer(placement.after.type)?.outputs[0];
+    const to = spec.inputs[0];
+    if (from && to) addEdge(session.doc, { id: newId('e'), source: placement.after.id, sourceHandle: from.name, target: id, targetHandle: to.name }, session.origin);
+  }
   session.local.update((s) => withSelection(s, [id]));
   return id;
 }

@@ -3,18 +3,20 @@
 import { useReactFlow } from '@xyflow/react';
 import { useMemo } from 'react';
 import { withSelection, type CanvasSession } from '@/collab/client';
-import { autoLayout, docToGraph, moveNodes } from '@/collab/doc';
+import { moveNodes } from '@/collab/doc';
 import type { Problem } from '@/compute/validate';
+import { DEFAULT_NODE_SIZE, layeredLayout } from './auto-layout';
 
-const FIT_OPTIONS = { maxZoom: 1, padding: 0.15, duration: 250 } as const;
+/** Fitting never zooms in past 1 (a two-layer model stays life-size) and may zoom far out (any size fits). */
+export const FIT_OPTIONS = { maxZoom: 1, minZoom: 0.05, padding: 0.12, duration: 250 } as const;
 
 /** Editor commands shared by the toolbar, the keyboard shortcuts and the problems list. */
 export interface EditorActions {
   undo(): void;
   redo(): void;
   fitView(): void;
-  /** Lays the graph out in columns by depth, as one undoable change everyone sees. */
-  autoLayout(): void;
+  /** Lays the graph out left to right in layers (ELK), wrapping long chains, as one undoable change everyone sees. */
+  autoLayout(): Promise<void>;
   selectAll(): void;
   /** Selects the problem's node or edge and brings it into view. */
   showProblem(problem: Problem): void;
@@ -32,13 +34,16 @@ export function useEditorActions(session: CanvasSession): EditorActions {
       undo: () => void session.undo.undo(),
       redo: () => void session.undo.redo(),
       fitView: () => void flow.fitView(FIT_OPTIONS),
-      autoLayout() {
-        const positions = autoLayout(docToGraph(session.doc));
+      async autoLayout() {
+        const nodes = flow.getNodes().map((n) => ({ id: n.id, width: n.measured?.width ?? DEFAULT_NODE_SIZE.width, height: n.measured?.height ?? DEFAULT_NODE_SIZE.height }));
+        const edges = flow.getEdges().map((e) => ({ source: e.source, target: e.target }));
+        const pane = document.querySelector('.canvas .react-flow')?.getBoundingClientRect();
+        const positions = await layeredLayout(nodes, edges, pane ? { viewport: { width: pane.width, height: pane.height } } : {});
         session.undo.manager.stopCapturing();
         moveNodes(session.doc, positions, session.origin);
         session.undo.manager.stopCapturing();
-        // Fit once React Flow has drawn the new positions.
-        requestAnimationFrame(() => void flow.fitView(FIT_OPTIONS));
+        // Fit once React Flow has drawn the new positions (the doc change renders on the next frame).
+        requestAnimationFrame(() => requestAnimationFrame(() => void flow.fitView(FIT_OPTIONS)));
       },
       selectAll() {
         const nodeIds = flow.getNodes().map((n) => n.id);

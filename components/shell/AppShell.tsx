@@ -29,7 +29,11 @@ export function AppShell({ user, signOutAction, children }: { user: ShellUser; s
           <SignOutButton action={signOutAction} />
         </div>
       </header>
+      {/* In the editor this collapses to an icon rail (CSS: .shell:has(.editor)), with the brand on top. */}
       <nav className="sidebar" aria-label="Main">
+        <Link href="/dashboard" className="rail-brand" title="CyxWiz dashboard" aria-label="CyxWiz dashboard">
+          C
+        </Link>
         <NavLinks isAdmin={user.role === 'admin'} />
       </nav>
       <main id="main" className="content" tabIndex={-1}>

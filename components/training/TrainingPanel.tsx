@@ -38,7 +38,16 @@ interface TrainingPanelProps {
   readonly awareness: Awareness | null;
   /** Viewers watch (peer runs, saved runs) but do not save runs. */
   readonly readOnly: boolean;
+  /**
+   * Which part to show (the editor's dock tabs): the form, controls and live run; evaluation and
+   * prediction; saved runs; export. One instance serves every tab, so switching keeps the run.
+   */
+  readonly view?: PanelView;
+  /** Asks the dock to show another tab (Evaluate after evaluating or loading a run, Export from the run's buttons). */
+  readonly onView?: (view: PanelView) => void;
 }
+
+export type PanelView = 'train' | 'evaluate' | 'runs' | 'export';
 
 function parameterCount(graph: Parameters<typeof buildModelPlan>[0]): number | null {
   try {
@@ -77,7 +86,7 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 /** Train in this tab: settings, live charts, controls, evaluation, export, saved runs, and the room's other runs. */
-export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPanelProps) {
+export function TrainingPanel({ modelId, doc, awareness, readOnly, view = 'train', onView }: TrainingPanelProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const client = useTrainerClient();
@@ -99,7 +108,6 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
   const [evaluating, setEvaluating] = useState(false);
   const [evalError, setEvalError] = useState<string | null>(null);
   const [runName, setRunName] = useState('');
-  const [showRuns, setShowRuns] = useState(false);
   const [trainedOn, setTrainedOn] = useState<TrainedOn | null>(null);
   const [loadingRun, setLoadingRun] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -211,6 +219,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
 
   const evaluate = async () => {
     if (!client || !run) return;
+    onView?.('evaluate');
     setEvaluating(true);
     setEvalError(null);
     try {
@@ -241,6 +250,8 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       setEvalError(null);
       save.reset();
       setLoadedGraphHash(currentGraphHash);
+      // A loaded run is there to be evaluated, predicted with or exported: its tab opens.
+      onView?.('evaluate');
       await client.load({
         id: detail.id, name: detail.name, graph, weights: fromBase64(weights.base64), config: detail.config as TrainConfigInput, datasetLabel: detail.dataset, data,
         preprocessing: detail.preprocessing, classNames: detail.classNames, inputColumns: detail.inputColumns, epochPoints: detail.metrics.epochs,
@@ -297,6 +308,72 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
       weightsBase64: toBase64(weights),
     });
   };
+
+  const loadedNote = run?.loadedFrom ? (
+    <p data-testid="loaded-run">
+      Loaded saved run “{run.loadedFrom.name}”: evaluate it, export it or predict with it.
+    </p>
+  ) : null;
+  const runLine = run ? (
+    <p className="muted dock-run-line">
+      Run: <strong>{run.status}</strong> · {run.datasetLabel} on {run.backend === 'webgpu' ? 'WebGPU' : 'CPU'}
+    </p>
+  ) : null;
+  const needsRun = (what: string) => <p className="muted">{run && !finished ? `${what} once the run finishes.` : `Train a model (or load a saved run in Runs) to ${what.toLowerCase()}.`}</p>;
+
+  if (view === 'evaluate') {
+    return (
+      <section className="training-panel dock-view" aria-label="Evaluate">
+        {runLine}
+        {loadedNote}
+        {finished && client ? (
+          <>
+            <div className="button-row">
+              <button type="button" className="button secondary" disabled={evaluating} onClick={() => void evaluate()}>
+                {evaluating ? 'Evaluating…' : evaluation && evaluation.runId === run.runId ? 'Evaluate again' : 'Evaluate'}
+              </button>
+            </div>
+            {evalError ? <p className="form-error" role="alert">{evalError}</p> : null}
+            {evaluation && evaluation.runId === run.runId ? <EvaluationView report={evaluation.report} /> : null}
+            {run.loadedFrom || run.summary ? (
+              <PredictBox
+                key={run.runId}
+                client={client}
+                width={preprocessingWidth(run.loadedFrom?.preprocessing ?? run.summary!.preprocessing)}
+                classNames={run.loadedFrom?.classNames ?? run.summary!.classNames}
+                columns={(run.loadedFrom ? run.loadedFrom.inputColumns : run.summary!.inputColumns) ?? null}
+              />
+            ) : null}
+          </>
+        ) : (
+          needsRun('Evaluate')
+        )}
+      </section>
+    );
+  }
+  if (view === 'export') {
+    return (
+      <section className="training-panel dock-view" aria-label="Export">
+        {runLine}
+        {loadedNote}
+        {finished && client ? <ExportBox client={client} disabled={false} /> : needsRun('Export')}
+      </section>
+    );
+  }
+  if (view === 'runs') {
+    return (
+      <section className="training-panel dock-view" aria-label="Runs">
+        {/* Mounted when the tab opens, so the list is fresh when someone looks at it. */}
+        <RunsPanel modelId={modelId} graphHash={currentGraphHash} onLoad={client && !active ? (r) => void loadRun(r) : undefined} loadingId={loadingRun} />
+        {loadError ? (
+          <p className="form-error" role="alert" data-testid="load-error">
+            {loadError}
+          </p>
+        ) : null}
+        <PeerRuns awareness={awareness} />
+      </section>
+    );
+  }
 
   return (
     <section className="training-panel side-section" aria-labelledby="training-heading">
@@ -380,11 +457,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
             <strong>{run.status}</strong> · {run.datasetLabel} on {run.backend === 'webgpu' ? 'WebGPU' : 'CPU'}
             {run.summary ? ` · ${run.summary.trainSize} training / ${run.summary.validationSize} validation${run.summary.testSize ? ` / ${run.summary.testSize} test` : ''} examples · ${PREPROCESSING_APPLIED[run.summary.preprocessing.kind]}` : ''}
           </p>
-          {run.loadedFrom ? (
-            <p data-testid="loaded-run">
-              Loaded saved run “{run.loadedFrom.name}”: evaluate it, export it or predict with it.
-            </p>
-          ) : null}
+          {loadedNote}
           <ProgressBar label="Training progress" step={run.step} totalSteps={run.totalSteps} detail={progressDetail(run)} />
           <p className="metrics" data-testid="run-metrics">
             loss {run.loss?.toFixed(4) ?? '—'} · accuracy {run.accuracy === null ? '—' : `${(run.accuracy * 100).toFixed(1)}%`} · validation accuracy{' '}
@@ -409,8 +482,11 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
           {finished && client ? (
             <>
               <div className="button-row">
-                <button type="button" className="button secondary" disabled={evaluating} onClick={() => void evaluate()}>
+                <button type="button" className="button secondary" disabled={evaluating} onClick={() => void evaluate()} title="Evaluate the run (opens the Evaluate tab)">
                   {evaluating ? 'Evaluating…' : 'Evaluate'}
+                </button>
+                <button type="button" className="button secondary" onClick={() => onView?.('export')} title="ONNX, PyTorch code and weights (opens the Export tab)">
+                  Export…
                 </button>
                 {run.loadedFrom ? (
                   <button
@@ -425,18 +501,6 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
                   </button>
                 ) : null}
               </div>
-              {evalError ? <p className="form-error" role="alert">{evalError}</p> : null}
-              {evaluation && evaluation.runId === run.runId ? <EvaluationView report={evaluation.report} /> : null}
-              <ExportBox client={client} disabled={false} />
-              {run.loadedFrom || run.summary ? (
-                <PredictBox
-                  key={run.runId}
-                  client={client}
-                  width={preprocessingWidth(run.loadedFrom?.preprocessing ?? run.summary!.preprocessing)}
-                  classNames={run.loadedFrom?.classNames ?? run.summary!.classNames}
-                  columns={(run.loadedFrom ? run.loadedFrom.inputColumns : run.summary!.inputColumns) ?? null}
-                />
-              ) : null}
               {!readOnly && !run.loadedFrom ? (
                 <div className="save-run">
                   <label>
@@ -453,18 +517,8 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly }: TrainingPan
         </div>
       ) : null}
 
+      {evalError ? <p className="form-error" role="alert">{evalError}</p> : null}
       <PeerRuns awareness={awareness} />
-
-      {/* The list loads when opened, so it is fresh when someone looks at it. */}
-      <details className="saved-runs-box" onToggle={(e) => setShowRuns(e.currentTarget.open)}>
-        <summary>Saved runs</summary>
-        {showRuns ? <RunsPanel modelId={modelId} graphHash={currentGraphHash} onLoad={client && !active ? (r) => void loadRun(r) : undefined} loadingId={loadingRun} /> : null}
-        {loadError ? (
-          <p className="form-error" role="alert" data-testid="load-error">
-            {loadError}
-          </p>
-        ) : null}
-      </details>
     </section>
   );
 }
