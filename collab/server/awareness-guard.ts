@@ -10,11 +10,33 @@ export interface PresenceIdentity {
 
 const PALETTE = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5'];
 
-/** A stable colour per user, the same on every screen. */
-export function colorFor(userId: string): string {
+function paletteSlot(userId: string): number {
   let hash = 0;
   for (const ch of userId) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return PALETTE[hash % PALETTE.length]!;
+  return hash % PALETTE.length;
+}
+
+/** A stable colour per user, the same on every screen. */
+export function colorFor(userId: string): string {
+  return PALETTE[paletteSlot(userId)]!;
+}
+
+/**
+ * The colour a user gets on joining a room, the same on every screen because the server decides
+ * it: the user's own colour (colorFor), unless someone else in the room already has it, then the
+ * next free one in the palette. A user with another tab open keeps that tab's colour. Only once
+ * the palette is used up do two people share a colour.
+ */
+export function roomColorFor(userId: string, present: readonly { readonly id: string; readonly color: string }[]): string {
+  const same = present.find((p) => p.id === userId);
+  if (same) return same.color;
+  const taken = new Set(present.map((p) => p.color));
+  const start = paletteSlot(userId);
+  for (let i = 0; i < PALETTE.length; i++) {
+    const color = PALETTE[(start + i) % PALETTE.length]!;
+    if (!taken.has(color)) return color;
+  }
+  return PALETTE[start]!;
 }
 
 const MAX_STATE_BYTES = 8 * 1024;

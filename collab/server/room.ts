@@ -5,8 +5,8 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import { CLOSE } from '../close-codes';
-import { guardAwarenessUpdate, type PresenceIdentity } from './awareness-guard';
-import { DocumentSize } from './document-size';
+import { guardAwarenessUpdate, roomColorFor, type PresenceIdentity } from './awareness-guard';
+import { DocumentSize, DocumentTooLargeError } from './document-size';
 import type { YjsStore } from './persistence';
 import { TokenBucket } from './rate-limiter';
 import { batchUpdates } from './update-batches';
@@ -109,7 +109,9 @@ export class Room {
     return this.conns.size;
   }
 
-  join(ws: WebSocket, identity: PresenceIdentity, userBytes: TokenBucket): void {
+  join(ws: WebSocket, joining: PresenceIdentity, userBytes: TokenBucket): void {
+    // Everyone in a room gets a colour of their own, so two people's cursors never look alike.
+    const identity = { ...joining, color: roomColorFor(joining.id, [...this.conns.values()].map((c) => c.identity)) };
     const conn: Connection = {
       ws,
       identity,
@@ -159,6 +161,30 @@ export class Room {
     }
     await this.compact();
     await this.options.onChanged(this.modelId, this.doc).catch((e: unknown) => this.options.log(`saving ${this.modelId} failed`, e));
+  }
+
+  /**
+   * A change made by the server (restoring a named version): made on a copy first, so that its size
+   * is checked before the live document takes it (an applied update cannot be taken back), then
+   * applied as one update that every connection receives and the update log stores. Throws
+   * DocumentTooLargeError over the cap; returns whether anything changed.
+   */
+  applyServerChange(change: (doc: Y.Doc) => void, origin: unknown): boolean {
+    const copy = new Y.Doc();
+    try {
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+      const before = Y.encodeStateVector(copy);
+      let changed = false;
+      copy.on('update', () => (changed = true));
+      change(copy);
+      if (!changed) return false;
+      const update = Y.encodeStateAsUpdate(copy, before);
+      if (!this.size.admit(update.byteLength)) throw new DocumentTooLargeError(this.size.maxBytes);
+      Y.applyUpdate(this.doc, update, origin);
+      return true;
+    } finally {
+      copy.destroy();
+    }
   }
 
   destroy(): void {
