@@ -11,11 +11,13 @@ import { decorateEdges, SHAPED_EDGE_TYPE } from './decorate-edges';
 import { FIT_OPTIONS } from './editor-actions';
 import { CanvasEmptyState } from './CanvasEmptyState';
 import { isLayerDrag, LAYER_DRAG_TYPE } from './layer-drag';
+import { connectionName } from './layer-names';
 import { LayerNode } from './LayerNode';
 import { PeerSelectionContext, peerSelectionMap } from './peer-selection';
 import type { ProblemIndex } from './problem-index';
 import { RemoteCursors } from './RemoteCursors';
 import { ShapedEdge } from './ShapedEdge';
+import { useLayerNames } from './use-layer-names';
 import { ProblemIndexContext } from './validation-context';
 
 const NODE_TYPES = { layer: LayerNode };
@@ -49,25 +51,47 @@ export function Canvas(props: CanvasProps) {
 }
 
 /**
- * Fits the model into view once React Flow has measured every node (sizes are known only then, so
- * a fit before would crop wide layers). A blank model is not fitted, so its first layer does not
- * shift the view.
+ * Fits the model into view once its layers have arrived and React Flow has measured them (sizes
+ * are known only then, so an earlier fit would crop wide layers). The layers may arrive a moment
+ * after the canvas mounts, so this waits for them; but layers this person placed on a blank
+ * canvas (their undo stack is not empty) are not a model opening, and the view is left alone.
  */
-function useFitOnceMeasured(enabled: boolean) {
+function useFitOnceMeasured(session: CanvasSession, nodeCount: number) {
   const flow = useReactFlow();
   const measured = useNodesInitialized();
   const done = useRef(false);
   useEffect(() => {
-    if (!enabled || !measured || done.current) return;
+    if (done.current || nodeCount === 0 || !measured) return;
     done.current = true;
+    if (session.undo.canUndo()) return;
     void flow.fitView({ ...FIT_OPTIONS, duration: 0 });
-  }, [enabled, measured, flow]);
+  }, [session, nodeCount, measured, flow]);
+}
+
+/**
+ * Nodes with their screen-reader names. A node keeps its object while neither it nor its name
+ * changed, so React Flow redraws only the nodes that moved (the collab binding keeps identity too).
+ */
+const namedCache = new WeakMap<object, { ariaLabel: string }>();
+
+function useNamedNodes<N extends { id: string }>(nodes: readonly N[], names: ReadonlyMap<string, string>): (N & { ariaLabel: string })[] {
+  return useMemo(
+    () =>
+      nodes.map((n) => {
+        const ariaLabel = `${names.get(n.id) ?? 'Layer'} layer`;
+        const old = namedCache.get(n) as (N & { ariaLabel: string }) | undefined;
+        if (old && old.ariaLabel === ariaLabel) return old;
+        const named = { ...n, ariaLabel };
+        namedCache.set(n, named);
+        return named;
+      }),
+    [nodes, names],
+  );
 }
 
 function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: CanvasProps) {
   const { nodes, edges } = useCollabGraph(session.doc, session.local);
-  const [fitOnMount] = useState(() => nodes.length > 0);
-  useFitOnceMeasured(fitOnMount);
+  useFitOnceMeasured(session, nodes.length);
   const peers = usePresence(awareness);
   const flow = useReactFlow();
   const cursor = useMemo(() => new CursorThrottle(awareness), [awareness]);
@@ -93,7 +117,10 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
     onDropLayer(type, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
   };
 
-  const shapedEdges = useMemo(() => decorateEdges(edges, index), [edges, index]);
+  // Screen readers name layers and connections as people see them, never by id.
+  const names = useLayerNames(session.doc);
+  const namedNodes = useNamedNodes(nodes, names);
+  const shapedEdges = useMemo(() => decorateEdges(edges, index).map((e) => ({ ...e, ariaLabel: connectionName(e.source, e.target, names) })), [edges, index, names]);
   const peerSelection = useMemo(() => peerSelectionMap(peers), [peers]);
   return (
     <ProblemIndexContext.Provider value={index}>
@@ -108,7 +135,7 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
           data-testid="canvas"
         >
           <ReactFlow
-            nodes={nodes as never}
+            nodes={namedNodes as never}
             edges={shapedEdges as never}
             nodeTypes={NODE_TYPES}
             edgeTypes={EDGE_TYPES}
