@@ -2,7 +2,7 @@
 
 import { Background, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type PointerEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, type DragEvent, type PointerEvent } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { CursorThrottle, type CanvasSession } from '@/collab/client';
 import { useCollabGraph, usePresence } from '@/collab/client/hooks';
@@ -16,6 +16,7 @@ import { LayerNode } from './LayerNode';
 import { PeerSelectionContext, peerSelectionMap } from './peer-selection';
 import type { ProblemIndex } from './problem-index';
 import { RemoteCursors } from './RemoteCursors';
+import { useThemeChoice } from '../theme/theme';
 import { ShapedEdge } from './ShapedEdge';
 import { useLayerNames } from './use-layer-names';
 import { ProblemIndexContext } from './validation-context';
@@ -119,6 +120,7 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
 
   // Screen readers name layers and connections as people see them, never by id.
   const names = useLayerNames(session.doc);
+  const colorMode = useThemeChoice();
   const namedNodes = useNamedNodes(nodes, names);
   const shapedEdges = useMemo(() => decorateEdges(edges, index).map((e) => ({ ...e, ariaLabel: connectionName(e.source, e.target, names) })), [edges, index, names]);
   const peerSelection = useMemo(() => peerSelectionMap(peers), [peers]);
@@ -148,6 +150,7 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
             deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
             minZoom={FIT_OPTIONS.minZoom}
             maxZoom={2.5}
+            colorMode={colorMode}
             proOptions={{ hideAttribution: true }}
             aria-label="Model canvas"
           >

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { ThemeSwitch } from '../theme/ThemeSwitch';
 import { NavLinks } from './NavLinks';
 import { SignOutButton } from './SignOutButton';
 
@@ -20,6 +21,7 @@ export function AppShell({ user, signOutAction, children }: { user: ShellUser; s
           CyxWiz
         </Link>
         <div className="topbar-user">
+          <ThemeSwitch />
           <Link href="/profile" className="user-chip" title={user.email}>
             <span className="avatar" aria-hidden="true">
               {user.name.slice(0, 1).toUpperCase()}
