@@ -7,7 +7,7 @@ import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { cyxText } from '../ui/money';
 import { Loading } from '../ui/Spinner';
 import { ReasonForm } from './ReasonForm';
-import { jobActionsFor, type AdminJobAction } from './admin-job-actions';
+import { jobActionDoneText, jobActionsFor, type AdminJobAction } from './admin-job-actions';
 
 type View = 'all' | 'stuck' | 'failed';
 const VIEWS: { view: View; label: string }[] = [
@@ -41,20 +41,24 @@ export function AdminJobs() {
   const [cursors, setCursors] = useState<string[]>([]);
   const [openJob, setOpenJob] = useState<string | null>(null);
   const [action, setAction] = useState<{ jobId: string; kind: AdminJobAction } | null>(null);
+  // What the last action did, said until the next one starts: the row may leave the view (a requeued job is no longer stuck).
+  const [notice, setNotice] = useState<string | null>(null);
   const list = useQuery({ ...trpc.admin.jobs.list.queryOptions({ view, status, stuckMinutes: view === 'stuck' ? stuckMinutes : undefined, cursor: cursors.at(-1), limit: 50 }), refetchInterval: LIVE_MS });
-  const done = () => {
+  const done = (kind: AdminJobAction) => (result: Parameters<typeof jobActionDoneText>[1]) => {
     setAction(null);
+    setNotice(jobActionDoneText(kind, result, cyxText));
     void queryClient.invalidateQueries({ queryKey: trpc.admin.jobs.pathKey() });
   };
-  const cancel = useMutation(trpc.admin.jobs.cancel.mutationOptions({ onSuccess: done }));
-  const requeue = useMutation(trpc.admin.jobs.requeue.mutationOptions({ onSuccess: done }));
-  const invalidate = useMutation(trpc.admin.jobs.invalidate.mutationOptions({ onSuccess: done }));
+  const cancel = useMutation(trpc.admin.jobs.cancel.mutationOptions({ onSuccess: done('cancel') }));
+  const requeue = useMutation(trpc.admin.jobs.requeue.mutationOptions({ onSuccess: done('requeue') }));
+  const invalidate = useMutation(trpc.admin.jobs.invalidate.mutationOptions({ onSuccess: done('invalidate') }));
   const running = action?.kind === 'cancel' ? cancel : action?.kind === 'requeue' ? requeue : invalidate;
   // "How long ago" is measured from when the list was read (it refreshes every LIVE_MS), keeping render pure.
   const now = list.dataUpdatedAt;
 
   function act(reason: string) {
     if (!action) return;
+    setNotice(null);
     const input = { jobId: action.jobId, reason };
     if (action.kind === 'cancel') cancel.mutate(input);
     else if (action.kind === 'requeue') requeue.mutate(input);
@@ -87,13 +91,14 @@ export function AdminJobs() {
           <label>
             No progress for{' '}
             <input type="number" min={1} max={10080} value={stuckMinutes} onChange={(e) => setStuckMinutes(Math.max(1, Math.floor(Number(e.target.value) || 1)))} aria-label="Minutes without progress" style={{ width: '5em' }} />{' '}
-            minutes
+            {stuckMinutes === 1 ? 'minute' : 'minutes'}
           </label>
         ) : null}
       </div>
+      {notice ? <p role="status">{notice}</p> : null}
       {list.isPending ? <Loading label="Loading jobs…" /> : null}
       {list.isError ? <p className="form-error" role="alert">{messageOf(list.error)}</p> : null}
-      {list.data && list.data.rows.length === 0 ? <p>{view === 'stuck' ? `No leased job has been silent for ${list.data.stuckMinutes} minutes.` : 'No jobs match.'}</p> : null}
+      {list.data && list.data.rows.length === 0 ? <p>{view === 'stuck' ? `No leased job has been silent for ${list.data.stuckMinutes} ${list.data.stuckMinutes === 1 ? 'minute' : 'minutes'}.` : 'No jobs match.'}</p> : null}
       {list.data && list.data.rows.length > 0 ? (
         <table className="table" data-testid="admin-jobs-table">
           <thead>

@@ -25,18 +25,29 @@ export function FleetPanel() {
   const list = useQuery({ ...trpc.admin.machines.list.queryOptions({ status, cursor: cursors.at(-1), limit: 50 }), refetchInterval: LIVE_MS });
   const [action, setAction] = useState<Action | null>(null);
   const [requestId, setRequestId] = useState(newRequestId);
-  const done = () => {
+  // What the last action did (a ban's slash in particular), said until the next one starts.
+  const [notice, setNotice] = useState<string | null>(null);
+  const nameOf = (machineId: string) => list.data?.rows.find((m) => m.id === machineId)?.name ?? machineId;
+  const done = (text: (machineId: string) => string) => (_result: unknown, input: { machineId: string }) => {
     setAction(null);
     setRequestId(newRequestId());
+    setNotice(text(input.machineId));
     void queryClient.invalidateQueries({ queryKey: trpc.admin.machines.list.pathKey() });
   };
-  const ban = useMutation(trpc.admin.machines.ban.mutationOptions({ onSuccess: done }));
-  const unban = useMutation(trpc.admin.machines.unban.mutationOptions({ onSuccess: done }));
-  const maintenance = useMutation(trpc.admin.machines.setMaintenance.mutationOptions({ onSuccess: done }));
+  const ban = useMutation(
+    trpc.admin.machines.ban.mutationOptions({
+      onSuccess: (result, input) => done((id) => `Banned ${nameOf(id)}: ${cyxText(result.slashedMicro)} slashed from its stake.`)(result, input),
+    }),
+  );
+  const unban = useMutation(trpc.admin.machines.unban.mutationOptions({ onSuccess: done((id) => `Unbanned ${nameOf(id)}: it takes work again once its owner stakes for it.`) }));
+  const maintenance = useMutation(
+    trpc.admin.machines.setMaintenance.mutationOptions({ onSuccess: (result, input) => done((id) => `${nameOf(id)} ${input.on ? 'is in maintenance' : 'is out of maintenance'}.`)(result, input) }),
+  );
   const running = action?.kind === 'ban' ? ban : action?.kind === 'unban' ? unban : maintenance;
 
   function act(reason: string) {
     if (!action) return;
+    setNotice(null);
     const { machineId } = action;
     if (action.kind === 'ban') ban.mutate({ machineId, reason, requestId });
     else if (action.kind === 'unban') unban.mutate({ machineId, reason, requestId });
@@ -57,6 +68,7 @@ export function FleetPanel() {
           </button>
         ))}
       </div>
+      {notice ? <p role="status">{notice}</p> : null}
       {list.isPending ? <Loading label="Loading machines…" /> : null}
       {list.isError ? <p className="form-error" role="alert">{messageOf(list.error)}</p> : null}
       {list.data && list.data.rows.length === 0 ? <p>No machines match.</p> : null}
