@@ -20,6 +20,7 @@ import { Palette } from './Palette';
 import { PhoneWorkspace } from './PhoneWorkspace';
 import { ProblemsPanel } from './ProblemsPanel';
 import { PropertiesPanel } from './PropertiesPanel';
+import { KeyboardConnect } from './KeyboardConnect';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { PHONE_QUERY, useMediaQuery } from './use-media-query';
 import { useEditorShortcuts } from './use-editor-shortcuts';
@@ -54,7 +55,12 @@ export function EditorWorkspace({ modelId, room, status, readOnly: roleReadOnly 
   const openHelp = () => {
     if (help.current && !help.current.open) help.current.showModal();
   };
-  useEditorShortcuts({ root, session, actions, readOnly, openHelp });
+  const [wiringFrom, setWiringFrom] = useState<string | null>(null);
+  const startConnect = () => {
+    const selected = flow.getNodes().filter((n) => n.selected);
+    if (selected.length === 1) setWiringFrom(selected[0]!.id);
+  };
+  useEditorShortcuts({ root, session, actions, readOnly, openHelp, startConnect });
 
   const footprints = () => flow.getNodes().map((n) => ({ ...n.position, width: n.measured?.width ?? DEFAULT_NODE_SIZE.width, height: n.measured?.height ?? DEFAULT_NODE_SIZE.height }));
   const add = (type: string, placement: Placement) => {
@@ -110,6 +116,7 @@ export function EditorWorkspace({ modelId, room, status, readOnly: roleReadOnly 
           </BottomDock>
         )}
       />
+      {wiringFrom ? <KeyboardConnect session={session} from={wiringFrom} onClose={() => setWiringFrom(null)} /> : null}
       <ShortcutsDialog ref={help} />
     </div>
   );

@@ -12,6 +12,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: [['Ctrl', 'V']], action: 'Paste' },
   { keys: [['Ctrl', 'A']], action: 'Select everything' },
   { keys: [['F'], ['Shift', '1']], action: 'Fit the whole model in view' },
+  { keys: [['C']], action: 'Connect the selected layer: type to find the target, ↑ ↓ to choose, Enter to wire' },
   { keys: [['Shift', 'drag']], action: 'Select with a box' },
   { keys: [['?']], action: 'Show these shortcuts' },
   { keys: [['Esc']], action: 'Close this dialog' },

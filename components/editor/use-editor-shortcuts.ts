@@ -14,6 +14,8 @@ interface ShortcutOptions {
   actions: EditorActions;
   readOnly: boolean;
   openHelp: () => void;
+  /** C: start wiring the selected layer from the keyboard (KeyboardConnect). */
+  startConnect?: () => void;
 }
 
 /**
@@ -24,7 +26,7 @@ interface ShortcutOptions {
 export function useEditorShortcuts(options: ShortcutOptions): void {
   // Installed once; an effect event always sees the latest options.
   const onKey = useEffectEvent((event: KeyboardEvent) => {
-      const { root, session, actions, readOnly, openHelp } = options;
+      const { root, session, actions, readOnly, openHelp, startConnect } = options;
       const active = document.activeElement;
       const inEditor = !!root.current && (root.current.contains(active) || active === document.body || active === null);
       if (!inEditor || isTyping(event.target) || event.defaultPrevented) return;
@@ -35,6 +37,7 @@ export function useEditorShortcuts(options: ShortcutOptions): void {
       if (!mod && !event.altKey) {
         if (event.key === '?') openHelp();
         else if ((key === 'f' && !event.shiftKey) || (event.shiftKey && event.code === 'Digit1')) actions.fitView();
+        else if (key === 'c' && !event.shiftKey && !readOnly && startConnect) startConnect();
         else return;
       } else if (mod && !event.altKey) {
         if (key === 'a') actions.selectAll();
