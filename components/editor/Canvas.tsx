@@ -155,7 +155,7 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
             aria-label="Model canvas"
           >
             <Background gap={16} />
-            <Controls showInteractive={false} />
+            <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
             <MiniMap pannable zoomable ariaLabel="Mini map of the model" />
             <RemoteCursors peers={peers} />
           </ReactFlow>
