@@ -9,7 +9,7 @@
  * machine) the first pass fills the fleet and the rest wait: the JSON then says how many.
  *
  * 1. A throw-away embedded database behind the API server (heartbeat-bench-server.ts), machines
- *    registered over HTTP through machines.register (stakes through the ledger, as a runner does),
+ *    registered through registerMachine, what machines.register calls (stakes through the ledger),
  *    prices and GPU sizes mixed, then a mix of reputations written onto them.
  * 2. --jobs jobs created (createJob) and approved through applyWithEffects: each approval locks a
  *    real ledger escrow from its owner's minted CYX (the quote is not what is measured).
@@ -30,7 +30,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ObjectId, type Db } from 'mongodb';
 import { cyx, MIN_STAKE } from '../programs/index';
-import { createApiKey } from '../server/auth/api-keys';
 import { signUp } from '../server/auth/users';
 import { createMongoClient, databaseNameFrom } from '../server/db/client';
 import { freePort } from '../server/db/embedded';
@@ -40,9 +39,9 @@ import { applyWithEffects } from '../server/jobs/effects';
 import { startSchedulerLoop } from '../server/jobs/scheduler-loop';
 import { getLedger } from '../server/ledger/index';
 import { machinesCollection } from '../server/machines/collections';
-import { MAX_MACHINES_PER_OWNER } from '../server/machines/register';
+import { MAX_MACHINES_PER_OWNER, registerMachine } from '../server/machines/register';
 import { inParallel } from './lib/api-bench-seed';
-import { postTrpc, startBenchServer, startHeartbeatWorker, type HeartbeatWorkerResult } from './lib/bench-api-server';
+import { startBenchServer, startHeartbeatWorker, type HeartbeatWorkerResult } from './lib/bench-api-server';
 import { percentile } from './lib/bench-runs';
 
 const { values: flags } = parseArgs({
@@ -65,6 +64,8 @@ const GiB = 2 ** 30;
 /** µCYX each job's escrow locks: small, so its owners' mints cover thousands. */
 const ESCROW_MICRO = 100_000n;
 const JOB_OWNERS = 10;
+/** Seeding calls in flight at once: the ledger executor batches what arrives together. */
+const SEED_CONCURRENCY = 48;
 const log = (m: string) => console.error(`[bench:scheduler] ${m}`);
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 const GPU_SIZES = [24 * GiB, 48 * GiB, 80 * GiB];
@@ -85,21 +86,27 @@ function jobRequirements(i: number) {
   return i % 5 < 3 ? { device: 'gpu' as const, minVramBytes: [0, 8 * GiB, 16 * GiB][i % 3]! } : { device: 'cpu' as const, minVramBytes: [0, 4 * GiB, 16 * GiB][i % 3]! };
 }
 
-async function registerFleet(db: Db, url: string): Promise<string[]> {
+/**
+ * Registers the fleet through the platform's own registerMachine (the stake through the ledger, the
+ * machine and its units, a credential), many at once so the ledger batches the stakes: over HTTP one
+ * at a time it took minutes for 1,000 machines. Heartbeats, which are what is measured, go over HTTP.
+ */
+async function registerFleet(db: Db): Promise<string[]> {
   const owners = Math.ceil(MACHINES / MAX_MACHINES_PER_OWNER);
   const ledger = await getLedger(db);
-  const keys: string[] = [];
-  for (let i = 0; i < owners; i++) {
-    const user = await signUp(db, { email: `provider${i}@bench.test`, username: `provider${i}`, password: 'bench-password-1' });
-    keys.push((await createApiKey(db, new ObjectId(user.id), 'bench', null)).key);
-    const minted = await ledger.submit({ kind: 'mint', key: `bench-scheduler:provider:${i}`, at: Date.now(), by: 'bench', to: user.id, amount: MIN_STAKE * BigInt(MAX_MACHINES_PER_OWNER) + cyx(1), reason: 'bench stakes' });
-    if (!minted.outcome.ok) throw new Error(`mint refused: ${minted.outcome.message}`);
-  }
+  const ownerIds = await Promise.all(
+    Array.from({ length: owners }, async (_, i) => {
+      const user = await signUp(db, { email: `provider${i}@bench.test`, username: `provider${i}`, password: 'bench-password-1' });
+      const minted = await ledger.submit({ kind: 'mint', key: `bench-scheduler:provider:${i}`, at: Date.now(), by: 'bench', to: user.id, amount: MIN_STAKE * BigInt(MAX_MACHINES_PER_OWNER) + cyx(1), reason: 'bench stakes' });
+      if (!minted.outcome.ok) throw new Error(`mint refused: ${minted.outcome.message}`);
+      return new ObjectId(user.id);
+    }),
+  );
   const credentials = new Array<string>(MACHINES);
   const units = Array.from({ length: GPUS + 1 }, (_, u) => u);
-  await inParallel(0, MACHINES, 8, async (i) => {
+  await inParallel(0, MACHINES, SEED_CONCURRENCY, async (i) => {
     const price = String(500_000 + ((i * 7919) % 1_500_000));
-    const answer = await postTrpc<{ credential: string; machineId: string }>(url, 'machines.register', keys[Math.floor(i / MAX_MACHINES_PER_OWNER)]!, { name: `bench-${i}`, pricePerHourMicro: price, inventory: inventory(i), offer: { unitIndexes: units } });
+    const answer = await registerMachine(db, ownerIds[Math.floor(i / MAX_MACHINES_PER_OWNER)]!, { name: `bench-${i}`, pricePerHourMicro: price, inventory: inventory(i), offer: { unitIndexes: units } }, new Date());
     credentials[i] = answer.credential;
     // A spread of track records (what record_result would have written): 0 to 49 jobs, most of them succeeded.
     const jobs = (i * 31) % 50;
@@ -117,7 +124,7 @@ async function queueJobs(db: Db): Promise<void> {
     const minted = await ledger.submit({ kind: 'mint', key: `bench-scheduler:trainer:${i}`, at: Date.now(), by: 'bench', to: user.id, amount: ESCROW_MICRO * BigInt(Math.ceil(JOBS / JOB_OWNERS) + 1), reason: 'bench escrows' });
     if (!minted.outcome.ok) throw new Error(`mint refused: ${minted.outcome.message}`);
   }
-  await inParallel(0, JOBS, 16, async (i) => {
+  await inParallel(0, JOBS, SEED_CONCURRENCY, async (i) => {
     const now = new Date();
     const job = await createJob(db, { modelId: new ObjectId(), ownerId: owners[i % JOB_OWNERS]!, requirements: jobRequirements(i), priceCapMicro: '3000000', escrowMicro: ESCROW_MICRO.toString() }, now);
     const { job: after } = await applyWithEffects(db, job._id, { type: 'approve' }, now);
@@ -175,9 +182,9 @@ async function main() {
   const db = client.db(databaseNameFrom(server.mongoUri));
   const workers: ReturnType<typeof startHeartbeatWorker>[] = [];
   try {
-    log(`registering ${MACHINES} machines of ${GPUS} GPUs and a CPU over HTTP…`);
+    log(`registering ${MACHINES} machines of ${GPUS} GPUs and a CPU (registerMachine, stakes through the ledger)…`);
     let t = performance.now();
-    const credentials = await registerFleet(db, server.url);
+    const credentials = await registerFleet(db);
     const registerS = (performance.now() - t) / 1000;
 
     log(`queueing ${JOBS} jobs, each with its ledger escrow…`);

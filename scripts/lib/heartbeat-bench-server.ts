@@ -5,7 +5,7 @@
  * production build first. Writes runtime.json into the data folder once it listens.
  */
 import { createServer } from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,7 +36,10 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 await new Promise<void>((resolve) => server.listen(Number(flags.port), '127.0.0.1', () => resolve()));
-writeFileSync(path.join(dataDir, 'runtime.json'), JSON.stringify({ url: `http://127.0.0.1:${flags.port}`, mongoUri: database.uri, pid: process.pid }));
+// Written aside and renamed, so the bench that polls for runtime.json never reads half of it.
+const runtime = path.join(dataDir, 'runtime.json');
+writeFileSync(`${runtime}.tmp`, JSON.stringify({ url: `http://127.0.0.1:${flags.port}`, mongoUri: database.uri, pid: process.pid }));
+renameSync(`${runtime}.tmp`, runtime);
 
 const stop = async () => {
   server.closeAllConnections();

@@ -1,4 +1,5 @@
 import { MongoServerError, type Db, type ObjectId } from 'mongodb';
+import { bulkUpdate } from './bulk-update';
 import { collections } from './collections';
 
 /**
@@ -53,7 +54,7 @@ export async function recount(db: Db): Promise<void> {
   const totals = await Promise.all(
     GLOBAL_COUNTERS.map(async (name) => [name, await db.collection(name).countDocuments({})] as const),
   );
-  await c.counters.bulkWrite(totals.map(([name, n]) => ({ updateOne: { filter: { _id: name }, update: { $set: { n } }, upsert: true } })));
+  await bulkUpdate(c.counters, totals.map(([name, n]) => ({ updateOne: { filter: { _id: name }, update: { $set: { n } }, upsert: true } })));
 
   const perUser = new Map<string, { userId: ObjectId; models: number; sharedWithMe: number }>();
   const entry = (userId: ObjectId) => {
@@ -72,5 +73,6 @@ export async function recount(db: Db): Promise<void> {
   const writes = [...perUser.values()].map(({ userId, models, sharedWithMe }) => ({
     updateOne: { filter: { _id: userId }, update: { $set: { models, sharedWithMe } }, upsert: true },
   }));
-  if (writes.length > 0) await c.userCounters.bulkWrite(writes);
+  // bulkUpdate: one command of 50 or more hangs FerretDB v1 (see bulk-update.ts), and there is one write per user.
+  await bulkUpdate(c.userCounters, writes);
 }

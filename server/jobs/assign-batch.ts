@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import { bulkUpdate } from '../db/bulk-update';
 import { isDuplicateKeyError } from '../db/duplicate-key';
 import { AppError } from '../errors/app-error';
 import { planJobTransition, type PlannedTransition } from './apply-job-event';
@@ -65,7 +66,7 @@ export async function assignBatch(db: Db, plans: readonly PlannedAssign[], now: 
   }
   if (won.length > 0) {
     const operations: AnyBulkWriteOperation<JobDoc>[] = won.map(({ planned }) => ({ updateOne: { filter: planned.condition, update: { $set: planned.changes } } }));
-    const { matchedCount } = await jobsCollection(db).bulkWrite(operations, { ordered: false });
+    const { matchedCount } = await bulkUpdate(jobsCollection(db), operations);
     let landed = won;
     if (matchedCount < won.length) {
       // Rare (schedulers racing for the same job): ask each job whether it now carries this assignment.
