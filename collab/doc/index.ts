@@ -22,6 +22,7 @@ export { addEdge, addEdges, removeEdges, findEdgeBetween, type NewEdge } from '.
 export { setMeta, readMeta, type MetaPatch } from './meta';
 export { findDanglingEdges, installDanglingEdgeCleanup } from './dangling';
 export { autoLayout } from './layout';
+export { restoreGraph } from './restore';
 export {
   docToGraph,
   docLayout,

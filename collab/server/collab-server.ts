@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Db } from 'mongodb';
 import { WebSocketServer } from 'ws';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { CLOSE } from '../close-codes';
 import { colorFor } from './awareness-guard';
 import { checkLimits, COLLAB_LIMITS, type CollabLimits } from './limits';
@@ -42,6 +42,14 @@ export interface CollabServer {
   disconnectUserEverywhere(userId: string): Promise<number>;
   /** Closes every socket in a model's room and unloads it, pending writes flushed (e.g. the model was deleted). */
   closeRoom(modelId: string): Promise<number>;
+  /** The model's whole document, encoded (Y.encodeStateAsUpdate); its room is loaded for this if it is not open. */
+  documentState(modelId: string): Promise<Uint8Array>;
+  /**
+   * Applies a server-made change to the model's live document (loaded if not open) as one update
+   * everyone in the room receives, then persists it and refreshes the model record before
+   * resolving. Returns whether anything changed; throws DocumentTooLargeError over the size cap.
+   */
+  changeDocument(modelId: string, change: (doc: Y.Doc) => void, origin: unknown): Promise<boolean>;
   /** Rooms in memory, open sockets, and rooms still being written out after going idle. */
   stats(): { rooms: number; connections: number; unloading: number };
   /** Persists and unloads every room; for shutdown. */
@@ -197,6 +205,28 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       await room.flush();
       room.destroy();
       return closed;
+    },
+
+    async documentState(modelId) {
+      if (closing) throw new Error('The collaboration server is shutting down.');
+      const room = await roomFor(modelId);
+      try {
+        return Y.encodeStateAsUpdate(room.doc);
+      } finally {
+        scheduleUnload(room);
+      }
+    },
+
+    async changeDocument(modelId, change, origin) {
+      if (closing) throw new Error('The collaboration server is shutting down.');
+      const room = await roomFor(modelId);
+      try {
+        const changed = room.applyServerChange(change, origin);
+        if (changed) await room.flush();
+        return changed;
+      } finally {
+        scheduleUnload(room);
+      }
     },
 
     stats() {

@@ -32,3 +32,11 @@ export class DocumentSize {
     this.estimate = bytes;
   }
 }
+
+/** A change the server itself would make (e.g. restoring a named version) would pass the cap. */
+export class DocumentTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The change would make the model's document larger than the ${maxBytes} bytes a model may hold.`);
+    this.name = 'DocumentTooLargeError';
+  }
+}

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { ensureJobIndexes } from '../jobs/collections';
 import { ensureMachineIndexes } from '../machines/collections';
+import { ensureVersionIndexes } from '../models/versions-collection';
 import { ensureRunIndexes } from '../runs/collection';
 
 /** Creates every index the app relies on; safe to run at each start. */
@@ -9,6 +10,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     ensureRunIndexes(db),
     ensureMachineIndexes(db),
     ensureJobIndexes(db),
+    ensureVersionIndexes(db),
     db.collection('users').createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
     db.collection('users').createIndex({ username: 1 }, { unique: true, sparse: true, name: 'username_unique' }),
     db.collection('users').createIndex({ usernameLower: 1 }, { unique: true, sparse: true, name: 'username_lower_unique' }),

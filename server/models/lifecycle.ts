@@ -7,6 +7,7 @@ import { findBuiltin } from '../datasets/builtins';
 import { AppError } from '../errors/app-error';
 import type { Graph } from '../../compute/graph';
 import { displayName, putMemberRow, removeAllMembers, syncListing, type Person } from './members';
+import { removeModelVersions } from './versions';
 
 const notFound = () => new AppError('NOT_FOUND', 'MODEL_NOT_FOUND', 'No such model, or it is not shared with you.');
 
@@ -65,7 +66,7 @@ export async function duplicateModel(db: Db, source: ModelDoc, owner: Person): P
  * Deletes the record first, so no new socket, ticket or share gets in (a share already past its
  * check finds the record gone when it re-reads it and removes its own row), then closes the live room
  * (which writes what it still holds), then the membership rows (the model leaves everyone's list)
- * and only then the Yjs log and snapshot. Each step touches one collection; a crash in between
+ * and only then the Yjs log and snapshot, and its named versions. Each step touches one collection; a crash in between
  * leaves rows that grant nothing (the start-up repair removes them) and unreachable Yjs data.
  */
 export async function deleteModel(db: Db, modelId: ObjectId): Promise<{ disconnected: number }> {
@@ -75,5 +76,6 @@ export async function deleteModel(db: Db, modelId: ObjectId): Promise<{ disconne
   const disconnected = await closeModelRoom(modelId.toHexString());
   await removeAllMembers(db, modelId);
   await new YjsStore(db).remove(modelId.toHexString());
+  await removeModelVersions(db, modelId);
   return { disconnected };
 }

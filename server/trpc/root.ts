@@ -11,6 +11,7 @@ import { machinesRouter } from './routers/machines';
 import { modelsRouter } from './routers/models';
 import { runnerRouter } from './routers/runner';
 import { runsRouter } from './routers/runs';
+import { versionsRouter } from './routers/versions';
 import { walletRouter } from './routers/wallet';
 
 export const appRouter = router({
@@ -27,6 +28,7 @@ export const appRouter = router({
   runner: runnerRouter,
   runs: runsRouter,
   wallet: walletRouter,
+  versions: versionsRouter,
 });
 
 export type AppRouter = typeof appRouter;
