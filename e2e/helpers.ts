@@ -45,3 +45,25 @@ export async function dockTab(page: Page, name: 'Train' | 'Evaluate' | 'Runs' | 
   await tab.click();
   await expect(tab).toHaveAttribute('aria-selected', 'true');
 }
+
+/**
+ * What the demo user does to train on the network, as jobs.spec.ts walks it in detail: a new model
+ * from the MLP template (on the built-in digits), a quote on a CPU at a 1 CYX/h cap, approved.
+ * Answers the job's id once its page is open.
+ */
+export async function submitNetworkJob(page: Page, modelName: string, epochs: number): Promise<string> {
+  await page.goto('/models');
+  await page.getByLabel('New model name').fill(modelName);
+  await page.getByLabel('Start from').selectOption({ label: 'MLP classifier' });
+  await page.getByRole('button', { name: 'Create model' }).click();
+  await expect(page).toHaveURL(/\/models\/[0-9a-f]{24}$/);
+  const panel = page.getByTestId('network-training');
+  await panel.getByLabel('Hardware').selectOption('cpu');
+  await panel.getByLabel('Price cap (CYX/h)').fill('1');
+  await panel.getByLabel('Epochs').fill(String(epochs));
+  await panel.getByTestId('network-quote').click();
+  await expect(panel.getByTestId('quote').getByTestId('quote-matches')).not.toHaveText('0');
+  await panel.getByTestId('network-approve').click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f]{24}$/);
+  return page.url().split('/').pop()!;
+}
