@@ -21,7 +21,6 @@ export function AppShell({ user, signOutAction, children }: { user: ShellUser; s
           CyxWiz
         </Link>
         <div className="topbar-user">
-          <ThemeSwitch />
           <Link href="/profile" className="user-chip" title={user.email}>
             <span className="avatar" aria-hidden="true">
               {user.name.slice(0, 1).toUpperCase()}
@@ -37,6 +36,8 @@ export function AppShell({ user, signOutAction, children }: { user: ShellUser; s
           C
         </Link>
         <NavLinks isAdmin={user.role === 'admin'} />
+        {/* In the sidebar, not the top bar: the editor hides the top bar but keeps the rail. */}
+        <ThemeSwitch />
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         {children}
