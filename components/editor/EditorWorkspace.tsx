@@ -26,6 +26,7 @@ import { PHONE_QUERY, useMediaQuery } from './use-media-query';
 import { useEditorShortcuts } from './use-editor-shortcuts';
 import type { Room } from './use-room';
 import { useSynced } from './use-synced';
+import { VersionsPanel } from './VersionsPanel';
 import { useProblemIndex } from './validation-context';
 
 interface EditorWorkspaceProps {
@@ -102,6 +103,7 @@ export function EditorWorkspace({ modelId, room, status, readOnly: roleReadOnly 
             <PropertiesPanel session={session} index={index} readOnly={readOnly} />
             <ProblemsPanel index={index} onShow={actions.showProblem} />
             <ModelFactsPanel doc={room.doc} />
+            <VersionsPanel modelId={modelId} readOnly={readOnly} userId={me.data?.id ?? null} />
           </>
         }
         dock={(controls) => (
