@@ -46,6 +46,8 @@ export async function ensureRunIndexes(db: Db): Promise<void> {
     runsCollection(db).createIndex({ modelId: 1, createdAt: -1 }, { name: 'model_created' }),
     // runs.list pages newest first by _id (newest-first-page.ts).
     runsCollection(db).createIndex({ modelId: 1, _id: -1 }, { name: 'model_newest' }),
+    // The dashboard's recent runs: a person's own saves, newest first.
+    runsCollection(db).createIndex({ userId: 1, _id: -1 }, { name: 'user_newest' }),
     // The idempotency key: a retried save finds the first one instead of storing a twin.
     runsCollection(db).createIndex({ modelId: 1, clientRunId: 1 }, { unique: true, name: 'model_client_run' }),
   ]);

@@ -1,3 +1,4 @@
+import { recentActivity } from '../../dashboard/recent';
 import { readUserCounters } from '../../db/counters';
 import { collections } from '../../db/collections';
 import { router, signedInProcedure } from '../init';
@@ -18,4 +19,7 @@ export const dashboardRouter = router({
     ]);
     return { models: mine.models, sharedModels: mine.sharedWithMe, jobs, machines, apiKeys };
   }),
+
+  /** Recent models, runs and network jobs, a few of each, newest first. */
+  recent: signedInProcedure.query(({ ctx }) => recentActivity(ctx.db, ctx.caller.user._id)),
 });
