@@ -1,4 +1,5 @@
 import { DashboardCounts } from '@/components/dashboard/DashboardCounts';
+import { RecentActivity } from '@/components/dashboard/RecentActivity';
 import { currentUser } from '@/server/auth/current-user';
 
 export const metadata = { title: 'Dashboard' };
@@ -8,6 +9,7 @@ export default async function DashboardPage() {
   return (
     <>
       <h1>Welcome, {user?.username ?? user?.email}</h1>
+      <RecentActivity />
       <DashboardCounts />
     </>
   );
