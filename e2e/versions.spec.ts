@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { personInNewContext, type Person } from './helpers';
 
 /**
@@ -44,6 +44,28 @@ test.beforeAll(async ({ browser }) => {
   layerCount = await canvasNodes(owner).count();
   expect(layerCount).toBeGreaterThan(2);
   await expect(canvasNodes(editor)).toHaveCount(layerCount);
+});
+
+test('a new person’s dashboard says how to start, and after work it lists the model', async () => {
+  // The owner made and shared a model in beforeAll; the editor has done nothing of their own yet.
+  await editor.goto('/dashboard');
+  await expect(editor.getByTestId('recent-runs')).toContainText('No saved runs yet.');
+  await expect(editor.getByTestId('recent-jobs')).toContainText('No network jobs yet.');
+  await expect(editor.getByTestId('recent-models')).toContainText('Versioned MLP');
+  await editor.goto(modelUrl);
+  await expect(editor.getByTestId('room-status')).toHaveText('Live');
+});
+
+test('the signed-out landing page shows a live demo canvas', async ({ browser }: { browser: Browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const visitor = await context.newPage();
+  await visitor.goto('/');
+  await expect(visitor.getByRole('link', { name: 'Create an account' })).toBeVisible();
+  const demo = visitor.getByTestId('landing-demo');
+  await expect(demo.locator('.react-flow__node').first()).toBeVisible();
+  expect(await demo.locator('.react-flow__node').count()).toBeGreaterThan(5);
+  await visitor.screenshot({ path: 'test-results/landing.png' });
+  await context.close();
 });
 
 test('the owner saves a named version and the list shows its name, author and size', async () => {
