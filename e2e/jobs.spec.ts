@@ -1,9 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser, type Download, type Locator, type Page } from '@playwright/test';
+import * as ort from 'onnxruntime-web';
 import { personInNewContext, runtime, signIn } from './helpers';
 
 /**
@@ -12,6 +13,9 @@ import { personInNewContext, runtime, signIn } from './helpers';
  * explained first), approves it and lands on the job page with the escrow locked, watches the
  * machine pick it up and its progress arrive live, finds it in the Jobs list, then cancels it and
  * is refunded what is left. Long enough (many epochs) that it is still running when cancelled.
+ * Then a short job on the same machine runs to the end: every checkpoint verified and paid, the
+ * trained model downloads as ONNX, PyTorch and safetensors, opens in the editor's tab, and both
+ * wallets show the money moved: the payer's escrow paid out, the provider's earnings.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DEMO_USER = { email: 'user@demo.cyxwiz.dev', password: 'cyxwiz-user-2026' };
@@ -34,83 +38,249 @@ class RunnerProcess {
   }
 }
 
-test('quote, approve and land on the live job page; the Jobs list shows it; cancelling refunds the escrow', async ({ browser }) => {
-  test.setTimeout(180_000);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-e2e-jobs-'));
+/** µCYX from the text the app shows ("1,250.5 CYX", "+0.9 CYX", "−2 CYX"). */
+function micro(text: string): bigint {
+  const m = /^([+−-]?)([\d,]+)(?:\.(\d{1,6}))? CYX$/.exec(text.trim());
+  if (!m) throw new Error(`not an amount: ${JSON.stringify(text)}`);
+  const value = BigInt(m[2]!.replace(/,/g, '')) * 1_000_000n + BigInt((m[3] ?? '').padEnd(6, '0'));
+  return m[1] === '' || m[1] === '+' ? value : -value;
+}
+
+async function availableBalance(page: Page): Promise<bigint> {
+  await page.goto('/wallet');
+  return micro((await page.getByTestId('balance-available').textContent())!);
+}
+
+/** Nothing wider than the window at 1280×720: no sideways scrolling of the page. */
+async function expectNoOverflow(page: Page): Promise<void> {
+  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  expect(widths.scroll, `page ${page.url()} is ${widths.scroll}px wide in a ${widths.client}px window`).toBeLessThanOrEqual(widths.client);
+}
+
+async function downloadedBytes(download: Download): Promise<Buffer> {
+  return readFileSync((await download.path())!);
+}
+
+let dir = '';
+let runner: RunnerProcess | null = null;
+let provider: Page;
+let payer: Page;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ browser }: { browser: Browser }) => {
+  test.setTimeout(120_000);
+  dir = mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-e2e-jobs-'));
   const configPath = path.join(dir, 'runner.json');
-  const { page: provider } = await personInNewContext(browser, 'jobprovider');
-  let runner: RunnerProcess | null = null;
-  try {
-    const login = new RunnerProcess(['login', '--device'], configPath);
-    const [, url] = await login.waitFor(/open (\S+)/);
-    await provider.goto(new URL(url!).pathname + new URL(url!).search);
-    await provider.getByRole('button', { name: 'Approve this runner' }).click();
-    expect(await login.exited, login.output).toBe(0);
-    const faucet = await provider.request.post('/api/trpc/wallet.faucet', { data: { requestId: `e2e-jobs-${Date.now()}` } });
-    expect(faucet.status(), await faucet.text()).toBe(200);
-    const register = new RunnerProcess(['register', '--name', 'e2e job rig', '--price', '0.25'], configPath);
-    expect(await register.exited, register.output).toBe(0);
-    runner = new RunnerProcess(['start', '--interval', '1'], configPath);
-    await runner.waitFor(/Online: the platform sees this machine as online/);
+  ({ page: provider } = await personInNewContext(browser, 'jobprovider'));
+  const login = new RunnerProcess(['login', '--device'], configPath);
+  const [, url] = await login.waitFor(/open (\S+)/);
+  await provider.goto(new URL(url!).pathname + new URL(url!).search);
+  await provider.getByRole('button', { name: 'Approve this runner' }).click();
+  expect(await login.exited, login.output).toBe(0);
+  const faucet = await provider.request.post('/api/trpc/wallet.faucet', { data: { requestId: `e2e-jobs-${Date.now()}` } });
+  expect(faucet.status(), await faucet.text()).toBe(200);
+  const register = new RunnerProcess(['register', '--name', 'e2e job rig', '--price', '100'], configPath);
+  expect(await register.exited, register.output).toBe(0);
+  runner = new RunnerProcess(['start', '--interval', '1'], configPath);
+  await runner.waitFor(/Online: the platform sees this machine as online/);
 
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    await signIn(page, DEMO_USER.email, DEMO_USER.password);
-    await expect(page).toHaveURL(/\/dashboard$/);
-    await page.goto('/models');
-    await page.getByLabel('New model name').fill(`network job ${Date.now()}`);
-    await page.getByLabel('Start from').selectOption({ label: 'MLP classifier' });
-    await page.getByRole('button', { name: 'Create model' }).click();
-    await expect(page).toHaveURL(/\/models\/[0-9a-f]{24}$/);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  payer = await context.newPage();
+  await signIn(payer, DEMO_USER.email, DEMO_USER.password);
+  await expect(payer).toHaveURL(/\/dashboard$/);
+});
 
-    const panel = page.getByTestId('network-training');
-    await expect(panel.getByRole('heading', { name: 'Train on the network' })).toBeVisible();
-    // A price cap that no machine meets is explained, naming the cheapest.
-    await panel.getByLabel('Hardware').selectOption('cpu');
-    await panel.getByLabel('Price cap (CYX/h)').fill('0.1');
-    await panel.getByTestId('network-quote').click();
-    await expect(panel.getByTestId('network-refusal')).toHaveAttribute('data-kind', 'no-machine');
-    await expect(panel.getByTestId('network-refusal')).toContainText('the cheapest is 0.25 CYX/h');
+test.afterAll(() => {
+  runner?.child.kill('SIGKILL');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
-    await panel.getByLabel('Price cap (CYX/h)').fill('1');
-    await panel.getByLabel('Epochs').fill('3000');
-    await panel.getByTestId('network-quote').click();
-    const quote = panel.getByTestId('quote');
-    await expect(quote).toBeVisible();
-    await expect(quote.getByTestId('quote-matches')).not.toHaveText('0');
-    const escrow = (await quote.getByTestId('quote-escrow').textContent())!;
-    expect(escrow).toMatch(/ CYX$/);
-    await expect(quote.getByRole('table', { name: 'Machines that match' })).toContainText('0.25 CYX/h');
+/** A new model from the MLP template (attached to the built-in digits); its editor is open. */
+async function newModel(page: Page, name: string): Promise<string> {
+  await page.goto('/models');
+  await page.getByLabel('New model name').fill(name);
+  await page.getByLabel('Start from').selectOption({ label: 'MLP classifier' });
+  await page.getByRole('button', { name: 'Create model' }).click();
+  await expect(page).toHaveURL(/\/models\/[0-9a-f]{24}$/);
+  return page.url();
+}
 
-    await panel.getByTestId('network-approve').click();
-    await expect(page).toHaveURL(/\/jobs\/[0-9a-f]{24}$/);
-    const jobUrl = page.url();
-    const detail = page.getByTestId('job-detail');
-    await expect(detail.getByTestId('job-quoted')).toHaveText(escrow);
-    await expect(detail.getByTestId('job-timeline')).toContainText('Escrow locked');
-    await expect(detail.getByTestId('live-state')).toContainText('live');
-    // The scheduler hands it to the runner and its reports stream in, without reloading the page.
-    await expect(detail.getByTestId('job-status')).toHaveText('Running', { timeout: 60_000 });
-    await expect(detail.getByTestId('job-metrics')).toContainText('loss', { timeout: 60_000 });
-    await expect(detail.getByTestId('job-timeline')).toContainText('Assigned to e2e job rig');
+/** Quotes on CPU at a 200 CYX/h cap with these epochs; returns the escrow text the quote shows. */
+async function quoteOnNetwork(panel: Locator, epochs: string): Promise<string> {
+  await panel.getByLabel('Hardware').selectOption('cpu');
+  await panel.getByLabel('Price cap (CYX/h)').fill('200');
+  await panel.getByLabel('Epochs').fill(epochs);
+  await panel.getByTestId('network-quote').click();
+  const quote = panel.getByTestId('quote');
+  await expect(quote).toBeVisible();
+  await expect(quote.getByTestId('quote-matches')).not.toHaveText('0');
+  const escrow = (await quote.getByTestId('quote-escrow').textContent())!;
+  expect(escrow).toMatch(/ CYX$/);
+  console.log(`quote for ${epochs} epochs: escrow ${escrow}`);
+  return escrow;
+}
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
-    const row = page.getByTestId('job-row').first();
-    await expect(row).toContainText('network job');
-    await expect(row).toContainText('Running');
-    await expect(row).toContainText('e2e job rig');
+test('quote, approve and land on the live job page; the Jobs list shows it; cancelling refunds the escrow', async () => {
+  test.setTimeout(180_000);
+  const page = payer;
+  await newModel(page, `network job ${Date.now()}`);
 
-    await page.goto(jobUrl);
-    await detail.getByTestId('cancel-job').click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Cancel the job' }).click();
-    await expect(page.getByTestId('cancelled')).toContainText('refunded to your wallet');
-    // The stream carries the settlement: no reload.
-    await expect(detail.getByTestId('job-status')).toHaveText('Refunded');
-    await expect(detail.getByTestId('job-refunded')).not.toHaveText('0 CYX');
-    await expect(detail.getByTestId('live-state')).toContainText('final');
-    await context.close();
-  } finally {
-    runner?.child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+  const panel = page.getByTestId('network-training');
+  await expect(panel.getByRole('heading', { name: 'Train on the network' })).toBeVisible();
+  // A price cap that no machine meets is explained, naming the cheapest.
+  await panel.getByLabel('Hardware').selectOption('cpu');
+  await panel.getByLabel('Price cap (CYX/h)').fill('10');
+  await panel.getByTestId('network-quote').click();
+  await expect(panel.getByTestId('network-refusal')).toHaveAttribute('data-kind', 'no-machine');
+  await expect(panel.getByTestId('network-refusal')).toContainText('the cheapest is 100 CYX/h');
+
+  // Long enough (many epochs) that it is still running when cancelled.
+  const escrow = await quoteOnNetwork(panel, '3000');
+  await expect(panel.getByTestId('quote').getByRole('table', { name: 'Machines that match' })).toContainText('100 CYX/h');
+
+  await panel.getByTestId('network-approve').click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f]{24}$/);
+  const jobUrl = page.url();
+  const detail = page.getByTestId('job-detail');
+  await expect(detail.getByTestId('job-quoted')).toHaveText(escrow);
+  await expect(detail.getByTestId('job-timeline')).toContainText('Escrow locked');
+  await expect(detail.getByTestId('live-state')).toContainText('live');
+  // The scheduler hands it to the runner and its reports stream in, without reloading the page.
+  await expect(detail.getByTestId('job-status')).toHaveText('Running', { timeout: 60_000 });
+  await expect(detail.getByTestId('job-metrics')).toContainText('loss', { timeout: 60_000 });
+  await expect(detail.getByTestId('job-timeline')).toContainText('Assigned to e2e job rig');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+  const row = page.getByTestId('job-row').first();
+  await expect(row).toContainText('network job');
+  await expect(row).toContainText('Running');
+  await expect(row).toContainText('e2e job rig');
+
+  await page.goto(jobUrl);
+  await detail.getByTestId('cancel-job').click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel the job' }).click();
+  await expect(page.getByTestId('cancelled')).toContainText('refunded to your wallet');
+  // The stream carries the settlement: no reload.
+  await expect(detail.getByTestId('job-status')).toHaveText('Refunded');
+  await expect(detail.getByTestId('job-refunded')).not.toHaveText('0 CYX');
+  await expect(detail.getByTestId('live-state')).toContainText('final');
+});
+
+const EPOCHS = 20;
+
+test('a short job runs to the end: checkpoints verified and paid, downloads, continue in this tab, both wallets', async () => {
+  test.setTimeout(240_000);
+  const page = payer;
+  const payerBefore = await availableBalance(page);
+  const providerBefore = await availableBalance(provider);
+
+  const modelUrl = await newModel(page, `finished job ${Date.now()}`);
+  const panel = page.getByTestId('network-training');
+  // Long enough for a few progress reports (the runner sends one every 2 s), short enough to finish.
+  const escrow = await quoteOnNetwork(panel, String(EPOCHS));
+  await expectNoOverflow(page);
+  await panel.getByTestId('network-approve').click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f]{24}$/);
+  const jobId = page.url().split('/').pop()!;
+  const detail = page.getByTestId('job-detail');
+  await expect(detail.getByTestId('job-quoted')).toHaveText(escrow);
+
+  // Runs to the end while the page watches: completion and the last release arrive over the stream.
+  await expect(detail.getByTestId('job-status')).toHaveText('Completed', { timeout: 180_000 });
+  await expect(detail.getByTestId('live-state')).toContainText('final');
+  await expect(detail.getByTestId('job-paid')).toHaveText(escrow);
+  await expect(detail.getByTestId('job-refunded')).toHaveText('0 CYX');
+  await expect(detail.getByTestId('job-timeline')).toContainText('Checkpoint verified');
+  await expect(detail.getByTestId('job-timeline')).toContainText('Completed');
+  // The charts hold the runner's points: the loss chart's numbers, as its data table shows them.
+  const lossChart = detail.getByTestId('job-loss-chart');
+  await lossChart.getByRole('button', { name: 'Show data table' }).click();
+  expect(await lossChart.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+  await expect(lossChart.locator('tbody td').first()).not.toHaveText('—');
+  // One verified checkpoint per epoch, each releasing its share.
+  const rows = detail.getByTestId('checkpoints').locator('tbody tr');
+  await expect(rows).toHaveCount(EPOCHS);
+  for (const r of await rows.all()) {
+    await expect(r).toHaveAttribute('data-verified', 'true');
+    expect(micro((await r.locator('td').last().textContent())!)).toBeGreaterThan(0n);
   }
+
+  await expectNoOverflow(page);
+  // For a look at the finished page (kept with the test's results).
+  await test.info().attach('finished job page at 1280x720', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+
+  const result = detail.getByTestId('job-result');
+  await expect(result.getByTestId('job-result-summary')).toContainText('validation accuracy');
+  const save = async (testId: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), result.getByTestId(testId).click()]);
+    return download;
+  };
+  const onnx = await save('download-onnx');
+  expect(onnx.suggestedFilename()).toBe('model.onnx');
+  const onnxBytes = await downloadedBytes(onnx);
+  expect(onnxBytes[0]).toBe(0x08); // ModelProto field 1 (ir_version), a varint
+  ort.env.wasm.numThreads = 1;
+  const session = await ort.InferenceSession.create(new Uint8Array(onnxBytes));
+  expect(session.inputNames).toEqual(['features']);
+  expect(session.outputNames).toEqual(expect.arrayContaining(['logits', 'probabilities']));
+  const out = await session.run({ features: new ort.Tensor('float32', new Float32Array(64).fill(4), [1, 64]) });
+  const probabilities = Array.from(out.probabilities!.data as Float32Array);
+  expect(probabilities).toHaveLength(10);
+  expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  await session.release();
+
+  const [modelPy, trainPy] = await Promise.all([
+    page.waitForEvent('download', (d) => d.suggestedFilename() === 'model.py'),
+    page.waitForEvent('download', (d) => d.suggestedFilename() === 'train.py'),
+    result.getByTestId('download-pytorch').click(),
+  ]);
+  expect((await downloadedBytes(modelPy)).toString()).toMatch(/class \w+\(nn\.Module\)/);
+  expect((await downloadedBytes(trainPy)).toString()).toContain('Adam');
+
+  const weights = await downloadedBytes(await save('download-weights'));
+  const headerLength = Number(weights.readBigUInt64LE(0));
+  const header = JSON.parse(weights.subarray(8, 8 + headerLength).toString()) as Record<string, { dtype?: string; shape?: number[] }> & { __metadata__?: Record<string, string> };
+  const tensors = Object.entries(header).filter(([name]) => name !== '__metadata__');
+  expect(tensors.length).toBeGreaterThan(0);
+  expect(tensors.every(([, t]) => t.dtype === 'F32')).toBe(true);
+  expect(JSON.parse(header.__metadata__!.class_names!)).toHaveLength(10);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+  await expect(page.getByTestId('job-row').first()).toContainText('Completed');
+  await expectNoOverflow(page);
+  await page.goBack();
+
+  // The run opens in the editor's tab, ready to evaluate or predict.
+  await result.getByTestId('continue-in-tab').click();
+  await expect(page).toHaveURL(new RegExp(`${modelUrl.split('/').pop()}\\?run=`));
+  await expect(page.getByTestId('loaded-run')).toContainText(`Network job ${jobId.slice(-6)}`, { timeout: 60_000 });
+
+  // The payer's wallet: the whole escrow paid out; the provider's: its 90% share of what was released.
+  const paid = micro(escrow);
+  expect(await availableBalance(page)).toBe(payerBefore - paid);
+  // Each release is a row too: the escrow's own row is found by its kind.
+  await page.getByLabel('Filter history by kind').selectOption('create_escrow');
+  const locked = page.getByRole('table', { name: 'Wallet history' }).getByRole('row').filter({ hasText: `held in escrow for job ${jobId.slice(0, 8)}` });
+  await expect(locked).toHaveCount(1);
+  expect(micro((await locked.locator('td').last().textContent())!)).toBe(-paid);
+  const providerAfter = await availableBalance(provider);
+  const earned = providerAfter - providerBefore;
+  // The fee is floor(release / 10) of each release: together at most a tenth of what was paid.
+  expect(earned).toBeGreaterThanOrEqual(paid - paid / 10n);
+  expect(earned).toBeLessThan(paid);
+  // One payment row per release (each verified checkpoint, then the completion's rest), over as many pages as it takes.
+  await provider.getByLabel('Filter history by kind').selectOption('release');
+  const earnings = provider.getByRole('table', { name: 'Wallet history' }).getByRole('row').filter({ hasText: `Earned for job ${jobId.slice(0, 8)}` });
+  await expect(earnings.first()).toBeVisible();
+  const older = provider.getByRole('button', { name: 'Show older' });
+  while (await older.isVisible()) {
+    const shown = await earnings.count();
+    await older.click();
+    await expect.poll(() => earnings.count()).toBeGreaterThan(shown);
+  }
+  expect(await earnings.count()).toBeGreaterThanOrEqual(3);
+  let sum = 0n;
+  for (const r of await earnings.all()) sum += micro((await r.locator('td').last().textContent())!);
+  expect(sum).toBe(earned);
 });
