@@ -58,4 +58,15 @@ describe('assignBatch', () => {
     const claims = await unitClaimsCollection(db).find({}).toArray();
     expect(claims.map((c) => [c._id, c.jobId.toHexString()]).sort()).toEqual(leased.map((j) => [j.lease!.unitId, j._id.toHexString()]).sort());
   });
+  it('writes a batch of 60 assigns, past the 50 statements one FerretDB v1 update command can hold (it never answered), and leases every job', async () => {
+    const machines = await Promise.all(Array.from({ length: 12 }, () => insertMachine(db, t0, { gpus: [24 * GiB, 24 * GiB, 24 * GiB, 24 * GiB] })));
+    const units = machines.flatMap((m) => m.unitIds.map((unitId) => ({ machineId: m.machineId, unitId })));
+    const jobs = await Promise.all(Array.from({ length: 60 }, () => queuedJob(db, t0)));
+    const expiresAt = t0.getTime() + 30_000;
+    const outcomes = await assignBatch(db, jobs.map((job, i) => ({ job, ...units[i]!, expiresAt })), t0);
+    expect(outcomes).toEqual(jobs.map(() => 'assigned'));
+    const leased = await jobsCollection(db).find({ status: 'ASSIGNED' }).toArray();
+    expect(leased.map((j) => [j._id.toHexString(), j.lease!.unitId]).sort()).toEqual(jobs.map((j, i) => [j._id.toHexString(), units[i]!.unitId]).sort());
+    expect(await unitClaimsCollection(db).countDocuments({})).toBe(60);
+  });
 });

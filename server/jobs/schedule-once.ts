@@ -34,10 +34,12 @@ export interface ScheduleResult {
 }
 
 /**
- * Assignments written together (assignBatch: three round trips for the lot), in queue order. 200 hung
- * FerretDB v1 here (bench:scheduler made no progress for 15 minutes, the database idle; not yet understood); 20 does not.
+ * Assignments written together (assignBatch: one insertMany of claims, the assigns 20 to a command
+ * through bulkUpdate, one insertMany of events), in queue order. 200 once hung FerretDB v1: one
+ * update command of 50 or more matching statements never answers there (see server/db/bulk-update.ts),
+ * which bulkUpdate now avoids.
  */
-export const SCHEDULE_BATCH = 20;
+export const SCHEDULE_BATCH = 200;
 
 function withClosed(why: string, closed: number): string {
   return closed === 0 ? why : `${why.replace(/\.$/, '')} (${closed} more are busy or unavailable).`;
