@@ -231,7 +231,7 @@ test('at 1280x720, with three runs compared in the enlarged dock, nothing sticks
   await expect(overflowing(page)).resolves.toEqual([]);
   for (const name of ['one', 'two', 'three']) {
     await dockTab(page, 'Train');
-    await page.getByLabel('Epochs').fill('2');
+    await page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Epochs', { exact: true }).fill('2');
     await page.getByRole('button', { name: 'Train on WebGPU' }).click();
     await expect(page.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
     await page.getByLabel('Run name').fill(`run ${name}`);

@@ -2,7 +2,7 @@
 
 import { Background, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef, type DragEvent, type PointerEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type RefObject, type PointerEvent } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { CursorThrottle, type CanvasSession } from '@/collab/client';
 import { useCollabGraph, usePresence } from '@/collab/client/hooks';
@@ -56,17 +56,32 @@ export function Canvas(props: CanvasProps) {
  * are known only then, so an earlier fit would crop wide layers). The layers may arrive a moment
  * after the canvas mounts, so this waits for them; but layers this person placed on a blank
  * canvas (their undo stack is not empty) are not a model opening, and the view is left alone.
+ * Until the person pans or zooms, the fit is redone when the canvas changes size (panels
+ * settling, a phone's bars, a rotated screen), so the opened model stays whole in view.
  */
-function useFitOnceMeasured(session: CanvasSession, nodeCount: number) {
+function useFitOnceMeasured(session: CanvasSession, nodeCount: number, containerRef: RefObject<HTMLDivElement | null>, touchedRef: RefObject<boolean>) {
   const flow = useReactFlow();
   const measured = useNodesInitialized();
-  const done = useRef(false);
+  const [fitted, setFitted] = useState(false);
   useEffect(() => {
-    if (done.current || nodeCount === 0 || !measured) return;
-    done.current = true;
-    if (session.undo.canUndo()) return;
+    if (fitted || nodeCount === 0 || !measured) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- once, when the nodes have their sizes
+    setFitted(true);
+    if (session.undo.canUndo()) {
+      touchedRef.current = true;
+      return;
+    }
     void flow.fitView({ ...FIT_OPTIONS, duration: 0 });
-  }, [session, nodeCount, measured, flow]);
+  }, [session, nodeCount, measured, flow, fitted, touchedRef]);
+  useEffect(() => {
+    const el = containerRef.current;
+    if (!fitted || !el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (!touchedRef.current) void flow.fitView({ ...FIT_OPTIONS, duration: 0 });
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [fitted, containerRef, touchedRef, flow]);
 }
 
 /**
@@ -92,7 +107,10 @@ function useNamedNodes<N extends { id: string }>(nodes: readonly N[], names: Rea
 
 function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: CanvasProps) {
   const { nodes, edges } = useCollabGraph(session.doc, session.local);
-  useFitOnceMeasured(session, nodes.length);
+  const container = useRef<HTMLDivElement>(null);
+  // Set once the person moves the view themselves (React Flow passes no event for programmatic moves).
+  const touched = useRef(false);
+  useFitOnceMeasured(session, nodes.length, container, touched);
   const peers = usePresence(awareness);
   const flow = useReactFlow();
   const cursor = useMemo(() => new CursorThrottle(awareness), [awareness]);
@@ -129,6 +147,7 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
       <PeerSelectionContext.Provider value={peerSelection}>
         <div
           className="canvas"
+          ref={container}
           onPointerMove={onPointerMove}
           onPointerLeave={() => cursor.move(null)}
           onDragOver={onDragOver}
@@ -152,6 +171,9 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
             maxZoom={2.5}
             colorMode={colorMode}
             proOptions={{ hideAttribution: true }}
+            onMoveStart={(event) => {
+              if (event) touched.current = true;
+            }}
             aria-label="Model canvas"
           >
             <Background gap={16} />
