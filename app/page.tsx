@@ -1,8 +1,9 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { DEFAULT_NODE_SIZE, layeredLayout } from '@/components/editor/auto-layout';
 import { LandingDemo } from '@/components/landing/LandingDemo';
 import { currentUser } from '@/server/auth/current-user';
-import { findTemplate, layoutFor } from '@/server/models/templates';
+import { findTemplate } from '@/server/models/templates';
 
 const FEATURES = [
   { title: 'Design together', text: 'A shared canvas: drag layers, wire them, and see shapes and errors as you go, with everyone’s cursors live.' },
@@ -15,6 +16,9 @@ export default async function Home() {
   if (await currentUser()) redirect('/dashboard');
   const template = findTemplate('cnn');
   const graph = template.build();
+  // Laid out for the demo's box (about 600x416) the way the editor's Auto layout would: the chain wraps into rows.
+  const positions = await layeredLayout(graph.nodes.map((n) => ({ id: n.id, ...DEFAULT_NODE_SIZE })), graph.edges, { viewport: { width: 600, height: 416 } });
+  const layout = Object.fromEntries([...positions].map(([id, xy]) => [id, { x: xy.x, y: xy.y }]));
   return (
     <main className="landing">
       <section className="landing-hero">
@@ -30,7 +34,7 @@ export default async function Home() {
             </Link>
           </p>
         </div>
-        <LandingDemo graph={graph} layout={layoutFor(graph)} name={template.name} />
+        <LandingDemo graph={graph} layout={layout} name={template.name} />
       </section>
       <ul className="landing-features" aria-label="What you can do">
         {FEATURES.map((f) => (
