@@ -19,9 +19,9 @@ test('without a WebGPU adapter the training panel says why and trains a small mo
 
     await expect(page.getByTestId('adapter')).toContainText('No WebGPU:', { timeout: 30_000 });
     await expect(page.getByRole('button', { name: 'Train on WebGPU' })).toHaveCount(0);
-    await page.getByLabel('Dataset').selectOption('file');
+    await page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Dataset').selectOption('file');
     await page.locator('input[type=file]').setInputFiles(DIGITS);
-    await page.getByLabel('Epochs').fill('5');
+    await page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Epochs', { exact: true }).fill('5');
     await page.getByRole('button', { name: 'Train on CPU' }).click();
 
     const run = page.getByTestId('local-run');

@@ -27,11 +27,21 @@ async function dropLayer(label: string, at: { x: number; y: number }): Promise<s
   const added = page.locator('.react-flow__node.selected');
   await expect(added).toHaveCount(1);
   const id = (await added.getAttribute('data-id'))!;
-  // It lands where it was dropped: its centre is near the drop point.
+  // It lands where it was dropped (its centre near the drop point), or, where that would cover a
+  // layer already there, just below it: added layers never overlap.
   const box = (await nodeById(id).boundingBox())!;
   const area = (await canvas().boundingBox())!;
   expect(Math.abs(box.x + box.width / 2 - (area.x + at.x))).toBeLessThan(40);
-  expect(Math.abs(box.y + box.height / 2 - (area.y + at.y))).toBeLessThan(40);
+  const dy = box.y + box.height / 2 - (area.y + at.y);
+  if (Math.abs(dy) >= 40) {
+    expect(dy).toBeGreaterThan(0);
+    for (const other of await page.locator('.react-flow__node').all()) {
+      if ((await other.getAttribute('data-id')) === id) continue;
+      const b = (await other.boundingBox())!;
+      const overlaps = box.x < b.x + b.width && b.x < box.x + box.width && box.y < b.y + b.height && b.y < box.y + box.height;
+      expect(overlaps).toBe(false);
+    }
+  }
   return id;
 }
 
@@ -63,6 +73,8 @@ test.beforeAll(async ({ browser }) => {
   await page.getByRole('button', { name: 'Create model' }).click();
   await expect(page).toHaveURL(/\/models\/[0-9a-f]{24}$/);
   await expect(page.getByTestId('room-status')).toHaveText('Live');
+  // Building comes first: the dock is hidden so the canvas has the window's height (shown again to train).
+  await page.getByTitle('Hide the dock').click();
 });
 
 test('a blank model explains how to start and lists what is missing', async () => {
@@ -195,20 +207,24 @@ test('? opens the shortcuts help, Esc closes it; Ctrl+A selects everything', asy
   await expect(page.getByText('6 layers selected. Select one to edit it.')).toBeVisible();
 });
 
-test('auto layout arranges the layers in columns by depth', async () => {
-  const x = async (id: string) => (await nodeById(id).boundingBox())!.x;
-  const y = async (id: string) => (await nodeById(id).boundingBox())!.y;
+test('auto layout arranges the layers in flow order, wrapping into rows, none overlapping', async () => {
+  const box = async (id: string) => (await nodeById(id).boundingBox())!;
   // Before: Input and the first Dense were dropped in one column.
-  expect(Math.abs((await x(ids.input)) - (await x(ids.dense1)))).toBeLessThan(5);
+  expect(Math.abs((await box(ids.input)).x - (await box(ids.dense1)).x)).toBeLessThan(5);
   await page.getByRole('button', { name: 'Auto layout' }).click();
-  await expect.poll(async () => (await x(ids.dense1)) - (await x(ids.input))).toBeGreaterThan(50);
-  await expect.poll(async () => (await x(ids.relu)) - (await x(ids.dense1))).toBeGreaterThan(50);
-  await expect.poll(async () => (await x(ids.dense2)) - (await x(ids.relu))).toBeGreaterThan(50);
-  await expect.poll(async () => (await x(ids.loss)) - (await x(ids.dense2))).toBeGreaterThan(50);
-  // Both sources share the first column, one row apart: stacked without overlapping, at any zoom.
-  await expect.poll(async () => Math.abs((await x(ids.labels)) - (await x(ids.input)))).toBeLessThan(5);
-  const height = async (id: string) => (await nodeById(id).boundingBox())!.height;
-  await expect.poll(async () => Math.abs((await y(ids.labels)) - (await y(ids.input))) - (await height(ids.input))).toBeGreaterThanOrEqual(0);
+  // Each layer follows the one feeding it: to its right in the same row, or in a row below (a wrapped chain).
+  const follows = async (from: string, to: string) => {
+    const a = await box(from);
+    const b = await box(to);
+    return b.x - a.x > 50 || b.y - (a.y + a.height) >= 0;
+  };
+  for (const [from, to] of [[ids.input, ids.dense1], [ids.dense1, ids.relu], [ids.relu, ids.dense2], [ids.dense2, ids.loss], [ids.labels, ids.loss]] as const) {
+    await expect.poll(() => follows(from!, to!)).toBe(true);
+  }
+  const all = await Promise.all(Object.values(ids).map(box));
+  for (const [i, a] of all.entries()) {
+    for (const b of all.slice(i + 1)) expect(a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height).toBe(false);
+  }
 });
 
 test('undo reverts a parameter change, redo restores it', async () => {
@@ -240,11 +256,12 @@ test('the hand-built MLP trains in the tab on the uploaded digits.csv and export
 
   await page.reload();
   await expect(page.getByTestId('room-status')).toHaveText('Live');
+  await page.getByTitle('Show the dock').click();
   await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
-  await page.getByLabel('Dataset').selectOption({ label: 'digits (1797 rows)' });
-  await page.getByLabel('Epochs').fill('15');
-  await page.getByLabel('Batch size').fill('32');
-  await page.getByLabel('Learning rate').fill('0.01');
+  await page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Dataset').selectOption({ label: 'digits (1797 rows)' });
+  await page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Epochs', { exact: true }).fill('15');
+  await page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Batch size').fill('32');
+  await page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Learning rate').fill('0.01');
   await page.getByRole('button', { name: 'Train on WebGPU' }).click();
 
   await expect(page.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });

@@ -61,7 +61,7 @@ for (const template of ['MLP classifier', 'Small CNN', 'Residual block']) {
     await createModel(`${template} digits`, template);
     await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
     // The panel starts on the dataset the template is attached to, and the model fits it.
-    await expect(page.getByLabel('Dataset')).toHaveValue('builtin:digits');
+    await expect(page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Dataset')).toHaveValue('builtin:digits');
     await expect(page.getByTestId('problems-ok')).toBeVisible();
     await expect(page.getByTestId('dataset-mismatch')).toHaveCount(0);
 
@@ -96,7 +96,7 @@ test('an uploaded iris with features from 0.001x to 1000x, attached to a fitted 
   await expect(page.getByTestId('room-status')).toHaveText('Live');
   await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
   // The attached dataset is the panel's default; the digits-sized template does not fit it yet.
-  await expect(page.getByLabel('Dataset').locator('option:checked')).toHaveText(/^iris-scaled/);
+  await expect(page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Dataset').locator('option:checked')).toHaveText(/^iris-scaled/);
   const mismatch = page.getByTestId('dataset-mismatch');
   await expect(mismatch.locator('[data-code="DATASET_FEATURES_MISMATCH"]')).toBeVisible();
   await expect(mismatch.locator('[data-code="DATASET_CLASSES_MISMATCH"]')).toBeVisible();
@@ -114,7 +114,7 @@ test('an uploaded iris with features from 0.001x to 1000x, attached to a fitted 
   // The defaults, untouched: the product's own choice of epochs, learning rate and scaling.
   await expect(page.getByTestId('preprocessing')).toHaveValue('standardize');
   // 105 training rows make 3 steps an epoch: the panel suggests 50 epochs (150 steps), not 10.
-  await expect(page.getByLabel('Epochs')).toHaveValue('50');
+  await expect(page.getByRole('region', { name: 'Train in this tab' }).getByLabel('Epochs', { exact: true })).toHaveValue('50');
   await page.getByRole('button', { name: 'Train on WebGPU' }).click();
   const run = page.getByTestId('local-run');
   await expect(run).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });

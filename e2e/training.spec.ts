@@ -34,11 +34,11 @@ test('train in the tab on WebGPU: refusal, live charts, a watcher in the room, e
   await expect(bob.getByText('Train in this tab')).toBeVisible();
 
   await expect(alice.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
-  await alice.getByLabel('Dataset').selectOption('file');
+  await alice.getByRole('region', { name: 'Train in this tab' }).getByLabel('Dataset').selectOption('file');
   await alice.locator('input[type=file]').setInputFiles(DIGITS);
-  await alice.getByLabel('Epochs').fill('15');
-  await alice.getByLabel('Batch size').fill('32');
-  await alice.getByLabel('Learning rate').fill('0.01');
+  await alice.getByRole('region', { name: 'Train in this tab' }).getByLabel('Epochs', { exact: true }).fill('15');
+  await alice.getByRole('region', { name: 'Train in this tab' }).getByLabel('Batch size').fill('32');
+  await alice.getByRole('region', { name: 'Train in this tab' }).getByLabel('Learning rate').fill('0.01');
   await alice.getByRole('button', { name: 'Train on WebGPU' }).click();
 
   // The watcher sees the same run's progress through the room's awareness.
