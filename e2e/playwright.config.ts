@@ -36,6 +36,6 @@ export default defineConfig({
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     // Machines: a 3 s online window and 0.5 s heartbeat spacing, so machines.spec sees offline quickly.
-    env: { SIGNIN_LIMIT_PER_IP: '200/900', ADMIN_EMAILS: '', CYXWIZ_MACHINE_ONLINE_MS: '3000', CYXWIZ_HEARTBEAT_MIN_INTERVAL_MS: '500' },
+    env: { SIGNIN_LIMIT_PER_IP: '200/900', SIGNUP_LIMIT_PER_IP: '200/900', ADMIN_EMAILS: '', CYXWIZ_MACHINE_ONLINE_MS: '3000', CYXWIZ_HEARTBEAT_MIN_INTERVAL_MS: '500' },
   },
 });

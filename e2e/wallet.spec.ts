@@ -15,7 +15,6 @@ test('the demo user sees a balance, uses the faucet, and sees the history update
   await expect(available).toHaveText(/^\d[\d,.]* CYX$/);
   const before = parseFloat((await available.textContent())!.replaceAll(',', ''));
   const rows = page.getByTestId('history-row');
-  await expect(rows.filter({ hasText: 'Demo welcome grant' })).toHaveCount(1);
   const count = await rows.count();
 
   await page.getByRole('button', { name: /^Get 250 CYX$/ }).click();
@@ -30,6 +29,8 @@ test('the demo user sees a balance, uses the faucet, and sees the history update
   await expect(page.getByRole('heading', { name: 'Nothing of this kind yet' })).toBeVisible();
   await page.getByLabel('Filter history by kind').selectOption({ label: 'Minted' });
   await expect(rows.first()).toContainText('Faucet');
+  // The demo grant is there too (among mints: other specs' jobs may have pushed it off the unfiltered first page).
+  await expect(rows.filter({ hasText: 'Demo welcome grant' })).toHaveCount(1);
 
   // Live: money that arrives from elsewhere (another tab) shows up without a reload.
   const faucetRows = rows.filter({ hasText: 'Faucet' });
