@@ -20,7 +20,8 @@ test('the demo user sees a balance, uses the faucet, and sees the history update
   await page.getByRole('button', { name: /^Get 250 CYX$/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Added 250 CYX' })).toBeVisible();
   await expect(available).toHaveText(shown(before + 250));
-  await expect(rows).toHaveCount(count + 1);
+  // One more row on top (the first page holds at most 20: a full page stays full).
+  await expect(rows).toHaveCount(count < 20 ? count + 1 : 20);
   await expect(rows.first()).toContainText('Faucet');
   await expect(rows.first()).toContainText('+250 CYX');
 
