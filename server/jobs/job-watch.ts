@@ -4,7 +4,7 @@ import { jobProgressCollection, jobsCollection, type JobDoc, type JobProgressDoc
 import { onJobChanged } from './job-change-bus';
 import { jobNotFound } from './job-errors';
 import { needsSettlement, type JobStatus } from './job-machine';
-import { jobView, type JobView } from './job-views';
+import { jobView, type JobLatestView, type JobView } from './job-views';
 
 /** The most progress points one update carries; a watcher far behind gets them in several updates, back to back. */
 export const WATCH_POINTS_PER_UPDATE = 500;
@@ -13,18 +13,9 @@ export const WATCH_REREAD_MS = 2_000;
 /** How often a watcher who is not the owner has their access to the model checked again (an unshare ends the stream). */
 export const WATCH_ACCESS_RECHECK_MS = 15_000;
 
-export interface JobProgressPoint {
+/** One progress report as the watcher streams it: the view the list shows, plus its order in the job's stream. */
+export interface JobProgressPoint extends JobLatestView {
   seq: number;
-  step: number;
-  epochIndex: number;
-  loss: number | null;
-  accuracy: number | null;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  samplesPerSecond: number | null;
-  etaSeconds: number | null;
-  machineId: string;
-  at: string;
 }
 
 export interface JobWatchUpdate {
