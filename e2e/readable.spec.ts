@@ -54,6 +54,79 @@ test('two collaborators see each other in different colours', async () => {
   expect(colorOfA).not.toBe(colorOfB);
 });
 
+/** A canvas's React Flow viewport (from the .react-flow__viewport transform) and its size. */
+async function viewOf(page: Page) {
+  return page.locator('.react-flow').evaluate((el) => {
+    const vp = el.querySelector('.react-flow__viewport') as HTMLElement;
+    const m = /translate\((-?[\d.e-]+)px,\s*(-?[\d.e-]+)px\)\s*scale\(([\d.e-]+)\)/.exec(vp.style.transform);
+    if (!m) throw new Error(`unexpected transform ${vp.style.transform}`);
+    return { x: Number(m[1]), y: Number(m[2]), zoom: Number(m[3]), width: el.clientWidth, height: el.clientHeight };
+  });
+}
+
+type View = Awaited<ReturnType<typeof viewOf>>;
+/** The centre of what a canvas shows, in flow coordinates. */
+const centreOf = (v: View) => ({ x: (v.width / 2 - v.x) / v.zoom, y: (v.height / 2 - v.y) / v.zoom });
+
+/** B shows what A shows: the same centre, and A's zoom scaled by how much smaller or larger B's canvas is. */
+function sameArea(viewA: View, viewB: View): boolean {
+  const ca = centreOf(viewA);
+  const cb = centreOf(viewB);
+  const scale = Math.min(viewB.width / viewA.width, viewB.height / viewA.height);
+  const zoom = Math.min(2.5, Math.max(0.05, viewA.zoom * scale));
+  return Math.abs(ca.x - cb.x) < 1 && Math.abs(ca.y - cb.y) < 1 && Math.abs(viewB.zoom - zoom) / zoom < 0.01;
+}
+
+async function panBy(page: Page, dx: number, dy: number) {
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx, y + dy, { steps: 8 });
+  await page.mouse.up();
+}
+
+test('B follows A’s view: A pans and zooms, B’s canvas follows; B pans or presses Esc, and it stops', async () => {
+  const follow = b.getByRole('button', { name: `Follow ${people.a.username}` });
+  await expect(follow).toHaveAttribute('aria-pressed', 'false');
+  await follow.click();
+  await expect(follow).toHaveAttribute('aria-pressed', 'true');
+  const banner = b.getByTestId('follow-banner');
+  await expect(banner).toHaveText(`Following ${people.a.username} — Esc or pan to stop`);
+  // The banner wears A's colour, the one A's avatar has.
+  const avatarColour = await follow.evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(await banner.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(avatarColour);
+
+  await panBy(a, 160, 90);
+  const box = (await a.locator('.react-flow__pane').boundingBox())!;
+  await a.mouse.move(box.x + box.width / 3, box.y + box.height / 3);
+  await a.mouse.wheel(0, -400); // zoom in around the pointer
+  await expect.poll(async () => (await viewOf(a)).zoom).toBeGreaterThan(1.05);
+  const viewA = await viewOf(a);
+  expect(viewA.x).not.toBe(0);
+  await expect.poll(async () => sameArea(viewA, await viewOf(b)), { timeout: 5000 }).toBe(true);
+
+  // B pans: following stops, and A's next moves leave B's view where B put it.
+  await panBy(b, -120, 40);
+  await expect(banner).toBeHidden();
+  await expect(follow).toHaveAttribute('aria-pressed', 'false');
+  const viewB = await viewOf(b);
+  await panBy(a, -200, -60);
+  await expect.poll(async () => (await viewOf(a)).x).not.toBe(viewA.x);
+  await b.waitForTimeout(300); // longer than a few viewport broadcasts
+  expect(await viewOf(b)).toEqual(viewB);
+
+  // Following again catches up with A at once; Esc stops it.
+  await follow.click();
+  await expect(banner).toBeVisible();
+  const viewA2 = await viewOf(a);
+  await expect.poll(async () => sameArea(viewA2, await viewOf(b)), { timeout: 5000 }).toBe(true);
+  await b.keyboard.press('Escape');
+  await expect(banner).toBeHidden();
+  await expect(follow).toHaveAttribute('aria-pressed', 'false');
+});
+
 test('problems name layers, never ids', async () => {
   await a.getByRole('navigation', { name: 'Layers' }).getByRole('button', { name: 'Dense', exact: true }).dblclick();
   await expect(a.locator('.react-flow__node')).toHaveCount(1);

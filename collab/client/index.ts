@@ -40,6 +40,19 @@ export {
   type Peer,
 } from './presence';
 export { CursorThrottle, CURSOR_INTERVAL_MS } from './cursor-throttle';
+export {
+  FollowStore,
+  followStoreFor,
+  fitRemoteViewport,
+  peerViewport,
+  readPresenceViewport,
+  setPresenceViewport,
+  ViewportThrottle,
+  type CanvasSize,
+  type FollowTarget,
+  type PresenceViewport,
+  type Viewport,
+} from './follow';
 export { FlowStore, flowStoreFor } from './flow-store';
 export { PresenceStore, presenceStoreFor } from './presence-store';
 export { CanvasSession, type CanvasSessionOptions } from './canvas-session';

@@ -19,9 +19,11 @@ import { RemoteCursors } from './RemoteCursors';
 import { useThemeChoice } from '../theme/theme';
 import { ShapedEdge } from './ShapedEdge';
 import { useLayerNames } from './use-layer-names';
+import { useViewportFollow } from './use-follow';
 import { ProblemIndexContext } from './validation-context';
 
 const NODE_TYPES = { layer: LayerNode };
+const ZOOM_LIMITS = { minZoom: FIT_OPTIONS.minZoom, maxZoom: 2.5 } as const;
 const EDGE_TYPES = { [SHAPED_EDGE_TYPE]: ShapedEdge };
 
 interface CanvasProps {
@@ -115,6 +117,8 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
   const flow = useReactFlow();
   const cursor = useMemo(() => new CursorThrottle(awareness), [awareness]);
   useEffect(() => () => cursor.dispose(), [cursor]);
+  const follow = useViewportFollow({ awareness, containerRef: container, touchedRef: touched, limits: ZOOM_LIMITS });
+  const followed = follow.target ? peers.find((p) => p.clientId === follow.target!.clientId) : undefined;
 
   // Viewers still select and measure locally; nothing they do reaches the document.
   const onNodesChange = useCallback(
@@ -152,6 +156,10 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
           onPointerLeave={() => cursor.move(null)}
           onDragOver={onDragOver}
           onDrop={onDrop}
+          // The zoom buttons and the minimap move the view without an event: they stop following too.
+          onPointerDownCapture={(event) => {
+            if (follow.target && (event.target as Element).closest?.('.react-flow__controls, .react-flow__minimap')) follow.stop();
+          }}
           tabIndex={-1}
           data-testid="canvas"
         >
@@ -167,13 +175,15 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
             nodesConnectable={!readOnly}
             edgesReconnectable={false}
             deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-            minZoom={FIT_OPTIONS.minZoom}
-            maxZoom={2.5}
+            minZoom={ZOOM_LIMITS.minZoom}
+            maxZoom={ZOOM_LIMITS.maxZoom}
             colorMode={colorMode}
             proOptions={{ hideAttribution: true }}
             onMoveStart={(event) => {
               if (event) touched.current = true;
+              follow.onMoveStart(event);
             }}
+            onMove={follow.onMove}
             aria-label="Model canvas"
           >
             <Background gap={16} />
@@ -181,6 +191,11 @@ function FlowCanvas({ session, awareness, readOnly, index, onDropLayer }: Canvas
             <MiniMap pannable zoomable ariaLabel="Mini map of the model" />
             <RemoteCursors peers={peers} />
           </ReactFlow>
+          {follow.target ? (
+            <div className="follow-banner" role="status" data-testid="follow-banner" style={{ borderColor: followed?.user.color, background: followed?.user.color }}>
+              Following {followed?.user.name ?? 'a collaborator'} — Esc or pan to stop
+            </div>
+          ) : null}
           {nodes.length === 0 ? <CanvasEmptyState loading={false} readOnly={readOnly} /> : null}
         </div>
       </PeerSelectionContext.Provider>

@@ -38,7 +38,7 @@ export function ModelEditor({ modelId }: { modelId: string }) {
     <div className="editor">
       <header className="editor-header">
         <h1>{model.data.name}</h1>
-        <PresenceBar peers={peers} status={status} role={effectiveRole} />
+        <PresenceBar peers={peers} status={status} role={effectiveRole} awareness={room?.awareness ?? null} />
         {effectiveRole === 'owner' ? (
           <button type="button" className="button secondary" onClick={() => setSharing((s) => !s)} aria-expanded={sharing}>
             Share

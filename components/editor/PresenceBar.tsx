@@ -1,6 +1,8 @@
 'use client';
 
-import type { Peer, RoomStatus } from '@/collab/client';
+import type { Awareness } from 'y-protocols/awareness';
+import { followStoreFor, type Peer, type RoomStatus } from '@/collab/client';
+import { useFollowTarget } from './use-follow';
 
 const STATUS_TEXT: Record<RoomStatus, string> = {
   connecting: 'Connecting…',
@@ -10,9 +12,14 @@ const STATUS_TEXT: Record<RoomStatus, string> = {
   denied: 'Disconnected',
 };
 
-/** Who else is here, and whether this tab is live. */
-export function PresenceBar({ peers, status, role }: { peers: readonly Peer[]; status: RoomStatus; role: string }) {
-  const people = [...new Map(peers.map((p) => [p.user.id, p.user])).values()];
+/**
+ * Who else is here, and whether this tab is live. Each person is a button: pressing it makes this
+ * tab's canvas follow their view (their first tab, when they have several); pressing it again stops.
+ */
+export function PresenceBar({ peers, status, role, awareness }: { peers: readonly Peer[]; status: RoomStatus; role: string; awareness: Awareness | null }) {
+  const people = new Map<string, Peer['user'] & { clientId: number }>();
+  for (const p of peers) if (!people.has(p.user.id)) people.set(p.user.id, { ...p.user, clientId: p.clientId });
+  const following = useFollowTarget(awareness);
   return (
     <div className="presence-bar">
       <span className={`status status-${status}`} role="status" data-testid="room-status">
@@ -20,9 +27,20 @@ export function PresenceBar({ peers, status, role }: { peers: readonly Peer[]; s
       </span>
       {role === 'viewer' ? <span className="badge">View only</span> : null}
       <ul className="avatars" aria-label="People in this model">
-        {people.map((u) => (
-          <li key={u.id} className="avatar" style={{ background: u.color }} title={u.name} aria-label={u.name}>
-            {u.name.slice(0, 1).toUpperCase()}
+        {[...people.values()].map((u) => (
+          <li key={u.id}>
+            <button
+              type="button"
+              className={`avatar${following?.userId === u.id ? ' following' : ''}`}
+              style={{ background: u.color, ['--peer-color' as string]: u.color }}
+              title={`Follow ${u.name}`}
+              aria-label={`Follow ${u.name}`}
+              aria-pressed={following?.userId === u.id}
+              disabled={!awareness}
+              onClick={() => awareness && followStoreFor(awareness).toggle({ clientId: u.clientId, userId: u.id })}
+            >
+              {u.name.slice(0, 1).toUpperCase()}
+            </button>
           </li>
         ))}
       </ul>
