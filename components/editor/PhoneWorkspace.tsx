@@ -1,7 +1,8 @@
 'use client';
 
 import { useInfiniteQuery, useQuery, skipToken } from '@tanstack/react-query';
-import { LineChart } from '../training/LineChart';
+import { CHART_COLORS, inferStepsPerEpoch } from '../charts/chart-data';
+import { MetricChart } from '../charts/MetricChart';
 import { messageOf, useTRPC } from '../trpc/client';
 import type { ProblemIndex } from './problem-index';
 import { ProblemsPanel } from './ProblemsPanel';
@@ -43,19 +44,21 @@ function LatestRunCharts({ modelId }: { modelId: string }) {
           <p className="muted">
             {detail.data.name} · {detail.data.dataset}
           </p>
-          <LineChart
+          <MetricChart
             title="Validation accuracy"
             description={`Validation accuracy per epoch of ${detail.data.name}`}
-            xLabel="epoch"
-            series={[{ name: 'validation accuracy', color: '#2563eb', points: detail.data.metrics.epochs.flatMap((e) => (e.valAccuracy === null ? [] : [[e.epoch + 1, e.valAccuracy] as const])) }]}
+            series={[{ name: 'validation accuracy', color: CHART_COLORS[0], points: detail.data.metrics.epochs.flatMap((e) => (e.valAccuracy === null ? [] : [[e.step, e.valAccuracy] as const])) }]}
+            stepsPerEpoch={inferStepsPerEpoch(detail.data.metrics.epochs)}
+            defaultXUnit="epoch"
             yDomain={[0, 1]}
             formatY={(y) => `${Math.round(y * 100)}%`}
           />
-          <LineChart
+          <MetricChart
             title="Validation loss"
             description={`Validation loss per epoch of ${detail.data.name}`}
-            xLabel="epoch"
-            series={[{ name: 'validation loss', color: '#dc2626', points: detail.data.metrics.epochs.flatMap((e) => (e.valLoss === null ? [] : [[e.epoch + 1, e.valLoss] as const])) }]}
+            series={[{ name: 'validation loss', color: CHART_COLORS[1], points: detail.data.metrics.epochs.flatMap((e) => (e.valLoss === null ? [] : [[e.step, e.valLoss] as const])) }]}
+            stepsPerEpoch={inferStepsPerEpoch(detail.data.metrics.epochs)}
+            defaultXUnit="epoch"
           />
         </>
       ) : null}

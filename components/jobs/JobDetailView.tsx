@@ -3,14 +3,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { LineChart } from '../training/LineChart';
+import { CHART_COLORS } from '../charts/chart-data';
+import { MetricChart } from '../charts/MetricChart';
 import { ProgressBar } from '../training/ProgressBar';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { formatBytes } from '../ui/format-bytes';
 import { cyxText } from '../ui/money';
 import { Loading } from '../ui/Spinner';
 import { messageOf, useTRPC } from '../trpc/client';
-import { canCancel, chartSeries, isDone, progressLine, STATUS_LABELS, timelineText } from './job-format';
+import { canCancel, chartSeries, isDone, jobStepsPerEpoch, progressLine, STATUS_LABELS, timelineText } from './job-format';
 import { JobResult } from './JobResult';
 import { useJobWatch } from './use-job-watch';
 
@@ -66,6 +67,7 @@ export function JobDetailView({ jobId }: { jobId: string }) {
   const { timeline, checkpoints, timelineTruncated } = detail.data;
   const j = job!;
   const series = chartSeries(live.points);
+  const stepsPerEpoch = jobStepsPerEpoch(j, live.points);
   const machineName = (id: string) => (id === j.machineId && j.machineName ? j.machineName : (checkpoints.find((c) => c.machineId === id)?.machineName ?? id.slice(-6)));
   const released = checkpoints.reduce((sum, c) => sum + BigInt(c.releasedMicro), 0n);
 
@@ -98,24 +100,24 @@ export function JobDetailView({ jobId }: { jobId: string }) {
       ) : null}
 
       <div className="chart-row">
-        <LineChart
+        <MetricChart
           title="Loss"
           description={`Training loss over ${series.trainLoss.length} reports and validation loss at ${series.valLoss.length}, by optimizer step.`}
-          xLabel="step"
           series={[
-            { name: 'train loss', color: '#2563eb', points: series.trainLoss },
-            { name: 'validation loss', color: '#dc2626', points: series.valLoss, dashed: true },
+            { name: 'train loss', color: CHART_COLORS[0], points: series.trainLoss },
+            { name: 'validation loss', color: CHART_COLORS[1], points: series.valLoss, dashed: true },
           ]}
+          stepsPerEpoch={stepsPerEpoch}
           testId="job-loss-chart"
         />
-        <LineChart
+        <MetricChart
           title="Accuracy"
           description={`Training accuracy over ${series.trainAcc.length} reports and validation accuracy at ${series.valAcc.length}, by optimizer step.`}
-          xLabel="step"
           series={[
-            { name: 'train accuracy', color: '#16a34a', points: series.trainAcc },
-            { name: 'validation accuracy', color: '#d97706', points: series.valAcc, dashed: true },
+            { name: 'train accuracy', color: CHART_COLORS[2], points: series.trainAcc },
+            { name: 'validation accuracy', color: CHART_COLORS[3], points: series.valAcc, dashed: true },
           ]}
+          stepsPerEpoch={stepsPerEpoch}
           yDomain={[0, 1]}
           formatY={pct}
           testId="job-accuracy-chart"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canCancel, chartSeries, MAX_CHART_POINTS, mergePoints, progressLine, timelineText } from './job-format';
+import { canCancel, chartSeries, jobStepsPerEpoch, MAX_CHART_POINTS, mergePoints, progressLine, timelineText } from './job-format';
 
 const point = (seq: number, loss: number | null = 1, valAccuracy: number | null = null) => ({ seq, step: seq * 10, loss, accuracy: null, valLoss: null, valAccuracy });
 
@@ -17,6 +17,17 @@ describe('mergePoints', () => {
     expect(merged.length).toBeLessThan(MAX_CHART_POINTS);
     expect(merged.at(-1)!.seq).toBe(MAX_CHART_POINTS + 1);
     expect(merged.slice(-100).map((p) => p.seq)).toEqual(Array.from({ length: 100 }, (_, i) => MAX_CHART_POINTS - 98 + i));
+  });
+});
+
+describe('jobStepsPerEpoch (the charts\' epoch axis)', () => {
+  const report = (step: number, epochIndex: number, valLoss: number | null) => ({ seq: step, step, epochIndex, loss: 1, accuracy: null, valLoss, valAccuracy: null });
+  it('reads it off the latest validation report (an epoch end), else the job\'s totals', () => {
+    const points = [report(5, 0, null), report(12, 0, 0.9), report(20, 1, null), report(24, 1, 0.8), report(30, 2, null)];
+    expect(jobStepsPerEpoch({ totalSteps: 100, config: { epochs: 4 } }, points)).toBe(12);
+    expect(jobStepsPerEpoch({ totalSteps: 100, config: { epochs: 4 } }, [report(5, 0, null)])).toBe(25);
+    expect(jobStepsPerEpoch({ totalSteps: null, config: { epochs: 4 } }, [])).toBeNull();
+    expect(jobStepsPerEpoch({ totalSteps: 100, config: null }, [])).toBeNull();
   });
 });
 

@@ -68,6 +68,20 @@ export function chartSeries(points: readonly PointLike[]): { trainLoss: Series; 
   return { trainLoss: pick('loss'), trainAcc: pick('accuracy'), valLoss: pick('valLoss'), valAcc: pick('valAccuracy') };
 }
 
+/**
+ * Steps in one of the job's epochs (its charts' epoch axis): from the latest validation report (the
+ * runner validates when an epoch ends, so its step is whole epochs), else the job's total steps over
+ * its epochs; null while neither can say.
+ */
+export function jobStepsPerEpoch(job: { totalSteps: number | null; config: { epochs: number } | null }, points: readonly (PointLike & { epochIndex: number })[]): number | null {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points[i]!;
+    if ((p.valLoss !== null || p.valAccuracy !== null) && p.step > 0 && p.epochIndex >= 0) return p.step / (p.epochIndex + 1);
+  }
+  if (!job.totalSteps || !job.config || !(job.config.epochs > 0)) return null;
+  return job.totalSteps / job.config.epochs;
+}
+
 /** "step 30 of 40 · 512 samples/s · about 4s left", from the job's latest report. */
 export function progressLine(job: { status: Status; totalSteps: number | null; latest: { step: number; samplesPerSecond: number | null; etaSeconds: number | null } | null }): string {
   if (isDone(job.status)) return job.totalSteps ? `all ${job.totalSteps.toLocaleString()} steps done` : 'done';

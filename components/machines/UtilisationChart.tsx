@@ -1,7 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { LineChart, type ChartSeries } from '../training/LineChart';
+import { CHART_COLORS } from '../charts/chart-data';
+import { MetricChart, type MetricSeries } from '../charts/MetricChart';
 import { useTRPC } from '../trpc/client';
 
 export const LIVE_REFRESH_MS = 3_000;
@@ -14,11 +15,11 @@ export function UtilisationChart({ machineId }: { machineId: string }) {
   if (samples.length === 0) return <p className="muted">Utilisation appears here once the runner sends heartbeats.</p>;
   const last = new Date(samples.at(-1)!.at).getTime();
   const x = (at: string) => Math.round((new Date(at).getTime() - last) / 1000);
-  const series: ChartSeries[] = [{ name: 'CPU %', color: '#2563eb', points: samples.map((s) => [x(s.at), s.cpuPercent] as const) }];
+  const series: MetricSeries[] = [{ name: 'CPU %', color: CHART_COLORS[0], points: samples.map((s) => [x(s.at), s.cpuPercent] as const) }];
   const gpu = samples.filter((s) => s.gpuPercent !== null);
-  if (gpu.length) series.push({ name: 'GPU % (busiest)', color: '#16a34a', points: gpu.map((s) => [x(s.at), s.gpuPercent!] as const) });
+  if (gpu.length) series.push({ name: 'GPU % (busiest)', color: CHART_COLORS[2], points: gpu.map((s) => [x(s.at), s.gpuPercent!] as const) });
   return (
-    <LineChart
+    <MetricChart
       title="Utilisation"
       description={`CPU${gpu.length ? ' and GPU' : ''} utilisation over the last ${samples.length} heartbeats; latest CPU ${samples.at(-1)!.cpuPercent.toFixed(0)}%.`}
       xLabel="seconds before the latest heartbeat"

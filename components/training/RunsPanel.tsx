@@ -3,12 +3,13 @@
 import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
 import { useState } from 'react';
 import { messageOf, useTRPC } from '../trpc/client';
-import { LineChart, type ChartSeries } from './LineChart';
+import { CHART_COLORS, inferStepsPerEpoch } from '../charts/chart-data';
+import { MetricChart, type MetricSeries } from '../charts/MetricChart';
 
-const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2'];
+const COLORS = CHART_COLORS;
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
-/** Saved runs of the model; tick some to overlay their validation curves on one chart. */
+/** Saved runs of the model; tick some to compare them: one line per run (its own colour, named in the legend) on the same charts. */
 interface RunsPanelProps {
   readonly modelId: string;
   /** The model's graph now (compute/graph graphHash): runs trained on another version are marked. */
@@ -33,12 +34,16 @@ export function RunsPanel({ modelId, graphHash, onLoad, loadingId = null }: Runs
   const graphChanged = (runHash: string | null) => runHash !== null && runHash !== graphHash;
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id].slice(-COLORS.length)));
   const loaded = details.flatMap((q) => (q.data ? [q.data] : []));
-  const series = (key: 'valAccuracy' | 'valLoss'): ChartSeries[] =>
-    loaded.map((run) => ({
-      name: run.name,
-      color: COLORS[selected.indexOf(run.id) % COLORS.length]!,
-      points: run.metrics.epochs.flatMap((e) => (e[key] === null ? [] : [[e.epoch + 1, e[key]] as const])),
-    }));
+  // Each run on its own epoch length (runs on other data or batch sizes differ), so epochs line up.
+  const runSeries = (run: (typeof loaded)[number], points: MetricSeries['points']): MetricSeries => ({
+    name: run.name,
+    color: COLORS[selected.indexOf(run.id) % COLORS.length]!,
+    points,
+    stepsPerEpoch: inferStepsPerEpoch(run.metrics.epochs),
+  });
+  const series = (key: 'valAccuracy' | 'valLoss'): MetricSeries[] => loaded.map((run) => runSeries(run, run.metrics.epochs.flatMap((e) => (e[key] === null ? [] : [[e.step, e[key]] as const]))));
+  const trainLoss = loaded.map((run) => runSeries(run, run.metrics.batches.flatMap((b) => (b.loss === null ? [] : [[b.step, b.loss] as const]))));
+  const runNames = loaded.map((r) => r.name).join(', ');
 
   return (
     <section className="saved-runs" aria-label="Saved runs">
@@ -102,8 +107,11 @@ export function RunsPanel({ modelId, graphHash, onLoad, loadingId = null }: Runs
       ) : null}
       {loaded.length > 0 ? (
         <div className="chart-row">
-          <LineChart title="Validation accuracy by run" description={`Validation accuracy per epoch for ${loaded.map((r) => r.name).join(', ')}`} xLabel="epoch" series={series('valAccuracy')} yDomain={[0, 1]} formatY={(y) => `${Math.round(y * 100)}%`} testId="compare-accuracy" />
-          <LineChart title="Validation loss by run" description={`Validation loss per epoch for ${loaded.map((r) => r.name).join(', ')}`} xLabel="epoch" series={series('valLoss')} testId="compare-loss" />
+          <MetricChart title="Validation accuracy by run" description={`Validation accuracy per epoch for ${runNames}`} series={series('valAccuracy')} defaultXUnit="epoch" yDomain={[0, 1]} formatY={(y) => `${Math.round(y * 100)}%`} testId="compare-accuracy" />
+          <MetricChart title="Validation loss by run" description={`Validation loss per epoch for ${runNames}`} series={series('valLoss')} defaultXUnit="epoch" testId="compare-loss" />
+          {trainLoss.some((s) => s.points.length > 0) ? (
+            <MetricChart title="Training loss by run" description={`Training loss over the saved samples for ${runNames}`} series={trainLoss} defaultXUnit="epoch" defaultSmoothing={0.6} testId="compare-train-loss" />
+          ) : null}
         </div>
       ) : null}
     </section>
