@@ -91,13 +91,17 @@ describe('explainCandidates', () => {
     expect(explanation.why).toMatch(/^Test GPU \(good-u0\) won with [\d.]+ against [\d.]+ for Test GPU \(cheap-u0\): ahead on reputation \(\+[\d.]+\); behind on price \(−[\d.]+\)\.$/);
   });
 
-  it('lets a CPU job take a GPU at half the device part: it wins on speed, and only while the GPU is much faster', () => {
+  it('gives a CPU job a free CPU unit before any GPU, though the GPU scores higher; a GPU only when no CPU unit fits', () => {
     const explanation = explainCandidates(job({ requirements: { device: 'cpu', minVramBytes: 0 } }), [unit({ unitId: 'g-u0' }), unit({ unitId: 'c-u1', kind: 'cpu', machineId: 'g' })]);
-    // The GPU is 40× faster by the estimate, which outweighs the device part.
+    // The GPU is 40× faster by the estimate and scores higher, but it is left for GPU jobs.
     expect(explanation.candidates.find((c) => c.unitId === 'c-u1')!.parts!.speed).toBeCloseTo(DEVICE_CLASS_FLOPS_PER_SECOND.cpu / DEVICE_CLASS_FLOPS_PER_SECOND.gpu);
-    expect(explanation.winner).toBe('g-u0');
-    const asFast = explainCandidates(job({ requirements: { device: 'cpu', minVramBytes: 0 } }), [unit({ unitId: 'g-u0', measuredFlopsPerSecond: 5e10 }), unit({ unitId: 'c-u1', kind: 'cpu', machineId: 'g' })]);
-    expect(asFast.winner).toBe('c-u1');
+    expect(explanation.candidates.find((c) => c.unitId === 'g-u0')!.score!).toBeGreaterThan(explanation.candidates.find((c) => c.unitId === 'c-u1')!.score!);
+    expect(explanation.winner).toBe('c-u1');
+    expect(explanation.why).toMatch(/\(c-u1\) won with [\d.]+: a CPU job takes a free CPU unit before any GPU/);
+    expect(bestCandidate(job({ requirements: { device: 'cpu', minVramBytes: 0 } }), [unit({ unitId: 'g-u0' }), unit({ unitId: 'c-u1', kind: 'cpu', machineId: 'g' })].map(prepareUnit))?.unit.unit.unitId).toBe('c-u1');
+    // No CPU unit has the memory: the GPU takes it.
+    const tooSmall = explainCandidates(job({ requirements: { device: 'cpu', minVramBytes: 100 * 2 ** 30 } }), [unit({ unitId: 'g-u0', vramOffered: 200 * 2 ** 30 }), unit({ unitId: 'c-u1', kind: 'cpu', machineId: 'g' })]);
+    expect(tooSmall.winner).toBe('g-u0');
   });
 
   it('takes a measured speed over the device-class estimate (the seam for runner figures)', () => {

@@ -101,7 +101,23 @@ const weighted = (parts: ScoreParts) => weightedBeforePrice(parts) + SCORE_WEIGH
 const label = (c: Candidate) => `${c.device} (${c.unitId})`;
 const fixed = (n: number) => n.toFixed(3);
 
-/** Best first; equal scores go to the cheaper unit, then the lower unit id, so every scheduler agrees. */
+/**
+ * 0 for a unit of the kind the job asks for, 1 for a GPU unit under a CPU job: a CPU job takes a
+ * GPU only while no CPU unit that fits is free, whatever the scores, so GPU jobs are not left
+ * waiting behind CPU jobs that took the GPUs (within a tier the score decides).
+ */
+function tierOf(job: ExplainableJob, kind: 'gpu' | 'cpu'): number {
+  return job.requirements.device === kind ? 0 : 1;
+}
+
+/** Best first: the job's own device kind first (tierOf), then the score; equal scores go to the cheaper unit, then the lower unit id, so every scheduler agrees. */
+function compareFor(job: ExplainableJob) {
+  return (a: Candidate, b: Candidate): number => {
+    const tier = tierOf(job, a.kind) - tierOf(job, b.kind);
+    return tier !== 0 ? tier : compare(a, b);
+  };
+}
+
 function compare(a: Candidate, b: Candidate): number {
   if (a.score !== b.score) return b.score! - a.score!;
   const pa = BigInt(a.pricePerHourMicro);
@@ -111,6 +127,9 @@ function compare(a: Candidate, b: Candidate): number {
 }
 
 function whyWon(winner: Candidate, runnerUp: Candidate | undefined, passed: Candidate[]): string {
+  if (runnerUp && winner.kind === 'cpu' && runnerUp.kind === 'gpu') {
+    return `${label(winner)} won with ${fixed(winner.score!)}: a CPU job takes a free CPU unit before any GPU (the best, ${label(runnerUp)}, scored ${fixed(runnerUp.score!)}), leaving the GPUs to GPU jobs.`;
+  }
   if (!runnerUp) {
     const others = passed.length === 0 ? '' : ` (${passedOverSummary(passed)})`;
     return `${label(winner)} is the only unit that can take it, score ${fixed(winner.score!)}${others}.`;
@@ -160,7 +179,7 @@ export function explainCandidates(job: ExplainableJob, units: readonly Schedulab
       estimatedSeconds: job.trainingFlops ? job.trainingFlops / speeds[i]!.flopsPerSecond : null,
     };
   });
-  const eligible = candidates.filter((c) => c.passedOver === null).sort(compare);
+  const eligible = candidates.filter((c) => c.passedOver === null).sort(compareFor(job));
   const passed = candidates.filter((c) => c.passedOver !== null);
   const winner = eligible[0];
   const why = winner
@@ -204,14 +223,18 @@ export function bestCandidate(job: ExplainableJob, units: readonly PreparedUnit[
   }
   let best: PreparedUnit | null = null;
   let bestScore = -Infinity;
+  let bestTier = Infinity;
   for (const u of eligible) {
+    const tier = tierOf(job, u.unit.kind);
+    if (tier > bestTier) continue;
     const partial = weightedBeforePrice(partsOf(job, u.unit, u.free, u.speed, fastest));
     // A price part is at most 1: a unit that cannot tie the best even then is out (ties go to compare's price and id).
-    if (partial + SCORE_WEIGHTS.price * 1 < bestScore) continue;
+    if (tier === bestTier && partial + SCORE_WEIGHTS.price * 1 < bestScore) continue;
     const score = partial + SCORE_WEIGHTS.price * (1 - priceShareOf(u.price, cap));
-    if (best === null || score > bestScore || (score === bestScore && (u.price < best.price || (u.price === best.price && u.unit.unitId < best.unit.unitId)))) {
+    if (best === null || tier < bestTier || score > bestScore || (score === bestScore && (u.price < best.price || (u.price === best.price && u.unit.unitId < best.unit.unitId)))) {
       best = u;
       bestScore = score;
+      bestTier = tier;
     }
   }
   return best ? { unit: best, score: bestScore } : null;
