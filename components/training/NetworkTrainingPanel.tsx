@@ -12,6 +12,7 @@ import { suggestedEpochs } from './config-form';
 import { buildQuoteRequest, DEFAULT_NETWORK_FORM, networkRefusal, type NetworkField, type NetworkForm, type NetworkRefusal, type QuoteRequest } from './network-form';
 import { NetworkJobsStrip } from './NetworkJobsStrip';
 import { formatDuration } from './ProgressBar';
+import { describeSpeed } from '../../server/jobs/unit-speed';
 
 function refusalOf(error: unknown): NetworkRefusal {
   const appCode = error instanceof TRPCClientError ? (error.data as { appCode?: string } | undefined)?.appCode : undefined;
@@ -228,6 +229,7 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
                   <tr>
                     <th>Unit</th>
                     <th>Price</th>
+                    <th>Speed</th>
                     <th>Time</th>
                     <th>Cost</th>
                   </tr>
@@ -239,6 +241,7 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
                         {u.kind.toUpperCase()} · {u.device}
                       </td>
                       <td>{cyxText(u.pricePerHourMicro)}/h</td>
+                      <td data-testid="quote-speed">{describeSpeed(u.speed, u.kind)}</td>
                       <td>{secondsText(u.seconds)}</td>
                       <td>{cyxText(u.costMicro)}</td>
                     </tr>

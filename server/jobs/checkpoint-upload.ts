@@ -7,6 +7,7 @@ import { applyWithEffects } from './effects';
 import { notifyJobChanged } from './job-change-bus';
 import { requireHeldJob } from './job-lease-guard';
 import { readJobSpec } from './job-spec';
+import { measureCheckpoint } from './measured-speed';
 import { CheckpointReportSchema, type CheckpointAnswer, type CheckpointReport } from './runner-protocol';
 import { JobDataMissing, verifyOffThread } from './verify-off-thread';
 
@@ -51,6 +52,9 @@ async function settle(db: Db, job: JobDoc, doc: JobCheckpointDoc, now: Date): Pr
     if (lastStep >= doc.step) return;
     const lastCheckpoint = { sha256: doc.sha256, step: doc.step, epochIndex: doc.epochIndex, bytes: doc.bytes, valLoss: doc.platform.valLoss, valAccuracy: doc.platform.valAccuracy, machineId: doc.machineId, verifiedAt: now };
     await applyWithEffects(db, job._id, { type: 'checkpoint_verified', epoch: doc.leaseEpoch, step: doc.step }, now, { alsoSet: { lastCheckpoint } });
+    // The unit's measured speed (measured-speed.ts): from this server's clock, never the runner's figure.
+    // A failure to record it must not fail an upload that has been verified and paid.
+    await measureCheckpoint(db, job, doc, now).catch((error: unknown) => console.error(`[jobs] measuring checkpoint ${doc._id} failed:`, error));
   } else {
     await applyWithEffects(db, job._id, { type: 'checkpoint_invalid', epoch: doc.leaseEpoch }, now);
   }

@@ -4,6 +4,7 @@ import { unitsOf } from '../machines/machine-codec';
 import type { MachineStatus, UnitStatus } from '../machines/schema';
 import { deriveStatus } from '../machines/status';
 import { unitClaimsCollection } from './collections';
+import { unitSpeedKey, unitSpeedsCollection } from './measured-speed';
 
 /** A compute unit as the scheduler weighs it: the unit, what it needs of its machine, and who holds it. */
 export interface SchedulableUnit {
@@ -23,8 +24,10 @@ export interface SchedulableUnit {
   /** The machine's queue: how many of its active units hold a job, of how many. */
   machineBusyUnits: number;
   machineActiveUnits: number;
-  /** Measured training throughput; null for every unit until runners report one (see unit-speed.ts). */
+  /** Training throughput the platform measured on this unit's current backend (measured-speed.ts); null until a verified checkpoint interval counts. */
   measuredFlopsPerSecond: number | null;
+  /** How many intervals that figure comes from (0 or absent when unmeasured). */
+  measuredSamples?: number;
 }
 
 /** Whether any job could be given the unit now (what is left depends on the job: explainCandidates). */
@@ -33,16 +36,19 @@ export function unitIsOpen(unit: SchedulableUnit): boolean {
 }
 
 /**
- * Every unit of every machine not removed, with who holds it. Two reads whatever the fleet's size:
- * the machines (without their samples, inventory and metrics) and the unit claims. Offline, paused
+ * Every unit of every machine not removed, with who holds it and its measured speed. Three reads in
+ * parallel whatever the fleet's size: the machines (without their samples, inventory and metrics),
+ * the unit claims and the measured speeds. Offline, paused
  * and held units are included so the admin view can say why they were passed over.
  */
 export async function loadSchedulableUnits(db: Db, now: Date): Promise<SchedulableUnit[]> {
-  const [machines, claims] = await Promise.all([
+  const [machines, claims, speeds] = await Promise.all([
     machinesCollection(db).find({ removedAt: null }, { projection: { samples: 0, inventoryJson: 0, metricsJson: 0 } }).toArray(),
     unitClaimsCollection(db).find({}, { projection: { _id: 1, jobId: 1 } }).toArray(),
+    unitSpeedsCollection(db).find({}, { projection: { _id: 1, flopsPerSecond: 1, samples: 1 } }).toArray(),
   ]);
   const holder = new Map(claims.map((c) => [c._id, c.jobId.toHexString()]));
+  const measured = new Map(speeds.map((s) => [s._id, s]));
   const units: SchedulableUnit[] = [];
   for (const machine of machines) {
     const machineId = machine._id.toHexString();
@@ -51,6 +57,8 @@ export async function loadSchedulableUnits(db: Db, now: Date): Promise<Schedulab
     const active = own.filter((u) => u.status === 'active');
     const busy = active.filter((u) => holder.has(u.id)).length;
     for (const unit of own) {
+      // A unit's speed is its current backend's: a runner that moved from Dawn to torch is measured anew.
+      const speed = measured.get(unitSpeedKey(unit.id, machine.backend));
       units.push({
         machineId,
         unitId: unit.id,
@@ -66,7 +74,8 @@ export async function loadSchedulableUnits(db: Db, now: Date): Promise<Schedulab
         heldBy: holder.get(unit.id) ?? null,
         machineBusyUnits: busy,
         machineActiveUnits: active.length,
-        measuredFlopsPerSecond: null,
+        measuredFlopsPerSecond: speed?.flopsPerSecond ?? null,
+        measuredSamples: speed?.samples ?? 0,
       });
     }
   }
