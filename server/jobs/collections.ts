@@ -75,6 +75,21 @@ export interface JobDoc {
   lastCheckpoint?: VerifiedCheckpoint | null;
   /** The saved run (server/runs) holding the final weights, once completed: downloads and "continue in this tab". */
   resultRunId?: string | null;
+  /** "Continue on the network": the saved run the job started from (its checkpoint is the first lastCheckpoint); null for a fresh start. */
+  startFrom?: JobStartFrom | null;
+}
+
+/** The run a job started from (start-from-run.ts), as it was at submit. */
+export interface JobStartFrom {
+  runId: string;
+  runName: string;
+  /** The starting checkpoint's blob and optimizer step: training and the escrow's shares run from here. */
+  sha256: string;
+  step: number;
+  /** Epochs of the job's data the run already held (the job's epochs count on from here). */
+  epochsDone: number;
+  /** True: the run's Adam state resumed; false: its weights with a fresh optimizer. */
+  resumesOptimizer: boolean;
 }
 
 export interface JobProgressSummary {

@@ -1,6 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import { AppError } from '../errors/app-error';
-import { jobsCollection, type JobDoc, type JobRequirements, type JobTrainingConfig } from './collections';
+import { jobsCollection, type JobDoc, type JobRequirements, type JobStartFrom, type JobTrainingConfig, type VerifiedCheckpoint } from './collections';
 import { newJob } from './job-machine';
 
 export interface NewJobInput {
@@ -15,6 +15,9 @@ export interface NewJobInput {
   escrowMicro?: string;
   /** Optimizer steps of the whole run, from the frozen spec (job-spec.ts). */
   totalSteps?: number | null;
+  /** "Continue on the network": the run's checkpoint, the job's first lastCheckpoint (the runner resumes from it). */
+  startCheckpoint?: VerifiedCheckpoint | null;
+  startFrom?: JobStartFrom | null;
 }
 
 /** The most memory a job may ask for: the largest unit the machines schema accepts (MAX_VRAM_BYTES). */
@@ -63,8 +66,9 @@ export async function createJob(db: Db, input: NewJobInput, now: Date): Promise<
     effectsDoneVersion: 0,
     totalSteps: input.totalSteps ?? null,
     progress: null,
-    lastCheckpoint: null,
+    lastCheckpoint: input.startCheckpoint ?? null,
     resultRunId: null,
+    startFrom: input.startFrom ?? null,
   };
   await jobsCollection(db).insertOne(doc);
   return doc;

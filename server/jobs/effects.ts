@@ -229,7 +229,8 @@ async function releaseOnce(db: Db, job: JobDoc, key: string, reason: 'checkpoint
 }
 
 /**
- * The share a verified checkpoint earns: floor(deposit × step / totalSteps) less what the ledger
+ * The share a verified checkpoint earns: floor(deposit × (step − start) / (totalSteps − start)) (start:
+ * the step of the run the job started from, else 0) less what the ledger
  * says the escrow released already, never more than it holds. Worked out from the ledger, so a
  * later checkpoint after a crash that lost a paidMicro write still pays exactly its own share.
  */
@@ -240,7 +241,9 @@ async function releaseCheckpointShare(db: Db, job: JobDoc, machineId: string, st
     steps.push({ key, result: 'skipped', detail: 'nothing in escrow to share' });
     return;
   }
-  const due = (look: EscrowLook) => (look.deposit * BigInt(Math.min(step, totalSteps))) / BigInt(totalSteps);
+  // A job started from a saved run (start-from-run.ts) is paid for the steps from the run's step on.
+  const from = Math.min(job.startFrom?.step ?? 0, totalSteps - 1);
+  const due = (look: EscrowLook) => (look.deposit * BigInt(Math.max(0, Math.min(step, totalSteps) - from))) / BigInt(totalSteps - from);
   const share = (look: EscrowLook) => {
     const owed = due(look) - look.released;
     const left = remainingIn(look);

@@ -50,5 +50,7 @@ export async function recordJobRun(db: Db, job: JobDoc, spec: FrozenJobSpec, sha
     wallTimeMs: Math.max(0, now.getTime() - start),
     weightsBase64: Buffer.from(weights).toString('base64'),
   });
-  return (await saveRun(db, job.ownerId, input)).id;
+  // The final checkpoint is already a blob: the run points at it, so the run can start another job ("continue on the network").
+  const storedCheckpoint = { sha256, bytes: bytes.byteLength, step: checkpoint.optimizer.step, optimizer: checkpoint.optimizer.config.type };
+  return (await saveRun(db, job.ownerId, input, { storedCheckpoint })).id;
 }

@@ -47,7 +47,7 @@ function planOrRefuse(graph: Graph): void {
  * as runner and verifier will prepare it, so totalSteps is exact and a file that does not parse is
  * refused now, not on a provider's machine.
  */
-export async function buildJobSpec(db: Db, userId: ObjectId, graph: Graph, datasetId: string, config: JobTrainingConfig): Promise<FrozenJobSpec> {
+export async function buildJobSpec(db: Db, userId: ObjectId, graph: Graph, datasetId: string, config: JobTrainingConfig, startStep = 0): Promise<FrozenJobSpec> {
   planOrRefuse(graph);
   const resolved = await resolveJobData(db, userId, datasetId);
   const train = trainConfigOf(config, resolved.validationFraction);
@@ -65,7 +65,9 @@ export async function buildJobSpec(db: Db, userId: ObjectId, graph: Graph, datas
   }
   const { summary } = prepared;
   const checkpointMetadata = modelMetadataEntries({ preprocessing: summary.preprocessing, classNames: summary.classNames, ...(summary.inputColumns ? { inputColumns: summary.inputColumns } : {}) });
-  return { graph, train, data, totalSteps: train.epochs * stepsPerEpoch, checkpointMetadata };
+  // Started from a run (start-from-run.ts): the epochs count on from the ones its step already holds.
+  const epochs = train.epochs + Math.floor(startStep / stepsPerEpoch);
+  return { graph, train: { ...train, epochs }, data, totalSteps: epochs * stepsPerEpoch, checkpointMetadata };
 }
 
 export async function storeJobSpec(db: Db, jobId: ObjectId, spec: FrozenJobSpec, now: Date): Promise<void> {

@@ -39,6 +39,8 @@ export interface JobView {
   lastCheckpointStep: number | null;
   /** The saved run holding the final weights, once completed. */
   resultRunId: string | null;
+  /** "Continue on the network": the saved run the job started from, at which step, and the epochs it already held. */
+  startFrom: { runId: string; runName: string; step: number; epochsDone: number; resumesOptimizer: boolean } | null;
   /** µCYX: what the escrow locked (the approved quote), released from it (provider + fee) and refunded. */
   quotedMicro: string;
   paidMicro: string;
@@ -96,6 +98,7 @@ export function jobView(job: JobDoc): JobView {
     latest: job.progress ? latestView(job.progress) : null,
     lastCheckpointStep: job.lastCheckpoint?.step ?? null,
     resultRunId: job.resultRunId ?? null,
+    startFrom: job.startFrom ? { runId: job.startFrom.runId, runName: job.startFrom.runName, step: job.startFrom.step, epochsDone: job.startFrom.epochsDone, resumesOptimizer: job.startFrom.resumesOptimizer } : null,
     quotedMicro: job.escrowMicro ?? '0',
     paidMicro: job.paidMicro ?? '0',
     refundedMicro: job.refundedMicro ?? '0',

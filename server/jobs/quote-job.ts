@@ -9,6 +9,7 @@ import { requireModel } from '../models/access';
 import type { JobRequirements, JobTrainingConfig } from './collections';
 import { quoteOver, type QuotedUnit } from './quote';
 import { loadSchedulableUnits } from './schedulable-units';
+import { continuedFlops, resolveStartRun, type StartRun } from './start-from-run';
 
 export interface QuoteInput {
   modelId: string;
@@ -16,6 +17,8 @@ export interface QuoteInput {
   config: JobTrainingConfig;
   requirements: JobRequirements;
   priceCapMicro: string;
+  /** "Continue on the network": a saved run of this model to start from (start-from-run.ts). */
+  fromRunId?: string | null | undefined;
 }
 
 export interface JobQuote {
@@ -34,6 +37,8 @@ export interface JobQuote {
   escrowRule: string;
   /** The fastest matches (at most QUOTE_UNITS_SHOWN), so the form can say where it may run. */
   units: QuotedUnit[];
+  /** Started from a run: where training starts; trainingFlops counts only the steps from there. */
+  startFrom: { runId: string; runName: string; step: number; epochsDone: number; steps: number; resumesOptimizer: boolean } | null;
 }
 
 export const QUOTE_UNITS_SHOWN = 10;
@@ -63,7 +68,7 @@ async function datasetFacts(db: Db, datasetId: string, userId: ObjectId) {
  * graph validates and fits the dataset, then prices the run over the machines online now (quote.ts).
  * Nothing is stored; submit asks again and locks what this says.
  */
-export async function quoteJob(db: Db, userId: ObjectId, input: QuoteInput, now: Date): Promise<{ quote: JobQuote; model: ModelDoc }> {
+export async function quoteJob(db: Db, userId: ObjectId, input: QuoteInput, now: Date): Promise<{ quote: JobQuote; model: ModelDoc; start: StartRun | null }> {
   const { model } = await requireModel(db, input.modelId, userId, 'editor');
   const dataset = await datasetFacts(db, input.datasetId, userId);
   const validation = validateGraph(model.graph);
@@ -74,10 +79,13 @@ export async function quoteJob(db: Db, userId: ObjectId, input: QuoteInput, now:
   if (!facts.ok) throw graphRefused('GRAPH_INVALID', facts.problems);
   const trainingSamples = dataset.rows - Math.round(dataset.rows * dataset.validationSplit);
   if (trainingSamples < 1) throw new AppError('BAD_REQUEST', 'DATASET_TOO_SMALL', `${dataset.name} leaves no rows for training after its validation split.`, 'datasetId');
-  const flops = trainingFlops(facts, trainingSamples, input.config.epochs);
+  const start = input.fromRunId ? await resolveStartRun(db, userId, model, input.fromRunId, input.datasetId) : null;
+  const continued = start ? continuedFlops(facts, trainingSamples, input.config, start.startStep) : null;
+  const flops = continued ? continued.flops : trainingFlops(facts, trainingSamples, input.config.epochs);
   const core = quoteOver(await loadSchedulableUnits(db, now), input.requirements, input.priceCapMicro, flops);
   return {
     model,
+    start,
     quote: {
       modelId: model._id.toHexString(),
       datasetId: input.datasetId,
@@ -91,6 +99,7 @@ export async function quoteJob(db: Db, userId: ObjectId, input: QuoteInput, now:
       escrowMicro: core.escrowMicro,
       escrowRule: ESCROW_RULE,
       units: core.units.slice(0, QUOTE_UNITS_SHOWN),
+      startFrom: start && continued ? { runId: start.run._id.toHexString(), runName: start.run.name, step: start.startStep, epochsDone: continued.epochsDone, steps: continued.steps, resumesOptimizer: start.resumesOptimizer } : null,
     },
   };
 }

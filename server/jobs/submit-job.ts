@@ -6,6 +6,7 @@ import { buildJobSpec, storeJobSpec } from './job-spec';
 import { applyWithEffects } from './effects';
 import { quoteJob, type QuoteInput } from './quote-job';
 import { pokeScheduler } from './scheduler-poke';
+import { checkStartData, storeStartCheckpoint } from './start-from-run';
 import type { JobView } from './job-views';
 import { jobView } from './job-views';
 
@@ -15,6 +16,10 @@ export interface SubmitInput extends QuoteInput {
 }
 
 /**
+ * With `fromRunId` ("continue on the network", start-from-run.ts) the run is checked (readable, this
+ * model, this dataset, same layer shapes and scaling) by the quote and here, before any money moves;
+ * its checkpoint becomes the job's first lastCheckpoint and the job's epochs count on from it.
+ *
  * Quotes again (so a graph that does not validate, a dataset that does not fit, or no matching
  * machine is refused before any money moves), freezes the job's spec (job-spec.ts: the graph, the
  * config, the data, exact totalSteps; a dataset that does not parse is refused here too), refuses a quote dearer than the one approved, stores
@@ -26,13 +31,19 @@ export interface SubmitInput extends QuoteInput {
  */
 export async function submitJob(db: Db, userId: ObjectId, input: SubmitInput, now: Date): Promise<JobView> {
   if (!/^\d{1,19}$/.test(input.approvedMicro)) throw new AppError('BAD_REQUEST', 'INVALID_APPROVED_AMOUNT', 'Give the approved amount in µCYX as a whole number.', 'approvedMicro');
-  const { quote, model } = await quoteJob(db, userId, input, now);
+  const { quote, model, start } = await quoteJob(db, userId, input, now);
   const approved = BigInt(input.approvedMicro);
   if (BigInt(quote.escrowMicro) > approved) {
     throw new AppError('CONFLICT', 'QUOTE_CHANGED', `The quote is now ${formatCyx(BigInt(quote.escrowMicro))}, more than the ${formatCyx(approved)} you approved; look at the new quote and approve it.`, 'approvedMicro');
   }
   // Frozen before any money moves: a file that does not parse or a plan that does not build is refused here.
-  const spec = await buildJobSpec(db, userId, model.graph, input.datasetId, input.config);
+  const spec = await buildJobSpec(db, userId, model.graph, input.datasetId, input.config, start?.startStep ?? 0);
+  // Started from a run: its data must mean what the job's does, and its checkpoint is stored as the job's starting point.
+  let started = null;
+  if (start) {
+    checkStartData(start.run, spec);
+    started = await storeStartCheckpoint(db, start, spec, spec.totalSteps / (spec.train.epochs ?? 1), now);
+  }
   const job = await createJob(
     db,
     {
@@ -45,6 +56,8 @@ export async function submitJob(db: Db, userId: ObjectId, input: SubmitInput, no
       config: input.config,
       escrowMicro: quote.escrowMicro,
       totalSteps: spec.totalSteps,
+      startCheckpoint: started?.checkpoint ?? null,
+      startFrom: started?.startFrom ?? null,
     },
     now,
   );

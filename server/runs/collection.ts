@@ -31,7 +31,22 @@ export interface RunDoc {
   inputColumns?: InputColumn[] | null;
   /** The .safetensors file in the GridFS bucket 'artifacts'. */
   weights: { fileId: ObjectId; sha256: string; bytes: number };
+  /**
+   * The run's training checkpoint (weights + optimizer state + step, compute/export's checkpoint
+   * format) as a content-addressed blob (server/blobs, by sha256), where a network job can start
+   * from it. Absent on runs saved without one (older runs, the CPU trainer).
+   */
+  checkpoint?: RunCheckpoint | null;
   createdAt: Date;
+}
+
+export interface RunCheckpoint {
+  sha256: string;
+  bytes: number;
+  /** Optimizer steps taken (the checkpoint's optimizer.step). */
+  step: number;
+  /** The optimizer the slots belong to ('adam', 'sgd', …): only a matching one resumes. */
+  optimizer: string;
 }
 
 export const ARTIFACTS_BUCKET = 'artifacts';

@@ -2,14 +2,17 @@ import { MongoServerError, ObjectId, type Db } from 'mongodb';
 import type { InputColumn } from '../../compute/data/input-columns';
 import type { Preprocessing } from '../../compute/data/preprocessing';
 import { inputColumnsMismatch, readModelMetadata, readSafetensors, type ModelMetadata } from '../../compute/export';
+import { loadCheckpoint } from '../../compute/export/safetensors/checkpoint';
+import { putBlob } from '../blobs/blob-store';
+import { sha256Hex } from '../datasets/blob-store';
 import { collections } from '../db/collections';
 import { newestFirstPage, type Page, type PageRequest } from '../db/newest-first-page';
 import { resolveRunDataset } from './run-dataset';
 import { AppError } from '../errors/app-error';
 import { requireModel } from '../models/access';
 import { deleteArtifact, putArtifact, readArtifact } from './artifacts';
-import { runsCollection, type RunDoc } from './collection';
-import { MAX_WEIGHT_BYTES, type SaveRunInput } from './schema';
+import { runsCollection, type RunCheckpoint, type RunDoc } from './collection';
+import { MAX_CHECKPOINT_BYTES, MAX_WEIGHT_BYTES, type SaveRunInput } from './schema';
 
 /** A run as listed: everything except the metric history. */
 export interface RunSummary {
@@ -34,6 +37,8 @@ export interface RunSummary {
   steps: number;
   wallTimeMs: number;
   weights: { sha256: string; bytes: number };
+  /** The saved training checkpoint's step and optimizer, when the run has one ("continue on the network" resumes it). */
+  checkpoint: { step: number; optimizer: string } | null;
   createdAt: Date;
 }
 
@@ -62,6 +67,38 @@ function decodeWeights(base64: string): { bytes: Uint8Array; model: ModelMetadat
   } catch (error) {
     throw new AppError('BAD_REQUEST', 'BAD_WEIGHTS', `The weights file's preprocessing metadata is malformed: ${error instanceof Error ? error.message : String(error)}`, 'weightsBase64');
   }
+}
+
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
+
+/**
+ * The run's checkpoint, checked before anything is stored: a compute/export checkpoint whose
+ * weights are exactly the run's weights (names, shapes and values), so a job started from it
+ * starts from what the run shows.
+ */
+function decodeCheckpoint(base64: string, weights: Uint8Array): { bytes: Uint8Array; step: number; optimizer: string } {
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  const bad = (why: string) => new AppError('BAD_REQUEST', 'BAD_RUN_CHECKPOINT', `The run's checkpoint ${why}.`, 'checkpointBase64');
+  if (bytes.byteLength > MAX_CHECKPOINT_BYTES) throw bad(`is over the ${MAX_CHECKPOINT_BYTES / (1024 * 1024)} MB limit`);
+  let checkpoint;
+  try {
+    checkpoint = loadCheckpoint(bytes);
+  } catch (error) {
+    throw bad(`is not a valid checkpoint: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const tensors = readSafetensors(weights).tensors;
+  for (const [name, t] of tensors) {
+    const p = checkpoint.params.get(name);
+    if (!p) throw bad(`lacks the weight '${name}'`);
+    if (p.shape.join('x') !== t.shape.join('x')) throw bad(`holds '${name}' as ${p.shape.join('x') || 'a scalar'}, the weights as ${t.shape.join('x') || 'a scalar'}`);
+    if (!sameValues(p.data, t.data)) throw bad(`holds other values for '${name}' than the run's weights`);
+  }
+  for (const name of checkpoint.params.keys()) if (!tensors.has(name)) throw bad(`has a tensor '${name}' the weights lack`);
+  return { bytes, step: checkpoint.optimizer.step, optimizer: checkpoint.optimizer.config.type };
 }
 
 /** The run's preprocessing: as sent, or as the weights file records it; the two must agree when both are there. */
@@ -93,7 +130,12 @@ function runInputColumns(input: SaveRunInput, fromWeights: ModelMetadata | null,
  * visible, so a failure part-way leaves no run pointing at missing weights. A repeated save with the
  * same clientRunId returns the first run and drops the duplicate upload.
  */
-export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Promise<{ id: string; created: boolean }> {
+export interface SaveRunOptions {
+  /** A checkpoint already stored as a blob (a network job's final one): the run points at it instead of taking checkpointBase64. */
+  storedCheckpoint?: RunCheckpoint;
+}
+
+export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput, options: SaveRunOptions = {}): Promise<{ id: string; created: boolean }> {
   const { model } = await requireModel(db, input.modelId, userId, 'editor');
   const runs = runsCollection(db);
   const existing = await runs.findOne({ modelId: model._id, clientRunId: input.clientRunId }, { projection: { _id: 1 } });
@@ -101,8 +143,13 @@ export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Pr
 
   const { bytes: weights, model: fromWeights } = decodeWeights(input.weightsBase64);
   const { preprocessing, classNames, inputColumns } = runPreprocessing(input, fromWeights);
+  const sent = input.checkpointBase64 ? decodeCheckpoint(input.checkpointBase64, weights) : null;
   const trainedOn = await resolveRunDataset(db, userId, input.datasetId, input.datasetSha256);
   const _id = new ObjectId();
+  // Content-addressed and never rewritten, so storing it first leaves at worst an unreferenced blob.
+  const checkpoint: RunCheckpoint | null = sent
+    ? { sha256: (await putBlob(db, sha256Hex(sent.bytes), sent.bytes, { kind: 'run-checkpoint', runId: _id })).sha256, bytes: sent.bytes.byteLength, step: sent.step, optimizer: sent.optimizer }
+    : (options.storedCheckpoint ?? null);
   const artifact = await putArtifact(db, `${_id.toHexString()}.safetensors`, weights, { kind: 'weights', runId: _id, modelId: model._id });
   const doc: RunDoc = {
     _id,
@@ -128,6 +175,7 @@ export async function saveRun(db: Db, userId: ObjectId, input: SaveRunInput): Pr
     classNames,
     inputColumns,
     weights: artifact,
+    checkpoint,
     createdAt: new Date(),
   };
   try {
@@ -169,6 +217,7 @@ function summarize(doc: RunDoc, by: Map<string, string>): RunSummary {
     steps: doc.steps,
     wallTimeMs: doc.wallTimeMs,
     weights: { sha256: doc.weights.sha256, bytes: doc.weights.bytes },
+    checkpoint: doc.checkpoint ? { step: doc.checkpoint.step, optimizer: doc.checkpoint.optimizer } : null,
     createdAt: doc.createdAt,
   };
 }
@@ -181,6 +230,11 @@ export async function listRuns(db: Db, userId: ObjectId, modelId: string, reques
   const docs = page.items;
   const by = await names(db, [...new Set(docs.map((d) => d.userId.toHexString()))].map((id) => new ObjectId(id)));
   return { items: docs.map((d) => summarize({ ...d, metrics: { epochs: d.metrics?.epochs ?? [], batches: [] } }, by)), nextCursor: page.nextCursor };
+}
+
+/** The run, when the caller can read it (a viewer of its model); NOT_FOUND RUN_NOT_FOUND otherwise, missing or not. */
+export async function requireReadableRun(db: Db, userId: ObjectId, runId: string): Promise<RunDoc> {
+  return findRun(db, userId, runId);
 }
 
 async function findRun(db: Db, userId: ObjectId, runId: string): Promise<RunDoc> {

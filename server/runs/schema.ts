@@ -31,6 +31,8 @@ export const MAX_EPOCH_POINTS = 10_000;
 export const MAX_BATCH_POINTS = 2_000;
 /** Weights travel base64-encoded in JSON; this bounds the decoded size. */
 export const MAX_WEIGHT_BYTES = 32 * 1024 * 1024;
+/** A checkpoint adds the optimizer slots (two per weight for Adam) to the weights. */
+export const MAX_CHECKPOINT_BYTES = 3 * MAX_WEIGHT_BYTES;
 /** Class names stored with a run (what each output index means). */
 export const MAX_RUN_CLASSES = 1_000;
 
@@ -71,6 +73,17 @@ export const SaveRunInputSchema = z.object({
     .min(1, 'The weights are missing.')
     .max(Math.ceil(MAX_WEIGHT_BYTES / 3) * 4, `Weights are limited to ${MAX_WEIGHT_BYTES / (1024 * 1024)} MB.`)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The weights must be base64.'),
+  /**
+   * The run's training checkpoint (compute/export saveCheckpoint: the same weights plus optimizer
+   * slots and step), so "continue on the network" resumes the optimizer where the tab left it.
+   * Optional: a run without one starts a job from its weights with a fresh optimizer.
+   */
+  checkpointBase64: z
+    .string()
+    .min(1)
+    .max(Math.ceil(MAX_CHECKPOINT_BYTES / 3) * 4, `Checkpoints are limited to ${MAX_CHECKPOINT_BYTES / (1024 * 1024)} MB.`)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The checkpoint must be base64.')
+    .optional(),
 });
 
 export type SaveRunInput = z.infer<typeof SaveRunInputSchema>;

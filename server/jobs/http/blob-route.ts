@@ -43,7 +43,8 @@ export async function handleRunnerBlob(request: Request, db: Db, sha256: string)
       if (origin.kind === 'builtin') return streamed(origin.bytes, sha256, origin.bytes.byteLength);
       return streamed(openDatasetFile(db, origin.dataset.files.data.fileId), sha256, origin.dataset.files.data.bytes);
     }
-    const checkpoint = await jobCheckpointsCollection(db).findOne({ jobId: job._id, sha256 }, { projection: { _id: 1 } });
+    // The job's own checkpoints, and the one it started from (a saved run's: start-from-run.ts).
+    const checkpoint = job.startFrom?.sha256 === sha256 || (await jobCheckpointsCollection(db).findOne({ jobId: job._id, sha256 }, { projection: { _id: 1 } }));
     const blob = checkpoint ? await findBlob(db, sha256) : null;
     if (!blob) throw notFound(sha256);
     return streamed(openBlob(db, blob), sha256, blob.bytes);

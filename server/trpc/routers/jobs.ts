@@ -37,6 +37,8 @@ const quoteInput = z.object({
     .string()
     .regex(/^\d{1,13}$/, 'Give the price cap per hour in µCYX as a whole number.')
     .refine((s) => BigInt(s) <= MAX_PRICE_MICRO, `The price cap is at most ${MAX_PRICE_MICRO} µCYX per hour.`),
+  /** "Continue on the network": a saved run of this model whose checkpoint the job starts from. */
+  fromRunId: id('run').nullish(),
 });
 
 const watchInput = z.object({
