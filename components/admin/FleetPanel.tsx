@@ -7,6 +7,12 @@ import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { cyxText } from '../ui/money';
 import { Loading } from '../ui/Spinner';
 import { ReasonForm } from './ReasonForm';
+import { describeSpeed } from '../../server/jobs/unit-speed';
+
+/** ", 1 job it held went back to the queue" (nothing when it held none). */
+function requeuedText(n: number): string {
+  return n === 0 ? '' : `; ${n === 1 ? '1 job' : `${n} jobs`} it held went back to the queue`;
+}
 
 const FILTERS = ['online', 'offline', 'busy', 'banned', 'maintenance'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -36,7 +42,7 @@ export function FleetPanel() {
   };
   const ban = useMutation(
     trpc.admin.machines.ban.mutationOptions({
-      onSuccess: (result, input) => done((id) => `Banned ${nameOf(id)}: ${cyxText(result.slashedMicro)} slashed from its stake.`)(result, input),
+      onSuccess: (result, input) => done((id) => `Banned ${nameOf(id)}: ${cyxText(result.slashedMicro)} slashed from its stake${requeuedText(result.requeued.length)}.`)(result, input),
     }),
   );
   const unban = useMutation(trpc.admin.machines.unban.mutationOptions({ onSuccess: done((id) => `Unbanned ${nameOf(id)}: it takes work again once its owner stakes for it.`) }));
@@ -177,6 +183,7 @@ function ExplainJob() {
                 <th scope="col">Unit</th>
                 <th scope="col">Score</th>
                 <th scope="col">Parts (device, memory, reputation, queue, speed, price)</th>
+                <th scope="col">Speed</th>
                 <th scope="col">Passed over</th>
               </tr>
             </thead>
@@ -188,6 +195,7 @@ function ExplainJob() {
                   </td>
                   <td>{c.score === null ? '—' : c.score.toFixed(3)}</td>
                   <td>{c.parts ? Object.values(c.parts).map((v) => v.toFixed(2)).join(' · ') : '—'}</td>
+                  <td data-testid="explain-speed">{describeSpeed(c.speed, c.kind)}</td>
                   <td>{c.passedOver ? `${c.passedOver.code}: ${c.passedOver.message}` : '—'}</td>
                 </tr>
               ))}

@@ -65,7 +65,7 @@ describe('admin machines', () => {
     const id = requestId();
     const first = await caller.admin.machines.ban({ machineId, reason: 'faked its results', requestId: id });
     const expected = (cyx(150) * BigInt(ADMIN_BAN_PERCENT)) / 100n;
-    expect(first).toEqual({ slashedMicro: expected.toString(), repeated: false });
+    expect(first).toEqual({ slashedMicro: expected.toString(), repeated: false, requeued: [] });
     expect(await ledger.inspect((s) => (s.balances.get(PENALTIES) ?? 0n) - penaltiesBefore)).toBe(expected);
     const row = (await caller.admin.machines.list({ status: 'banned' })).rows.find((r) => r.id === machineId)!;
     expect(row).toMatchObject({ status: 'banned', banReason: 'faked its results', registry: { status: 'banned', slashedMicro: expected.toString() } });

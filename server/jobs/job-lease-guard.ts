@@ -1,5 +1,6 @@
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { AppError } from '../errors/app-error';
+import { machinesCollection } from '../machines/collections';
 import { parseJobId } from './apply-job-event';
 import { jobsCollection, type JobDoc } from './collections';
 import { jobNotFound } from './job-errors';
@@ -12,11 +13,25 @@ export function staleEpoch(epoch: number, current: number): AppError {
   return new AppError('CONFLICT', 'STALE_LEASE_EPOCH', `Lease epoch ${epoch} is stale; the job is on epoch ${current}. Stop it and drop its work.`, 'epoch');
 }
 
-/** The job as stored, when its current lease is this machine's with this epoch; else the refusal the runner stops on. */
+/** A banned machine's reports are refused with this (409, so a runner drops the job as a lost lease). */
+export function machineBanned(): AppError {
+  return new AppError('CONFLICT', 'MACHINE_BANNED', 'This machine is banned by an administrator: its jobs went back to the queue and it cannot report, upload or be paid. Stop the job and drop its work.');
+}
+
+/**
+ * The job as stored, when its current lease is this machine's with this epoch; else the refusal the
+ * runner stops on. A refusal of a banned machine (its jobs were taken back at the ban) says
+ * MACHINE_BANNED instead: the machine's read is paid only on that path.
+ */
 export async function requireHeldJob(db: Db, machineId: string, jobId: string, epoch: number): Promise<JobDoc & { lease: NonNullable<JobDoc['lease']> }> {
   const job = await jobsCollection(db).findOne({ _id: parseJobId(jobId) });
   if (!job) throw jobNotFound();
-  return checkHeld(job, machineId, epoch);
+  try {
+    return checkHeld(job, machineId, epoch);
+  } catch (error) {
+    if (ObjectId.isValid(machineId) && (await machinesCollection(db).findOne({ _id: new ObjectId(machineId) }, { projection: { bannedAt: 1 } }))?.bannedAt) throw machineBanned();
+    throw error;
+  }
 }
 
 export function checkHeld(job: JobDoc, machineId: string, epoch: number): JobDoc & { lease: NonNullable<JobDoc['lease']> } {

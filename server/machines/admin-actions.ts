@@ -1,10 +1,12 @@
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db, type Filter } from 'mongodb';
 import { formatCyx } from '../../programs';
 import type { Actor } from '../admin/users';
 import { audit } from '../audit/audit';
 import { AppError } from '../errors/app-error';
 import { getLedger } from '../ledger';
 import { toMoneyError, withLedger } from '../wallet/money-error';
+import { adminRequeueJob } from '../admin/job-actions';
+import { jobsCollection, unitClaimsCollection, type JobDoc } from '../jobs/collections';
 import { machinesCollection, type MachineDoc } from './collections';
 import { machineNotFound } from './read';
 
@@ -34,14 +36,55 @@ export async function adminSetMaintenance(db: Db, actor: Actor, input: { machine
   return { changed: true };
 }
 
+export interface TakenBackJob {
+  jobId: string;
+  /** The step the next machine resumes from (0: from the start). */
+  resumesFromStep: number;
+}
+
+/**
+ * Every job the machine holds goes back to the queue: admin_requeue (server/admin/job-actions.ts,
+ * the administrator's requeue: one transition, its unit claim released, one job.requeue audit
+ * entry each), so the next machine resumes from the last verified checkpoint, which is kept. The
+ * held jobs are the machine's unit claims (one indexed read); a claim whose job moved on already is
+ * skipped, and a job that moves on meanwhile (completed, expired) is left to that.
+ */
+async function takeBackHeldJobs(db: Db, actor: Actor, machineId: string, reason: string, now: Date): Promise<TakenBackJob[]> {
+  // Its unit claims, and its leased jobs by their top-level leaseMachineId where jobs carry one: both indexed equality reads.
+  const [claims, leased] = await Promise.all([
+    unitClaimsCollection(db).find({ machineId }, { projection: { jobId: 1 } }).toArray(),
+    jobsCollection(db).find({ leaseMachineId: machineId } as Filter<JobDoc>, { projection: { _id: 1 } }).toArray(),
+  ]);
+  const jobIds = [...new Set([...claims.map((c) => c.jobId.toHexString()), ...leased.map((j) => j._id.toHexString())])].sort();
+  const taken: TakenBackJob[] = [];
+  for (const jobId of jobIds) {
+    const job = await jobsCollection(db).findOne({ _id: new ObjectId(jobId) }, { projection: { status: 1, lease: 1 } });
+    if (!job || job.lease?.machineId !== machineId || (job.status !== 'ASSIGNED' && job.status !== 'RUNNING')) continue;
+    try {
+      const result = await adminRequeueJob(db, actor, { jobId, reason: `its machine was banned: ${reason}` }, now);
+      taken.push({ jobId: result.job.id, resumesFromStep: result.job.lastCheckpointStep ?? 0 });
+    } catch (error) {
+      // INVALID_TRANSITION / JOB_CHANGED: the job moved on between the read and the requeue.
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+  return taken;
+}
+
 /**
  * Bans a machine: the registry program's ban_node slashes its stake (ADMIN_BAN_PERCENT) and marks the
  * node banned, keyed by the request id so a retried click slashes once; then the machine is marked
- * banned, which its derived status shows and the scheduler honours (it offers banned machines nothing).
+ * banned, which its derived status shows and the scheduler honours (it offers banned machines nothing);
+ * then every job it holds goes back to the queue from its last verified checkpoint (takeBackHeldJobs),
+ * and its reports on them are refused with MACHINE_BANNED (jobs/job-lease-guard.ts). A retry of a ban
+ * that landed but crashed before taking its jobs back takes them back, then says MACHINE_BANNED.
  */
-export async function banMachine(db: Db, actor: Actor, input: { machineId: string; reason: string; requestId: string }, now = new Date()): Promise<{ slashedMicro: string; repeated: boolean }> {
+export async function banMachine(db: Db, actor: Actor, input: { machineId: string; reason: string; requestId: string }, now = new Date()): Promise<{ slashedMicro: string; repeated: boolean; requeued: TakenBackJob[] }> {
   const doc = await loadMachine(db, input.machineId);
-  if (doc.bannedAt) throw new AppError('CONFLICT', 'MACHINE_BANNED', `${doc.name} is already banned.`);
+  if (doc.bannedAt) {
+    await takeBackHeldJobs(db, actor, doc._id.toHexString(), doc.banReason ?? input.reason, now);
+    throw new AppError('CONFLICT', 'MACHINE_BANNED', `${doc.name} is already banned.`);
+  }
   const nodeId = doc._id.toHexString();
   const result = await withLedger(async () =>
     (await getLedger(db)).submit({ kind: 'ban_node', key: `admin-ban:${nodeId}:${input.requestId}`, at: now.getTime(), nodeId, by: actor.id.toHexString(), reason: input.reason }),
@@ -52,7 +95,8 @@ export async function banMachine(db: Db, actor: Actor, input: { machineId: strin
   if (landed.modifiedCount === 1) {
     await audit(db, { at: now, actorId: actor.id, action: 'machine.ban', target: `${label(doc)}: ${formatCyx(slashed)} slashed, ledger seq ${result.seq}`, reason: input.reason, ip: actor.ip });
   }
-  return { slashedMicro: slashed.toString(), repeated: result.repeated };
+  const requeued = await takeBackHeldJobs(db, actor, nodeId, input.reason, now);
+  return { slashedMicro: slashed.toString(), repeated: result.repeated, requeued };
 }
 
 /**
