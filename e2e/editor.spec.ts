@@ -103,7 +103,7 @@ test('layers dragged from the palette land where they are dropped', async () => 
   await expect(problems().locator('[data-code="NO_LOSS"]')).toHaveCount(0);
   await expect(problems().locator('[data-code="UNCONNECTED_INPUT"]')).toHaveCount(5);
   await expect(nodeById(ids.dense1).locator('.layer-node')).toHaveAttribute('data-problem-codes', /UNCONNECTED_INPUT/);
-  await expect(nodeById(ids.dense1).getByRole('note')).toContainText("Dense needs something connected to its input 'in'");
+  await expect(nodeById(ids.dense1).getByRole('note')).toContainText(/Dense \d+: needs something connected to its input 'in'/);
   await expect(nodeById(ids.input).locator('.layer-node')).not.toHaveAttribute('data-problem-codes', /./);
 });
 
@@ -135,7 +135,7 @@ test('the properties panel edits params, refusing out-of-bounds values as they a
   const units = form('Dense').getByLabel('units');
   await expect(units).toHaveValue('64');
   await units.fill('0');
-  await expect(form('Dense').getByRole('alert')).toHaveText('units must be at least 1 (got 0)');
+  await expect(form('Dense').getByRole('alert')).toHaveText(/^Dense \d+: units must be at least 1 \(got 0\)$/);
   await expect(units).toHaveAttribute('aria-invalid', 'true');
   // The invalid value never reached the document: the graph is still valid and unchanged.
   await expect(page.getByTestId('problem-count')).toHaveText('0');
@@ -167,7 +167,7 @@ test('an unconnected layer shows its error on the node, and its problem leads to
   await expect(problem).toHaveCount(1);
   await expect(page.getByTestId('problem-count')).toHaveText('1');
   await expect(nodeById(stray).locator('.layer-node')).toHaveClass(/has-problem/);
-  await expect(nodeById(stray).getByRole('note')).toContainText("Dense needs something connected to its input 'in'");
+  await expect(nodeById(stray).getByRole('note')).toContainText(/Dense \d+: needs something connected to its input 'in'/);
 
   // Deselect and look elsewhere, then follow the problem back to the layer.
   await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });

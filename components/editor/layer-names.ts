@@ -1,9 +1,9 @@
 import type { Problem } from '@/compute/validate';
 
 /**
- * Validation messages name layers by node id (DESIGN.md: errors carry the id so the canvas can
- * point at the element); people should read "Dense 2". Every id that has a name is replaced,
- * quoted or bare, whole ids only.
+ * Validation messages already lead with the layer's name (the validation store passes the
+ * editor's names to validateGraph); any id a message still carries (from another producer) is
+ * replaced by its name here, quoted or bare, whole ids only, so people never read an id.
  */
 export function nameLayersIn(text: string, names: ReadonlyMap<string, string>): string {
   if (names.size === 0) return text;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addEdge, addNode, moveNode, setParam } from '@/collab/doc';
+import { addEdge, addNode, moveNode, setLabel, setParam } from '@/collab/doc';
 import { ValidationStore } from './validation-store';
 
 function manualFrames() {
@@ -23,13 +23,19 @@ describe('ValidationStore', () => {
     frames.flush();
     expect(notified).toBe(1);
     const snapshot = store.getSnapshot();
-    expect(snapshot.problems.find((p) => p.code === 'INVALID_PARAM')?.message).toBe('units must be at least 1 (got 0)');
+    expect(snapshot.problems.find((p) => p.code === 'INVALID_PARAM')?.message).toBe('Dense 1: units must be at least 1 (got 0)');
 
     // Moving a node changes nothing the validator looks at: same snapshot, no re-render.
     moveNode(doc, 'd', { x: 50, y: 50 });
     frames.flush();
     expect(notified).toBe(1);
     expect(store.getSnapshot()).toBe(snapshot);
+
+    // A name the person gave the layer leads its messages from then on.
+    setLabel(doc, 'd', 'Hidden');
+    frames.flush();
+    expect(notified).toBe(2);
+    expect(store.getSnapshot().problems.find((p) => p.code === 'INVALID_PARAM')?.message).toBe('Hidden: units must be at least 1 (got 0)');
     store.destroy();
   });
 

@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
-import { docToGraph } from '@/collab/doc';
+import { docToGraph, listNodes } from '@/collab/doc';
+import { layerLabels } from '@/compute/graph';
 import { checkDatasetFit, validateGraph, type DatasetFacts, type GraphValidation } from '@/compute/validate';
 
 type Schedule = (run: () => void) => void;
@@ -17,7 +18,8 @@ const nextFrame: Schedule = (run) => {
  * the graph itself (types, params, wiring; not positions) is unchanged, so dragging a node does
  * not re-render every node that reads the validation. The dataset the training panel has chosen
  * is part of it: a model that cannot take that data is not ready to train, and the problem sits on
- * the node to change.
+ * the node to change. Messages lead with the layer's name as people see it (their own label, or
+ * "Dense 2"), the same names as the canvas.
  */
 export class ValidationStore {
   private snapshot: GraphValidation | null = null;
@@ -58,11 +60,12 @@ export class ValidationStore {
   /** Validates now; true when the result may differ from the previous snapshot. */
   private refresh(): boolean {
     const graph = docToGraph(this.doc);
-    const key = JSON.stringify([graph, this.dataset]);
+    const labels = layerLabels(listNodes(this.doc));
+    const key = JSON.stringify([graph, this.dataset, [...labels]]);
     if (this.snapshot && key === this.graphKey) return false;
     this.graphKey = key;
-    const validation = validateGraph(graph);
-    const mismatches = this.dataset ? checkDatasetFit(graph, validation, this.dataset) : [];
+    const validation = validateGraph(graph, { labels });
+    const mismatches = this.dataset ? checkDatasetFit(graph, validation, this.dataset, { labels }) : [];
     this.snapshot = mismatches.length === 0 ? validation : { ...validation, ok: false, problems: [...validation.problems, ...mismatches] };
     return true;
   }

@@ -21,7 +21,7 @@ export interface Wiring {
   readonly to: number[];
 }
 
-export function connectEdges(graph: Graph, table: NodeTable, problems: Problem[]): Wiring {
+export function connectEdges(graph: Graph, table: NodeTable, problems: Problem[], nameOf: (id: string) => string): Wiring {
   const { index, nodes } = table;
   const incoming: Wiring['incoming'] = nodes.map((checked) => new Array<Connection[] | undefined>(checked.spec?.inputs.length ?? 0));
   const from: number[] = [];
@@ -68,7 +68,8 @@ export function connectEdges(graph: Graph, table: NodeTable, problems: Problem[]
         code: 'PORT_TYPE_MISMATCH',
         edgeId: edge.id,
         nodeId: target.node.id,
-        message: `${source.spec!.type} output '${sourcePort.name}' carries ${describeKind(sourcePort.kind)}, but ${target.spec.type} input '${input.name}' expects ${describeKind(input.kind)}`,
+        // Led by the target's name in validateGraph: "Dense 1: input 'in' expects a tensor, but …".
+        message: `input '${input.name}' expects ${describeKind(input.kind)}, but ${nameOf(source.node.id)} output '${sourcePort.name}' carries ${describeKind(sourcePort.kind)}`,
       });
     }
     const ports = incoming[targetIndex]!;
@@ -97,7 +98,7 @@ function resolvePort(
   const nodeId = side === 'input' ? edge.target : edge.source;
   let message: string;
   if (ports.length === 0) message = `${spec.type} has no ${side}s, so nothing can connect ${side === 'input' ? 'into' : 'out of'} it`;
-  else if (handle === null || handle === undefined || handle === '') message = `Connection must say which ${side} of ${spec.type} it uses (${listPorts(ports)})`;
+  else if (handle === null || handle === undefined || handle === '') message = `a connection must say which ${side} it uses (${listPorts(ports)})`;
   else message = `${spec.type} has no ${side} '${handle}' (it has ${listPorts(ports)})`;
   problems.push({ code: 'DANGLING_EDGE', edgeId: edge.id, nodeId, message });
   return -1;

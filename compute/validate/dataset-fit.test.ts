@@ -22,14 +22,15 @@ describe('checkDatasetFit', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ code: 'DATASET_FEATURES_MISMATCH', nodeId: 'input1', param: 'shape' });
     expect(problems[0]!.message).toContain('Spirals has 2 features per example [2]');
-    expect(problems[0]!.message).toContain("Input 'input1' takes [64]");
+    expect(problems[0]!.message).toMatch(/^Input 1: takes \[64\] \(64 values\)/);
+    expect(problems[0]!.message).not.toContain('input1');
   });
 
   it('puts a class mismatch on the layer feeding the loss, in either direction', () => {
     const graph = mlpClassifier(64, [32], 10);
     const fewer = check(graph, { name: 'Iris-like', featureShape: [64], numClasses: 3 });
     expect(fewer).toEqual([expect.objectContaining({ code: 'DATASET_CLASSES_MISMATCH', nodeId: 'dense2', param: 'units' })]);
-    expect(fewer[0]!.message).toBe("Iris-like has 3 classes but Dense 'dense2' feeds the loss 10 logits; set its units to 3 or choose another dataset");
+    expect(fewer[0]!.message).toBe('Dense 2: feeds the loss 10 logits but Iris-like has 3 classes; set its units to 3 or choose another dataset');
     const more = check(mlpClassifier(64, [32], 5), digits);
     expect(more.map((p) => [p.code, p.nodeId])).toEqual([['DATASET_CLASSES_MISMATCH', 'dense2']]);
   });

@@ -1,5 +1,6 @@
 import type { Graph, Shape } from '../graph/types';
 import type { Problem } from './problem';
+import { layerNamesFor } from './subject';
 import type { GraphValidation } from './validate-graph';
 
 /** What the check needs to know of a dataset: its name for the message, its example shape and classes. */
@@ -19,8 +20,14 @@ const shown = (shape: Shape) => `[${shape.join(', ')}]`;
  * [8, 8, 1]), and a classifier's logits must have one unit per class. Parts of the graph whose
  * shapes are unknown (already reported by validateGraph) are left alone.
  */
-export function checkDatasetFit(graph: Graph, validation: Pick<GraphValidation, 'nodeOutputShapes' | 'edgeShapes'>, dataset: DatasetFacts): Problem[] {
+export function checkDatasetFit(
+  graph: Graph,
+  validation: Pick<GraphValidation, 'nodeOutputShapes' | 'edgeShapes'>,
+  dataset: DatasetFacts,
+  options: { labels?: ReadonlyMap<string, string> } = {},
+): Problem[] {
   const problems: Problem[] = [];
+  const names = layerNamesFor(graph, options.labels);
   const inputs = graph.nodes.filter((n) => n.type === 'Input');
   const features = size(dataset.featureShape);
   if (inputs.length === 1) {
@@ -31,7 +38,7 @@ export function checkDatasetFit(graph: Graph, validation: Pick<GraphValidation, 
         code: 'DATASET_FEATURES_MISMATCH',
         nodeId: input.id,
         param: 'shape',
-        message: `${dataset.name} has ${features} feature${features === 1 ? '' : 's'} per example ${shown(dataset.featureShape)} but Input '${input.id}' takes ${shown(shape)} (${size(shape)} values); set its shape to ${shown(dataset.featureShape)} or choose another dataset`,
+        message: `${names.get(input.id)}: takes ${shown(shape)} (${size(shape)} values) but ${dataset.name} has ${features} feature${features === 1 ? '' : 's'} per example ${shown(dataset.featureShape)}; set its shape to ${shown(dataset.featureShape)} or choose another dataset`,
       });
     }
   }
@@ -48,7 +55,7 @@ export function checkDatasetFit(graph: Graph, validation: Pick<GraphValidation, 
         code: 'DATASET_CLASSES_MISMATCH',
         nodeId: edge.source,
         ...(source?.type === 'Dense' ? { param: 'units' } : {}),
-        message: `${dataset.name} has ${classes} classes but ${source?.type ?? 'the layer'} '${edge.source}' feeds the loss ${units} logits; ${source?.type === 'Dense' ? `set its units to ${classes}` : `give it ${classes} outputs`} or choose another dataset`,
+        message: `${names.get(edge.source) ?? 'The layer before the loss'}: feeds the loss ${units} logits but ${dataset.name} has ${classes} classes; ${source?.type === 'Dense' ? `set its units to ${classes}` : `give it ${classes} outputs`} or choose another dataset`,
       });
     }
   }

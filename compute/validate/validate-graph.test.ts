@@ -112,15 +112,15 @@ describe('validateGraph problem codes', () => {
     const problems = validateGraph(g.build()).problems.filter((p) => p.code === 'DANGLING_EDGE');
     expect(problems.map((p) => p.edgeId)).toEqual(['e4', 'e5', 'e6']);
     expect(problems[0]!.message).toBe("Connection starts at 'ghost', which does not exist");
-    expect(problems[1]!.message).toBe("SoftmaxCrossEntropy has no input 'predictions' (it has 'logits', 'labels')");
-    expect(problems[2]!.message).toBe("Connection must say which input of Add it uses ('a', 'b')");
+    expect(problems[1]!.message).toBe("Softmax cross-entropy 1: has no input 'predictions' (it has 'logits', 'labels')");
+    expect(problems[2]!.message).toBe("Add 1: a connection must say which input it uses ('a', 'b')");
   });
 
   it('DANGLING_EDGE when connecting out of a loss, which has no outputs', () => {
     const { g, loss } = minimal();
     g.connect(loss, g.add('ReLU'));
     const problem = validateGraph(g.build()).problems.find((p) => p.code === 'DANGLING_EDGE');
-    expect(problem?.message).toBe('SoftmaxCrossEntropy has no outputs, so nothing can connect out of it');
+    expect(problem?.message).toBe('Softmax cross-entropy 1: has no outputs, so nothing can connect out of it');
   });
 
   it('CYCLE names every node on the loop, in order', () => {
@@ -139,7 +139,7 @@ describe('validateGraph problem codes', () => {
     const result = validateGraph(g.build());
     expect(result.problems.map((p) => p.code)).toEqual(['CYCLE']);
     expect(result.problems[0]).toMatchObject({ nodeId: add, nodeIds: [add, a, b] });
-    expect(result.problems[0]!.message).toBe(`These layers form a loop: ${add} → ${a} → ${b} → ${add}; remove one of the connections`);
+    expect(result.problems[0]!.message).toBe('Add 1: is on a loop: Add 1 → Dense 1 → ReLU 1 → Add 1; remove one of the connections');
     // Nothing on or after the loop gets a shape, and nothing there is reported twice.
     expect(result.nodeOutputShapes.has(after)).toBe(false);
     expect(result.order).toEqual([input, labels]);
@@ -159,7 +159,7 @@ describe('validateGraph problem codes', () => {
     const add = g.add('Add');
     g.connect(dense, add, 'a');
     const problems = validateGraph(g.build()).problems;
-    expect(problems).toEqual([{ code: 'UNCONNECTED_INPUT', nodeId: add, message: "Add needs something connected to its input 'b'" }]);
+    expect(problems).toEqual([{ code: 'UNCONNECTED_INPUT', nodeId: add, message: "Add 1: needs something connected to its input 'b'" }]);
   });
 
   it('MULTIPLE_EDGES_TO_INPUT flags the extra edge', () => {
@@ -172,7 +172,7 @@ describe('validateGraph problem codes', () => {
         code: 'MULTIPLE_EDGES_TO_INPUT',
         nodeId: dense,
         edgeId: extra,
-        message: "Dense input 'in' accepts one connection but has 2; use Add or Concat to combine them",
+        message: "Dense 1: input 'in' accepts one connection but has 2; use Add or Concat to combine them",
       },
     ]);
   });
@@ -206,7 +206,8 @@ describe('validateGraph problem codes', () => {
       ['PORT_TYPE_MISMATCH', labelsIntoDense],
       ['PORT_TYPE_MISMATCH', inputIntoLabels],
     ]);
-    expect(problems[0]!.message).toBe("Labels output 'out' carries training labels, but Dense input 'in' expects a tensor");
+    expect(problems[0]!.message).toBe("Dense 1: input 'in' expects a tensor, but Labels 1 output 'out' carries training labels");
+    expect(problems[1]!.message).toBe("Softmax cross-entropy 1: input 'labels' expects training labels, but Input 1 output 'out' carries a tensor");
   });
 
   it('SHAPE_MISMATCH states both shapes and points at the offending edge', () => {
@@ -219,7 +220,7 @@ describe('validateGraph problem codes', () => {
     const second = g.connect(narrow, add, 'b');
     const problems = validateGraph(g.build()).problems.filter((p) => p.code === 'SHAPE_MISMATCH');
     expect(problems).toEqual([
-      { code: 'SHAPE_MISMATCH', nodeId: add, edgeId: second, message: 'Add expects both inputs to have the same shape, got [64] and [32]' },
+      { code: 'SHAPE_MISMATCH', nodeId: add, edgeId: second, message: 'Add 1: expects both inputs to have the same shape, got [64] and [32]' },
     ]);
   });
 
@@ -229,9 +230,9 @@ describe('validateGraph problem codes', () => {
     g.then(input, 'Conv2D', { padding: 'full' });
     const problems = validateGraph(g.build()).problems.filter((p) => p.code === 'INVALID_PARAM');
     expect(problems.map((p) => [p.param, p.message])).toEqual([
-      ['units', 'units must be at least 1 (got 0)'],
-      ['rate', 'rate must be less than 1 (got 1)'],
-      ['padding', "padding must be one of 'valid', 'same' (got 'full')"],
+      ['units', 'Dense 1: units must be at least 1 (got 0)'],
+      ['rate', 'Dropout 1: rate must be less than 1 (got 1)'],
+      ['padding', "Conv 2D 1: padding must be one of 'valid', 'same' (got 'full')"],
     ]);
   });
 
@@ -246,7 +247,7 @@ describe('validateGraph problem codes', () => {
       code: 'INVALID_PARAM',
       nodeId: concat,
       param: 'axis',
-      message: 'axis 2 is out of range for inputs of rank 1 (allowed -1 to 0)',
+      message: 'Concatenate 1: axis 2 is out of range for inputs of rank 1 (allowed -1 to 0)',
     });
   });
 });
@@ -273,7 +274,7 @@ describe('validateGraph reporting', () => {
     g.connect(g.add('Labels'), loss, 'labels');
     const result = validateGraph(g.build());
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]!.message).toBe("Conv2D kernelSize 9 is larger than its input [8, 8, 1]; use a smaller kernelSize or padding 'same'");
+    expect(result.problems[0]!.message).toBe("Conv 2D 1: kernelSize 9 is larger than its input [8, 8, 1]; use a smaller kernelSize or padding 'same'");
     expect(result.nodeOutputShapes.has('dense1')).toBe(false);
   });
 
@@ -282,8 +283,29 @@ describe('validateGraph reporting', () => {
     const graph = g.build();
     const broken: Graph = { ...graph, nodes: graph.nodes.map((n) => (n.id === dense ? { ...n, params: { units: 'many' } } : n)) };
     const result = validateGraph(broken);
-    expect(result.problems.map((p) => p.message)).toEqual(["units must be a finite number (got 'many')"]);
+    expect(result.problems.map((p) => p.message)).toEqual(["Dense 1: units must be a finite number (got 'many')"]);
     expect(result.nodeOutputShapes.has(dense)).toBe(false);
+  });
+
+  it('leads every layer problem with the name people gave the layer, or its numbered label, never an id', () => {
+    const g = new GraphBuilder();
+    const input = g.add('Input', { shape: [8] });
+    const wide = g.then(input, 'Dense', { units: 64 });
+    const narrow = g.then(input, 'Dense', { units: 32 });
+    const add = g.add('Add');
+    g.connect(wide, add, 'a');
+    g.connect(narrow, add, 'b');
+    g.add('Dense', { units: 0 });
+    const graph = g.build();
+    const plain = validateGraph(graph).problems.filter((p) => p.nodeId !== undefined);
+    expect(plain.map((p) => p.message)).toEqual([
+      'Dense 3: units must be at least 1 (got 0)',
+      "Dense 3: needs something connected to its input 'in'",
+      'Add 1: expects both inputs to have the same shape, got [64] and [32]',
+    ]);
+    const named = validateGraph(graph, { labels: new Map([[add, 'Skip join'], ['not-a-node', 'Ghost']]) }).problems;
+    expect(named.find((p) => p.code === 'SHAPE_MISMATCH')?.message).toBe('Skip join: expects both inputs to have the same shape, got [64] and [32]');
+    for (const p of named) for (const node of graph.nodes) expect(p.message).not.toContain(node.id);
   });
 
   it('treats edge handles omitted on single-port layers as that port', () => {

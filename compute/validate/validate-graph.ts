@@ -4,6 +4,7 @@ import { connectEdges, type Connection, type Wiring } from './connections';
 import type { CheckedNode } from './nodes';
 import { checkNodes } from './nodes';
 import type { Problem } from './problem';
+import { aboutLayer, layerNamesFor } from './subject';
 
 export interface GraphValidation {
   /** True when there are no problems: the graph can be trained. */
@@ -22,16 +23,25 @@ export interface GraphValidation {
 
 type OutputShapes = Readonly<Record<string, Shape>>;
 
+export interface ValidateOptions {
+  /** Names people gave layers, by node id; the rest are named "Dense 2" (see layerNamesFor). */
+  readonly labels?: ReadonlyMap<string, string>;
+}
+
 /**
  * Checks a graph and infers its shapes in one pass, cheap enough to run on every edit.
  * A node whose inputs are unknown (because something upstream is broken) is skipped rather than
  * reported, so one mistake produces one problem instead of a cascade.
+ * Every message about a layer starts with its name as people see it ("Dense 2: expects …"),
+ * never with an id; the ids ride along in nodeId / edgeId for the canvas.
  */
-export function validateGraph(graph: Graph): GraphValidation {
+export function validateGraph(graph: Graph, options: ValidateOptions = {}): GraphValidation {
   const problems: Problem[] = [];
+  const names = layerNamesFor(graph, options.labels);
+  const nameOf = (id: string) => names.get(id) ?? 'a removed layer';
   const table = checkNodes(graph, problems);
   const { nodes } = table;
-  const wiring = connectEdges(graph, table, problems);
+  const wiring = connectEdges(graph, table, problems, nameOf);
   checkInputPorts(nodes, wiring, problems);
   checkGraphHasEnds(nodes, problems);
 
@@ -42,7 +52,7 @@ export function validateGraph(graph: Graph): GraphValidation {
       code: 'CYCLE',
       nodeId: ids[0]!,
       nodeIds: ids,
-      message: `These layers form a loop: ${[...ids, ids[0]].join(' → ')}; remove one of the connections`,
+      message: `is on a loop: ${[...ids, ids[0]!].map(nameOf).join(' → ')}; remove one of the connections`,
     });
   }
 
@@ -67,9 +77,15 @@ export function validateGraph(graph: Graph): GraphValidation {
     if (params) nodeParams.set(node.id, params);
   }
 
+  const types = new Map<string, string>();
+  for (const node of graph.nodes) if (!types.has(node.id)) types.set(node.id, node.type);
+  const named = problems.map((p) =>
+    p.nodeId === undefined || p.code === 'DUPLICATE_ID' ? p : { ...p, message: aboutLayer(p.message, types.get(p.nodeId) ?? '', nameOf(p.nodeId)) },
+  );
+
   return {
     ok: problems.length === 0,
-    problems,
+    problems: named,
     edgeShapes,
     nodeOutputShapes,
     nodeParams,
