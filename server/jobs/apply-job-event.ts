@@ -71,7 +71,7 @@ export function planJobTransition(doc: JobDoc, event: JobEvent, now: Date, optio
   const logged: JobEventDoc = { _id: jobEventId(_id, next.version), jobId: _id, version: next.version, event, effects: [...result.effects], at: now };
   // A transition that keeps the lease leaves its stored fields alone, so a renewal that lands
   // between this read and the write below is not undone.
-  const leaseFields = next.lease === doc.lease ? {} : { lease: next.lease, leaseExpiresAt: next.lease ? new Date(next.lease.expiresAt) : null };
+  const leaseFields = next.lease === doc.lease ? {} : { lease: next.lease, leaseExpiresAt: next.lease ? new Date(next.lease.expiresAt) : null, leaseMachineId: next.lease?.machineId ?? null };
   const changes = {
     ...options.alsoSet,
     status: next.status,

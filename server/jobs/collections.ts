@@ -49,6 +49,12 @@ export interface JobDoc {
    */
   leaseExpiresAt: Date | null;
   /**
+   * lease.machineId copied out as a top-level field (null while no lease is held), so a heartbeat
+   * finds the jobs its machine holds with one indexed equality read (server/jobs/held-jobs.ts).
+   * Absent on jobs written before it existed (ensureJobIndexes fills it in for leased ones).
+   */
+  leaseMachineId?: string | null;
+  /**
    * JSON of the JobEventDoc of the transition that made this version (null at version 0). It is
    * written in the same conditional update as the transition, so a crash before the jobEvents
    * insert loses nothing: the next transition writes it out (an idempotent insert keyed by
@@ -228,5 +234,20 @@ export async function ensureJobIndexes(db: Db): Promise<void> {
     jobCheckpointsCollection(db).createIndex({ jobId: 1 }, { name: 'job' }),
     // The heartbeat answers the leases a machine holds: its claims, by machine.
     unitClaimsCollection(db).createIndex({ machineId: 1 }, { name: 'machine' }),
+    // The heartbeat answers the leases a machine holds: its leased jobs, by machine (held-jobs.ts).
+    jobsCollection(db).createIndex({ leaseMachineId: 1 }, { name: 'lease_machine' }),
   ]);
+  await backfillLeaseMachineIds(db);
+}
+
+/** Leased jobs written before leaseMachineId existed get it, so their machines' heartbeats still find them. */
+async function backfillLeaseMachineIds(db: Db): Promise<void> {
+  for (const status of ['ASSIGNED', 'RUNNING'] as const) {
+    const missing = await jobsCollection(db)
+      .find({ status, leaseMachineId: { $exists: false } }, { projection: { lease: 1 } })
+      .toArray();
+    for (const job of missing) {
+      await jobsCollection(db).updateOne({ _id: job._id, leaseMachineId: { $exists: false } }, { $set: { leaseMachineId: job.lease?.machineId ?? null } });
+    }
+  }
 }

@@ -33,17 +33,19 @@ describe('scheduleOnce', () => {
     const slow = await insertMachine(db, t0, { gpus: [], cpuRamBytes: 64 * GiB });
     const fast = await insertMachine(db, t0, { gpus: [24 * GiB] });
     const job = await queuedJob(db, t0, { requirements: { device: 'cpu', minVramBytes: 4 * GiB } });
-    // Three units can take the CPU job; the GPU wins on its (estimated) speed, as the explanation says,
-    // and of the two CPUs the one with 32 GiB fits the 4 GiB job more tightly than the one with 64.
+    // Three units can take the CPU job; the GPU scores highest on its (estimated) speed but is left
+    // for GPU jobs while a CPU unit is free, and of the two CPUs the one with 32 GiB fits the 4 GiB
+    // job more tightly than the one with 64.
     const before = await explainJob(db, job._id.toHexString(), t0);
-    expect(before.candidates.map((c) => c.unitId)).toEqual([fast.unitIds[0], fast.unitIds[1], slow.unitIds[0]]);
-    expect(before.why).toMatch(/won .* ahead on .*speed \(\+[\d.]+\); behind on device/);
+    expect(before.candidates.map((c) => c.unitId)).toEqual([fast.unitIds[1], slow.unitIds[0], fast.unitIds[0]]);
+    expect(before.why).toMatch(/won with [\d.]+ against [\d.]+ for .*: ahead on memory/);
+    const cpu = fast.unitIds[1]!;
     const result = await scheduleOnce(db, t0);
-    expect(result).toEqual({ assigned: [{ jobId: job._id.toHexString(), machineId: fast.machineId, unitId: fast.unitIds[0], epoch: 1, expiresAt: t0.getTime() + LEASE_MS, score: expect.any(Number) }], waiting: [], lostRaces: 0 });
+    expect(result).toEqual({ assigned: [{ jobId: job._id.toHexString(), machineId: fast.machineId, unitId: cpu, epoch: 1, expiresAt: t0.getTime() + LEASE_MS, score: expect.any(Number) }], waiting: [], lostRaces: 0 });
     const stored = await jobsCollection(db).findOne({ _id: job._id });
-    expect(stored).toMatchObject({ status: 'ASSIGNED', leaseEpoch: 1, lease: { machineId: fast.machineId, unitId: fast.unitIds[0], epoch: 1, expiresAt: t0.getTime() + LEASE_MS }, leaseExpiresAt: new Date(t0.getTime() + LEASE_MS) });
-    expect(await unitClaimsCollection(db).find({}).toArray()).toEqual([{ _id: fast.unitIds[0], machineId: fast.machineId, jobId: job._id, epoch: 1, claimedAt: t0 }]);
-    expect((await jobEventsCollection(db).findOne({ _id: `${job._id.toHexString()}:3` }))?.event).toEqual({ type: 'assign', machineId: fast.machineId, unitId: fast.unitIds[0], expiresAt: t0.getTime() + LEASE_MS });
+    expect(stored).toMatchObject({ status: 'ASSIGNED', leaseEpoch: 1, lease: { machineId: fast.machineId, unitId: cpu, epoch: 1, expiresAt: t0.getTime() + LEASE_MS }, leaseExpiresAt: new Date(t0.getTime() + LEASE_MS), leaseMachineId: fast.machineId });
+    expect(await unitClaimsCollection(db).find({}).toArray()).toEqual([{ _id: cpu, machineId: fast.machineId, jobId: job._id, epoch: 1, claimedAt: t0 }]);
+    expect((await jobEventsCollection(db).findOne({ _id: `${job._id.toHexString()}:3` }))?.event).toEqual({ type: 'assign', machineId: fast.machineId, unitId: cpu, expiresAt: t0.getTime() + LEASE_MS });
     // Nothing is left to do: a second pass changes nothing.
     expect(await scheduleOnce(db, t0)).toEqual({ assigned: [], waiting: [], lostRaces: 0 });
   });

@@ -62,6 +62,8 @@ export interface MachineDoc {
   signedOffAt?: Date | null;
   /** Set by machines.remove: the credential is refused from then on (401 MACHINE_CREDENTIAL_REVOKED). */
   removedAt: Date | null;
+  /** Every lease this machine holds lasts at least until then: each heartbeat moves it (server/jobs/held-jobs.ts); absent before the first. */
+  leasesUntil?: Date | null;
 }
 
 /** A device-code login (OAuth device flow): the runner holds the device code, the person types the user code. */

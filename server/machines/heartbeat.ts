@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { z } from 'zod';
 import { AppError } from '../errors/app-error';
-import { renewHeldJobs } from '../jobs/held-jobs';
+import { heldJobsOf, machineLeasesUntil } from '../jobs/held-jobs';
 import type { HeldJob } from '../jobs/runner-protocol';
 import type { MachineCaller } from './authenticate';
 import { machinesCollection } from './collections';
@@ -26,8 +26,9 @@ export interface HeartbeatAnswer {
  * Records one heartbeat with a single conditional update on the machine's _id (found by the
  * credential while the context was made): the rate limit is the condition on nextHeartbeatAt, the
  * recent samples a fixed set of slots, and the answer (units, maintenance) comes back from the same write.
- * Only a refused update reads again, to say why. Then the machine's leases are renewed
- * (server/jobs/held-jobs.ts: one indexed claims read, and job writes only when it holds any).
+ * Only a refused update reads again, to say why. The same write renews every lease the machine
+ * holds (leasesUntil, server/jobs/held-jobs.ts); then one indexed read of its leased jobs answers
+ * them: two round trips a beat, however many jobs it runs.
  */
 export async function recordHeartbeat(db: Db, machine: MachineCaller, input: HeartbeatInput, now: Date): Promise<HeartbeatAnswer> {
   if (input.machineId !== undefined && input.machineId !== machine.id.toHexString()) {
@@ -45,6 +46,8 @@ export async function recordHeartbeat(db: Db, machine: MachineCaller, input: Hea
         metricsJson: JSON.stringify(input.metrics),
         jobId: input.metrics.job?.id ?? null,
         [`samples.${sampleSlot(now)}`]: encodeSample(input.metrics, now),
+        // Renews every lease this machine holds, in this same write (server/jobs/held-jobs.ts).
+        leasesUntil: machineLeasesUntil(now),
       },
     },
     // FerretDB v1's findAndModify takes no projection: the whole (bounded) document comes back.
@@ -56,7 +59,7 @@ export async function recordHeartbeat(db: Db, machine: MachineCaller, input: Hea
     const waitS = Math.max(1, Math.ceil((current.nextHeartbeatAt.getTime() - now.getTime()) / 1000));
     throw new AppError('TOO_MANY_REQUESTS', 'HEARTBEAT_TOO_FAST', `Heartbeats come at most every ${heartbeatMinIntervalMs() / 1000} s; send the next one in ${waitS} s.`);
   }
-  const jobs = await renewHeldJobs(db, machine.id.toHexString(), now);
+  const jobs = await heldJobsOf(db, machine.id.toHexString());
   return {
     jobs,
     status: deriveStatus(doc, now),
