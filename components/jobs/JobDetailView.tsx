@@ -90,6 +90,13 @@ export function JobDetailView({ jobId }: { jobId: string }) {
         </span>
       </p>
       {j.failureReason ? <p className={j.status === 'CANCELLED' || j.status === 'REFUNDED' ? 'muted' : 'form-error'}>{j.failureReason}</p> : null}
+      {j.startFrom ? (
+        <p data-testid="job-start-from">
+          Started from run <Link href={`/models/${j.modelId}?run=${j.startFrom.runId}`}>{j.startFrom.runName}</Link> at step {j.startFrom.step.toLocaleString()}
+          {j.startFrom.epochsDone > 0 ? ` (${j.startFrom.epochsDone} epoch${j.startFrom.epochsDone === 1 ? '' : 's'} done)` : ''}
+          {j.startFrom.resumesOptimizer ? ', its weights and optimizer state.' : ', its weights with a fresh optimizer.'}
+        </p>
+      ) : null}
       {live.error ? <p className="form-error" role="alert">Live updates: {messageOf(live.error)}</p> : null}
 
       <ProgressBar label="Job progress" step={isDone(j.status) ? 1 : (j.latest?.step ?? 0)} totalSteps={isDone(j.status) ? 1 : (j.totalSteps ?? 0)} detail={progressLine(j)} />

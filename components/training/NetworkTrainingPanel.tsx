@@ -4,13 +4,14 @@ import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/reac
 import { TRPCClientError } from '@trpc/client';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { cyxText } from '../ui/money';
 import { fieldErrorsOf, messageOf, useTRPC } from '../trpc/client';
 import { builtinChoice, choiceIdFor, NO_DATASET, storedChoice, type DatasetChoice } from './dataset-choice';
 import { suggestedEpochs } from './config-form';
 import { buildQuoteRequest, DEFAULT_NETWORK_FORM, networkRefusal, type NetworkField, type NetworkForm, type NetworkRefusal, type QuoteRequest } from './network-form';
 import { NetworkJobsStrip } from './NetworkJobsStrip';
+import { formFromRun, runDatasetChoice, useNetworkStartRequest, type NetworkStartRun } from './network-start';
 import { formatDuration } from './ProgressBar';
 import { describeSpeed } from '../../server/jobs/unit-speed';
 
@@ -44,13 +45,31 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
   const [picked, setPicked] = useState<string | null>(null);
   const [asked, setAsked] = useState<QuoteRequest | null>(null);
   const [formError, setFormError] = useState<{ field: NetworkField; message: string } | null>(null);
+  // "Continue on the network" from the Runs list: the run the job starts from, until removed.
+  const [startRun, setStartRun] = useState<NetworkStartRun | null>(null);
+  const startRequest = useNetworkStartRequest(modelId);
+  const handled = useRef(0);
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!startRequest || startRequest.seq === handled.current) return;
+    handled.current = startRequest.seq;
+    const { run } = startRequest;
+    setStartRun(run);
+    setForm((f) => formFromRun(f, run));
+    const choice = runDatasetChoice(run.datasetId);
+    if (choice) setPicked(choice);
+    setAsked(null);
+    setFormError(null);
+    section.current?.scrollIntoView({ block: 'nearest' });
+    section.current?.querySelector<HTMLElement>('[data-testid="network-start-run"]')?.focus();
+  }, [startRequest]);
 
   const choices: DatasetChoice[] = [...(datasets.data?.builtin ?? []).map(builtinChoice), ...(datasets.data?.mine ?? []).map(storedChoice)];
   const datasetId = picked ?? choiceIdFor(model.data?.datasetId ?? null);
   const chosen = choices.find((c) => c.id === datasetId);
   const epochs = form.epochsChosen || !chosen ? form.epochs : String(suggestedEpochs(chosen.rows, { validationFraction: String(chosen.validationSplit), testFraction: '0', batchSize: form.batchSize }));
   const effective: NetworkForm = { ...form, epochs };
-  const built = buildQuoteRequest(effective, modelId, datasetId);
+  const built = buildQuoteRequest(effective, modelId, datasetId, startRun?.id ?? null);
   const stale = asked !== null && (!built.ok || JSON.stringify(built.request) !== JSON.stringify(asked));
 
   const quote = useQuery(trpc.jobs.quote.queryOptions(asked ?? skipToken, { staleTime: 0, gcTime: 0, retry: false }));
@@ -110,13 +129,24 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
 
   const q = quote.data;
   return (
-    <section className="training-panel side-section" aria-labelledby={`${id}-heading`} data-testid="network-training">
+    <section ref={section} className="training-panel side-section" aria-labelledby={`${id}-heading`} data-testid="network-training">
       <h2 id={`${id}-heading`}>Train on the network</h2>
       <p className="muted">For models too big for this tab: a provider&apos;s machine trains it, paid from an escrow that only releases for verified checkpoints.</p>
       {readOnly ? (
         <p className="muted">Only the model&apos;s owner and editors send it to the network; you see its jobs below.</p>
       ) : (
         <>
+          {startRun ? (
+            <div className="network-start-run" data-testid="network-start-run" tabIndex={-1} role="group" aria-label="Starting point">
+              <p>
+                Starts from saved run <strong>“{startRun.name}”</strong>
+                {startRun.checkpointStep !== null ? ` at step ${startRun.checkpointStep.toLocaleString()} (its weights and optimizer state)` : ' (its weights, with a fresh optimizer)'}. The epochs below are trained on from there.
+              </p>
+              <button type="button" className="button secondary" data-testid="network-start-run-remove" aria-label={`Remove the starting point ${startRun.name}`} onClick={() => { setStartRun(null); submit.reset(); }}>
+                Start from scratch instead
+              </button>
+            </div>
+          ) : null}
           <fieldset className="training-form">
             <legend className="visually-hidden">Network training settings</legend>
             <label className="field-inline wide">
@@ -196,12 +226,22 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
                     <th scope="row">FLOPs per sample</th>
                     <td>{q.flopsPerSample.toLocaleString()}</td>
                   </tr>
-                  <tr>
-                    <th scope="row">Samples × epochs</th>
-                    <td>
-                      {q.trainingSamples.toLocaleString()} × {q.epochs.toLocaleString()} = {(q.trainingSamples * q.epochs).toLocaleString()} ({q.trainingFlops.toExponential(2)} FLOPs)
-                    </td>
-                  </tr>
+                  {q.startFrom ? (
+                    <tr data-testid="quote-start-from">
+                      <th scope="row">Starts from</th>
+                      <td>
+                        run “{q.startFrom.runName}” at step {q.startFrom.step.toLocaleString()}
+                        {q.startFrom.epochsDone > 0 ? ` (${q.startFrom.epochsDone} epoch${q.startFrom.epochsDone === 1 ? '' : 's'} done)` : ''}: trains epochs {q.startFrom.epochsDone + 1}–{q.startFrom.epochsDone + q.epochs}, {q.startFrom.steps.toLocaleString()} steps ({q.trainingFlops.toExponential(2)} FLOPs)
+                      </td>
+                    </tr>
+                  ) : (
+                    <tr>
+                      <th scope="row">Samples × epochs</th>
+                      <td>
+                        {q.trainingSamples.toLocaleString()} × {q.epochs.toLocaleString()} = {(q.trainingSamples * q.epochs).toLocaleString()} ({q.trainingFlops.toExponential(2)} FLOPs)
+                      </td>
+                    </tr>
+                  )}
                   <tr>
                     <th scope="row">Matching machines</th>
                     <td data-testid="quote-matches">{q.matches}</td>

@@ -17,9 +17,11 @@ interface RunsPanelProps {
   /** Loads a run back into the training panel; absent while that is not possible (training, no worker). */
   readonly onLoad?: ((run: { id: string; name: string; graphHash: string | null }) => void) | undefined;
   readonly loadingId?: string | null;
+  /** "Continue on the network": opens the network form with the run as the job's starting point; absent for viewers. */
+  readonly onContinueOnNetwork?: ((run: { id: string; name: string; datasetId: string | null; config: Record<string, unknown>; checkpoint: { step: number } | null }) => void) | undefined;
 }
 
-export function RunsPanel({ modelId, graphHash, onLoad, loadingId = null }: RunsPanelProps) {
+export function RunsPanel({ modelId, graphHash, onLoad, loadingId = null, onContinueOnNetwork }: RunsPanelProps) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(trpc.runs.list.infiniteQueryOptions({ modelId }, { getNextPageParam: (page) => page.nextCursor }));
   const [selected, setSelected] = useState<string[]>([]);
@@ -95,6 +97,11 @@ export function RunsPanel({ modelId, graphHash, onLoad, loadingId = null }: Runs
                 >
                   {loadingId === r.id ? 'Loading…' : 'Load'}
                 </button>
+                {onContinueOnNetwork ? (
+                  <button type="button" className="button secondary" data-testid="continue-on-network" aria-label={`Continue ${r.name} on the network`} title="Train on from this run on a provider's machine: the network form opens with it as the starting point" onClick={() => onContinueOnNetwork(r)}>
+                    Continue on the network
+                  </button>
+                ) : null}
               </td>
             </tr>
           ))}

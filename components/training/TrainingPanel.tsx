@@ -25,6 +25,8 @@ import type { Backend, DataSpec, EvaluationReport } from './protocol';
 import { publishTraining } from './room-training';
 import { PredictBox } from './PredictBox';
 import { RunsPanel } from './RunsPanel';
+import { continueOnNetwork } from './network-start';
+import { ROUTE_BODY_CAPS } from '../../server/trpc/http-caps';
 import { TrainingForm, type DatasetOption } from './TrainingForm';
 import { useTrainerClient, useTrainerSnapshot } from './use-trainer';
 
@@ -285,6 +287,10 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly, view = 'train
     if (!client || !run || !run.outcome) return;
     const { files } = await client.export('safetensors');
     const weights = new Uint8Array(files[0]!.bytes);
+    // The optimizer state too, when the run has it, so "Continue on the network" resumes where it stopped.
+    // Left out when both would not fit runs.save's body cap (server/trpc/http-caps.ts): such a run continues from its weights.
+    const exported = await client.export('checkpoint').then((c) => new Uint8Array(c.files[0]!.bytes), () => null);
+    const checkpoint = exported && ((exported.byteLength + weights.byteLength) * 4) / 3 < ROUTE_BODY_CAPS['runs.save']! - 4 * 1024 * 1024 ? exported : null;
     const lr = (run.config.optimizer as { lr?: number } | undefined)?.lr;
     save.mutate({
       modelId,
@@ -306,6 +312,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly, view = 'train
       // The fitted scaling is part of the model: saved with the run (the weights file records it too).
       ...(run.summary ? { preprocessing: run.summary.preprocessing, classNames: [...run.summary.classNames], ...(run.summary.inputColumns ? { inputColumns: run.summary.inputColumns.map((c) => (c.kind === 'categorical' ? { ...c, categories: [...c.categories] } : c)) } : {}) } : {}),
       weightsBase64: toBase64(weights),
+      ...(checkpoint ? { checkpointBase64: toBase64(checkpoint) } : {}),
     });
   };
 
@@ -364,7 +371,13 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly, view = 'train
     return (
       <section className="training-panel dock-view" aria-label="Runs">
         {/* Mounted when the tab opens, so the list is fresh when someone looks at it. */}
-        <RunsPanel modelId={modelId} graphHash={currentGraphHash} onLoad={client && !active ? (r) => void loadRun(r) : undefined} loadingId={loadingRun} />
+        <RunsPanel
+          modelId={modelId}
+          graphHash={currentGraphHash}
+          onLoad={client && !active ? (r) => void loadRun(r) : undefined}
+          loadingId={loadingRun}
+          onContinueOnNetwork={readOnly ? undefined : (r) => { continueOnNetwork(modelId, { id: r.id, name: r.name, datasetId: r.datasetId, config: r.config, checkpointStep: r.checkpoint?.step ?? null }); onView?.('train'); }}
+        />
         {loadError ? (
           <p className="form-error" role="alert" data-testid="load-error">
             {loadError}

@@ -36,6 +36,8 @@ export interface QuoteRequest {
   config: { epochs: number; batchSize: number; learningRate: number | null; seed: number | null };
   requirements: { device: 'gpu' | 'cpu'; minVramBytes: number };
   priceCapMicro: string;
+  /** "Continue on the network": the saved run the job starts from (server/jobs/start-from-run.ts). */
+  fromRunId?: string;
 }
 
 export type NetworkField = keyof Omit<NetworkForm, 'epochsChosen'> | 'datasetId';
@@ -51,7 +53,7 @@ function wholeNumber(text: string): number | null {
  * The training panel's dataset ids are 'builtin:…' or 'ds:<id>'; the API takes built-ins as they
  * are and stored datasets by their id.
  */
-export function buildQuoteRequest(form: NetworkForm, modelId: string, datasetChoiceId: string): QuoteRequestResult {
+export function buildQuoteRequest(form: NetworkForm, modelId: string, datasetChoiceId: string, fromRunId: string | null = null): QuoteRequestResult {
   if (datasetChoiceId === '' || datasetChoiceId === 'file') {
     return { ok: false, field: 'datasetId', message: 'Choose a built-in or uploaded dataset: a network job trains on data the platform stores, not a file from this computer.' };
   }
@@ -82,6 +84,7 @@ export function buildQuoteRequest(form: NetworkForm, modelId: string, datasetCho
       config: { epochs, batchSize, learningRate, seed },
       requirements: { device: form.device, minVramBytes: Math.round(gib * GIB) },
       priceCapMicro: price.micro,
+      ...(fromRunId ? { fromRunId } : {}),
     },
   };
 }
@@ -110,6 +113,7 @@ export type NetworkRefusal =
   | { kind: 'quote-changed'; message: string }
   | { kind: 'no-machine'; message: string; field: NetworkField | null }
   | { kind: 'graph'; message: string }
+  | { kind: 'start-run'; message: string }
   | { kind: 'other'; message: string; field: NetworkField | null };
 
 export function networkRefusal(error: { appCode?: string | undefined; message: string; fieldErrors?: Record<string, string> }): NetworkRefusal {
@@ -127,6 +131,11 @@ export function networkRefusal(error: { appCode?: string | undefined; message: s
     case 'DATASET_MISMATCH':
     case 'DATASET_TOO_SMALL':
       return { kind: 'graph', message: error.message };
+    case 'JOB_START_RUN_INCOMPATIBLE':
+    case 'JOB_START_RUN_OTHER_MODEL':
+    case 'RUN_NOT_FOUND':
+    case 'RUN_CHECKPOINT_MISSING':
+      return { kind: 'start-run', message: error.message };
     default:
       return { kind: 'other', message: error.message, field };
   }

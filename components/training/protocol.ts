@@ -54,7 +54,8 @@ export interface EvaluationReport extends SplitEvaluation {
   readonly test: SplitEvaluation | null;
 }
 
-export type ExportFormat = 'onnx' | 'pytorch' | 'safetensors';
+/** 'checkpoint': weights + optimizer state + step (compute/export's checkpoint format), for runs trained on WebGPU here. */
+export type ExportFormat = 'onnx' | 'pytorch' | 'safetensors' | 'checkpoint';
 
 export interface ExportedFile {
   readonly name: string;

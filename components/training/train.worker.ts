@@ -221,6 +221,11 @@ async function exportNow(requestId: number, format: ExportFormat): Promise<void>
   } else if (format === 'pytorch') {
     const code = exportPyTorch(run.plan, { optimizer: run.config.optimizer, schedule: run.config.schedule, epochs: run.config.epochs, batchSize: run.config.batchSize, model });
     for (const [name, text] of Object.entries(code)) files.push({ name, mime: 'text/x-python', bytes: bufferOf(encoder.encode(text)) });
+  } else if (format === 'checkpoint') {
+    // Only a run trained on WebGPU here holds optimizer state; loaded and CPU runs have weights alone.
+    const handle = run.handle as RunHandle & { checkpoint?: (metadata?: Record<string, string>) => Promise<Uint8Array> };
+    if (typeof handle.checkpoint !== 'function') throw new Error('This run has no training checkpoint (it was loaded, or trained on the CPU).');
+    files.push({ name: 'checkpoint.safetensors', mime: 'application/octet-stream', bytes: bufferOf(await handle.checkpoint({ model: 'cyxwiz', ...modelMetadataEntries(model) })) });
   } else {
     files.push({ name: 'weights.safetensors', mime: 'application/octet-stream', bytes: bufferOf(saveWeights(params, { model: 'cyxwiz', ...modelMetadataEntries(model) })) });
   }
