@@ -5,6 +5,7 @@ import type { UnitView } from '@/server/machines/schema';
 import { messageOf, useTRPC } from '../trpc/client';
 import { formatBytes } from '../ui/format-bytes';
 import { cyxText } from '../ui/money';
+import { describeSpeed } from '@/server/jobs/unit-speed';
 
 
 /** One compute unit: what it is, what it offers, and the owner's active / paused switch. */
@@ -37,6 +38,14 @@ export function UnitCard({ unit }: { unit: UnitView }) {
         <dd>{unit.tasksCompleted}</dd>
         <dt>Earnings</dt>
         <dd>{cyxText(unit.earningsMicro)}</dd>
+        {unit.speed ? (
+          <>
+            <dt>Speed</dt>
+            <dd data-testid="unit-speed" data-source={unit.speed.source} title="Measured by the platform between verified checkpoints; until then, an estimate for its kind of device">
+              {describeSpeed(unit.speed)}
+            </dd>
+          </>
+        ) : null}
       </dl>
       <button
         type="button"

@@ -15,7 +15,7 @@ import { explainCandidates } from './explain-candidates';
 import { intervalSpeed, MAX_FLOPS_PER_SECOND, median, MIN_INTERVAL_MS, unitSpeedKey, unitSpeedsCollection } from './measured-speed';
 import { loadSchedulableUnits } from './schedulable-units';
 import { CpuRunner, IRIS_INPUT, RunnerWorld, type Checkpoint } from './testing/runner-world';
-import { DEVICE_CLASS_FLOPS_PER_SECOND } from './unit-speed';
+import { describeSpeed, DEVICE_CLASS_FLOPS_PER_SECOND, formatFlopsPerSecond } from './unit-speed';
 
 let db: Db;
 let world: RunnerWorld;
@@ -64,6 +64,14 @@ describe('interval arithmetic', () => {
     expect(intervalSpeed({ flopsPerSample: 100, samples: 0, fromMs: 0, toMs: 5_000 })).toEqual({ ok: false, reason: 'NO_WORK' });
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('words a speed as measured or estimated', () => {
+    expect(formatFlopsPerSecond(1.23e9)).toBe('1.2 GFLOP/s');
+    expect(formatFlopsPerSecond(250e12)).toBe('250 TFLOP/s');
+    expect(formatFlopsPerSecond(512)).toBe('512 FLOP/s');
+    expect(describeSpeed({ flopsPerSecond: 1.2e9, source: 'measured', measurements: 3 })).toBe('measured 1.2 GFLOP/s (3 intervals)');
+    expect(describeSpeed({ flopsPerSecond: 2e12, source: 'device-class estimate' }, 'gpu')).toBe('estimated 2.0 TFLOP/s (GPU class)');
   });
 });
 
@@ -118,6 +126,11 @@ describe('measured speed from verified checkpoints', () => {
     expect(quote.units.find((u) => u.unitId === estimated.unitId)!.speed.source).toBe('device-class estimate');
     // The slow measured unit is the dearest match, so the escrow covers its measured time.
     expect(quote.escrowMicro).toBe(quoted.costMicro);
+
+    // My machines: the owner sees the measured figure on that unit, an estimate on the others.
+    const mine = (await (await world.asUser(world.bob)).machines.list()).machines.find((m) => m.id === world.machines.a.id)!;
+    expect(mine.units.find((u) => u.id === unitId)!.speed).toEqual({ flopsPerSecond: stored.flopsPerSecond, source: 'measured', measurements: 2 });
+    expect(mine.units.filter((u) => u.id !== unitId).map((u) => u.speed!.source)).toEqual(['device-class estimate']);
   });
 
   it('leaves out an interval under a second, and one that spans a resume', async () => {

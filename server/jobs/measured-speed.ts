@@ -137,3 +137,21 @@ export async function measureCheckpoint(db: Db, job: JobDoc, checkpoint: JobChec
   const unit = await recordUnitSpeed(db, { machineId: lease.machineId, unitId: lease.unitId, backend: machine?.backend ?? null }, verdict.flopsPerSecond, now);
   return { recorded: true, flopsPerSecond: verdict.flopsPerSecond, unit };
 }
+
+/**
+ * The measured speeds of some machines' units on their current backends, by unit id: one read by
+ * _id per unit, concurrently (an `$in` on _id makes FerretDB v1 scan), for an owner's few machines.
+ */
+export async function measuredSpeedsOf(db: Db, machines: readonly { backend?: string | null; units: readonly { id: string }[] }[]): Promise<Map<string, UnitSpeedDoc>> {
+  const speeds = unitSpeedsCollection(db);
+  const found = new Map<string, UnitSpeedDoc>();
+  await Promise.all(
+    machines.flatMap((m) =>
+      m.units.map(async (u) => {
+        const doc = await speeds.findOne({ _id: unitSpeedKey(u.id, m.backend) });
+        if (doc) found.set(u.id, doc);
+      }),
+    ),
+  );
+  return found;
+}

@@ -1,5 +1,7 @@
 import { ObjectId, type Db } from 'mongodb';
 import { AppError } from '../errors/app-error';
+import { measuredSpeedsOf } from '../jobs/measured-speed';
+import { unitSpeed } from '../jobs/unit-speed';
 import { machinesCollection, type MachineDoc } from './collections';
 import { machineRevoked } from './revoked';
 import type { MachineDetail, MachineView } from './schema';
@@ -21,13 +23,25 @@ export async function listMachines(db: Db, ownerId: ObjectId, now: Date): Promis
     .find({ ownerId, removedAt: null }, { projection: { samples: 0, inventoryJson: 0 } })
     .toArray();
   docs.sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
-  return { machines: docs.map((doc) => machineView(doc, now)) };
+  return { machines: await withSpeeds(db, docs.map((doc) => machineView(doc, now))) };
 }
 
 export async function getMachine(db: Db, ownerId: ObjectId, id: string, now: Date): Promise<MachineDetail> {
   const doc = await machinesCollection(db).findOne(ownedFilter(ownerId, id));
   if (!doc) throw machineNotFound();
-  return machineDetail(doc, now);
+  return (await withSpeeds(db, [machineDetail(doc, now)]))[0]!;
+}
+
+/** Each unit's speed: what the platform measured on its current backend (jobs/measured-speed.ts), else the device-class estimate. */
+async function withSpeeds<T extends MachineView>(db: Db, machines: T[]): Promise<T[]> {
+  const measured = await measuredSpeedsOf(db, machines);
+  return machines.map((m) => ({
+    ...m,
+    units: m.units.map((u) => {
+      const doc = measured.get(u.id);
+      return { ...u, speed: unitSpeed({ kind: u.kind, measuredFlopsPerSecond: doc?.flopsPerSecond ?? null, measuredSamples: doc?.samples ?? 0 }) };
+    }),
+  }));
 }
 
 export async function machineOf(db: Db, id: ObjectId): Promise<MachineDoc> {

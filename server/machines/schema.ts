@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { UnitSpeed } from '../jobs/unit-speed';
 
 /**
  * What a node-runner reports about its machine, with hard limits: a runner is software someone else
@@ -107,6 +108,8 @@ export interface UnitView {
   status: UnitStatus;
   tasksCompleted: number;
   earningsMicro: string;
+  /** Its training throughput: measured by the platform from verified checkpoints, else the device-class estimate (lists and detail fill it in). */
+  speed?: UnitSpeed;
 }
 
 export interface MachineView {
