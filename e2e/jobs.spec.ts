@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Download, type Locator, type Page } from '@playwright/test';
 import * as ort from 'onnxruntime-web';
-import { personInNewContext, runtime, signIn } from './helpers';
+import { dockTab, personInNewContext, runtime, signIn } from './helpers';
 
 /**
  * Training on the network: a provider's real runner comes online, the demo user opens a model
@@ -16,6 +16,8 @@ import { personInNewContext, runtime, signIn } from './helpers';
  * Then a short job on the same machine runs to the end: every checkpoint verified and paid, the
  * trained model downloads as ONNX, PyTorch and safetensors, opens in the editor's tab, and both
  * wallets show the money moved: the payer's escrow paid out, the provider's earnings.
+ * Last, "continue on the network": a run trained briefly in the tab and saved is sent to the same
+ * machine as a job's starting point; the runner starts at the run's step and the job page says so.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DEMO_USER = { email: 'user@demo.cyxwiz.dev', password: 'cyxwiz-user-2026' };
@@ -285,4 +287,61 @@ test('a short job runs to the end: checkpoints verified and paid, downloads, con
   let sum = 0n;
   for (const r of await earnings.all()) sum += micro((await r.locator('td').last().textContent())!);
   expect(sum).toBe(earned);
+});
+
+test('a run trained in the tab continues on the network: the runner starts at its step, the job page names the run', async () => {
+  test.setTimeout(300_000);
+  const page = payer;
+  await newModel(page, `continued run ${Date.now()}`);
+  const showDock = page.getByTitle('Show the dock');
+  if (await showDock.isVisible()) await showDock.click();
+  await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
+  const tab = page.getByRole('region', { name: 'Train in this tab' });
+  await tab.getByLabel('Epochs', { exact: true }).fill('2');
+  await tab.getByLabel('Batch size').fill('32');
+  await page.getByRole('button', { name: 'Train on WebGPU' }).click();
+  await expect(page.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await page.getByLabel('Run name').fill('Tab warm-up');
+  await page.getByRole('button', { name: 'Save run' }).click();
+  await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
+
+  await dockTab(page, 'Runs');
+  await page.getByTestId('saved-run').getByRole('button', { name: 'Continue Tab warm-up on the network' }).click();
+  // The Train tab's network form opens with the run as its starting point (its weights and Adam state at its step).
+  const panel = page.getByTestId('network-training');
+  const start = panel.getByTestId('network-start-run');
+  await expect(start).toBeVisible();
+  await expect(start).toContainText('Starts from saved run “Tab warm-up” at step');
+  const step = Number(/at step ([\d,]+)/.exec((await start.textContent())!)![1]!.replace(/,/g, ''));
+  expect(step).toBeGreaterThan(0);
+  await expect(panel.getByLabel('Batch size')).toHaveValue('32');
+  // Removable: without it the quote is a fresh start; put back through the Runs list.
+  await panel.getByTestId('network-start-run-remove').click();
+  await expect(start).toHaveCount(0);
+  await dockTab(page, 'Runs');
+  await page.getByTestId('saved-run').getByRole('button', { name: 'Continue Tab warm-up on the network' }).click();
+  await expect(start).toBeVisible();
+
+  const escrow = await quoteOnNetwork(panel, '2');
+  const startsFrom = panel.getByTestId('quote-start-from');
+  await expect(startsFrom).toContainText(`run “Tab warm-up” at step ${step.toLocaleString('en-US')}`);
+  await expect(startsFrom).toContainText(/trains epochs \d+–\d+/);
+  await panel.getByTestId('network-approve').click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f]{24}$/);
+  const jobId = page.url().split('/').pop()!;
+  const detail = page.getByTestId('job-detail');
+  await expect(detail.getByTestId('job-quoted')).toHaveText(escrow);
+  const startedFrom = detail.getByTestId('job-start-from');
+  await expect(startedFrom).toContainText(`Started from run Tab warm-up at step ${step.toLocaleString('en-US')}`);
+  await expect(startedFrom).toContainText('its weights and optimizer state');
+  await expect(startedFrom.getByRole('link', { name: 'Tab warm-up' })).toHaveAttribute('href', /\/models\/[0-9a-f]{24}\?run=[0-9a-f]{24}$/);
+
+  await expect(detail.getByTestId('job-status')).toHaveText('Completed', { timeout: 180_000 });
+  await expect(detail.getByTestId('job-paid')).toHaveText(escrow);
+  // The runner resumed at the run's step, and each checkpoint comes after it.
+  await runner!.waitFor(new RegExp(`Job ${jobId}: training on \\S+ from step ${step} of \\d+`));
+  const rows = detail.getByTestId('checkpoints').locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  for (const r of await rows.all()) await expect(r).toHaveAttribute('data-verified', 'true');
+  await expect(startedFrom).toBeVisible();
 });
