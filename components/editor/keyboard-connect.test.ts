@@ -19,4 +19,14 @@ describe('keyboard wiring', () => {
     expect(second!.targetHandle).not.toBe(first!.targetHandle);
     expect(keyboardConnection(dense, input, [])).toBeNull();
   });
+
+  it('wires labels into the loss’s labels input and a tensor into its logits, in either order', () => {
+    const labels = { id: 'n4', type: 'Labels', name: 'Labels 1' };
+    const loss = { id: 'n5', type: 'SoftmaxCrossEntropy', name: 'Softmax cross-entropy 1' };
+    expect(keyboardConnection(labels, loss, [])!.targetHandle).toBe('labels');
+    expect(keyboardConnection(dense, loss, [])!.targetHandle).toBe('logits');
+    expect(keyboardConnection(dense, loss, [{ target: 'n5', targetHandle: 'labels' }])!.targetHandle).toBe('logits');
+    // Its own kind taken, the next free input still gets the connection (the validator then explains it).
+    expect(keyboardConnection(labels, loss, [{ target: 'n5', targetHandle: 'labels' }])!.targetHandle).toBe('logits');
+  });
 });

@@ -23,15 +23,17 @@ export function wiringTargets(sourceId: string, layers: readonly WiringCandidate
 }
 
 /**
- * The connection Enter makes: the source's first output into the target's first free input (the
- * first input when all are taken, so the validator explains the extra connection). Null when
- * either end has no port.
+ * The connection Enter makes: the source's first output into the target's first free input that
+ * takes what the output carries (Labels go into a loss's 'labels', a tensor into its 'logits',
+ * whichever is wired first), else its first free input, else its first input (so the validator
+ * explains the extra connection). Null when either end has no port.
  */
 export function keyboardConnection(source: WiringCandidate, target: WiringCandidate, edges: readonly ExistingEdge[]): Connection | null {
   const output = getLayer(source.type)?.outputs[0];
   const inputs = getLayer(target.type)?.inputs ?? [];
   if (!output || inputs.length === 0) return null;
   const taken = new Set(edges.filter((e) => e.target === target.id).map((e) => e.targetHandle));
-  const input = inputs.find((p) => !taken.has(p.name)) ?? inputs[0]!;
+  const free = inputs.filter((p) => !taken.has(p.name));
+  const input = free.find((p) => p.kind === output.kind) ?? free[0] ?? inputs.find((p) => p.kind === output.kind) ?? inputs[0]!;
   return { source: source.id, sourceHandle: output.name, target: target.id, targetHandle: input.name };
 }
