@@ -5,7 +5,7 @@ import { AppError } from '../errors/app-error';
 import { jobCheckpointsCollection, type JobCheckpointDoc, type JobDoc } from './collections';
 import { applyWithEffects } from './effects';
 import { notifyJobChanged } from './job-change-bus';
-import { requireHeldJob } from './job-lease-guard';
+import { requireHeldJob, requireNotBanned } from './job-lease-guard';
 import { readJobSpec } from './job-spec';
 import { measureCheckpoint } from './measured-speed';
 import { CheckpointReportSchema, type CheckpointAnswer, type CheckpointReport } from './runner-protocol';
@@ -69,6 +69,7 @@ async function settle(db: Db, job: JobDoc, doc: JobCheckpointDoc, now: Date): Pr
  */
 export async function acceptCheckpoint(db: Db, machineId: string, upload: CheckpointUpload, now: Date): Promise<CheckpointAnswer> {
   const job = await requireHeldJob(db, machineId, upload.jobId, upload.epoch);
+  await requireNotBanned(db, machineId);
   if (job.status !== 'RUNNING') throw new AppError('CONFLICT', 'JOB_NOT_STARTED', 'Call runner.jobStart before uploading checkpoints.', 'jobId');
   const report = parseCheckpointReport(upload.reportJson);
   await putBlob(db, upload.sha256, upload.bytes, { jobId: job._id, kind: 'checkpoint' });

@@ -29,9 +29,18 @@ export async function requireHeldJob(db: Db, machineId: string, jobId: string, e
   try {
     return checkHeld(job, machineId, epoch);
   } catch (error) {
-    if (ObjectId.isValid(machineId) && (await machinesCollection(db).findOne({ _id: new ObjectId(machineId) }, { projection: { bannedAt: 1 } }))?.bannedAt) throw machineBanned();
+    await requireNotBanned(db, machineId);
     throw error;
   }
+}
+
+/**
+ * For the calls that pay (a checkpoint's share, a completion): a banned machine is refused even
+ * while it still holds a lease (a scheduler pass that read the fleet before the ban could give it
+ * one after the ban took its jobs back). The runner drops the job as lost and hands it back.
+ */
+export async function requireNotBanned(db: Db, machineId: string): Promise<void> {
+  if (ObjectId.isValid(machineId) && (await machinesCollection(db).findOne({ _id: new ObjectId(machineId) }, { projection: { bannedAt: 1 } }))?.bannedAt) throw machineBanned();
 }
 
 export function checkHeld(job: JobDoc, machineId: string, epoch: number): JobDoc & { lease: NonNullable<JobDoc['lease']> } {

@@ -5,7 +5,7 @@ import { parseJobId } from './apply-job-event';
 import { jobProgressCollection, jobsCollection, type JobProgressDoc, type JobProgressSummary } from './collections';
 import { applyWithEffects } from './effects';
 import { notifyJobChanged } from './job-change-bus';
-import { checkHeld, requireHeldJob } from './job-lease-guard';
+import { checkHeld, requireHeldJob, requireNotBanned } from './job-lease-guard';
 import { recordJobRun } from './job-result-run';
 import { readJobSpec, type FrozenJobSpec } from './job-spec';
 import type { JobLeaseInput, JobProgressAnswer, JobProgressInput, JobSpec } from './runner-protocol';
@@ -88,6 +88,7 @@ export async function recordProgress(db: Db, machineId: string, input: JobProgre
  */
 export async function completeHeldJob(db: Db, machineId: string, input: JobLeaseInput & { sha256: string }, now: Date): Promise<{ status: string; resultRunId: string }> {
   const job = await requireHeldJob(db, machineId, input.jobId, input.epoch);
+  await requireNotBanned(db, machineId);
   const last = job.lastCheckpoint ?? null;
   const totalSteps = job.totalSteps ?? null;
   if (job.status !== 'RUNNING' || !last || last.sha256 !== input.sha256 || totalSteps === null || last.step !== totalSteps) {

@@ -77,6 +77,23 @@ describe('banning a machine that holds a job', () => {
     await (await world.asUser(world.alice)).jobs.cancel({ id: jobId });
   });
 
+  it('a banned machine that still holds a lease (a scheduler pass that read the fleet before the ban) is not paid for checkpoints; it can hand the job back', async () => {
+    const { jobId, epoch } = await world.leasedJob('b');
+    const spec = await world.started('b', jobId, epoch);
+    const runner = new CpuRunner(spec, IRIS_CSV());
+    const b = new ObjectId(world.machines.b.id);
+    await machinesCollection(db).updateOne({ _id: b }, { $set: { bannedAt: new Date(), banReason: 'race' } });
+    const refused = await world.put('b', jobId, epoch, runner.epoch(0));
+    expect(refused).toMatchObject({ status: 409, body: { code: 'MACHINE_BANNED' } });
+    const job = (await jobsCollection(db).findOne({ _id: new ObjectId(jobId) }))!;
+    expect(job).toMatchObject({ status: 'RUNNING', paidMicro: '0' });
+    expect(job.lastCheckpoint ?? null).toBeNull();
+    // What the runner does after a lost lease the heartbeat still lists: it hands it back.
+    await expect((await world.asMachine('b')).runner.jobHandBack({ jobId, epoch })).resolves.toEqual({ status: 'ESCROWED' });
+    await machinesCollection(db).updateOne({ _id: b }, { $set: { bannedAt: null, banReason: null } });
+    await (await world.asUser(world.alice)).jobs.cancel({ id: jobId });
+  });
+
   it('a ban of a machine holding nothing requeues nothing', async () => {
     const banned = await (await asAdmin()).admin.machines.ban({ machineId: world.machines.b.id, reason: 'idle abuse', requestId: `ban-b-${Date.now()}` });
     expect(banned.requeued).toEqual([]);
