@@ -28,10 +28,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ObjectId, type Db } from 'mongodb';
+import { MongoClient, ObjectId, type CommandStartedEvent, type CommandSucceededEvent, type Db } from 'mongodb';
 import { cyx, MIN_STAKE } from '../programs/index';
 import { signUp } from '../server/auth/users';
-import { createMongoClient, databaseNameFrom } from '../server/db/client';
+import { databaseNameFrom } from '../server/db/client';
 import { freePort } from '../server/db/embedded';
 import { jobsCollection, unitClaimsCollection } from '../server/jobs/collections';
 import { createJob } from '../server/jobs/create-job';
@@ -165,6 +165,42 @@ async function schedule(db: Db) {
   return { placed, passes, startedAt };
 }
 
+/**
+ * The scheduler process's database commands while scheduling (the driver's command monitoring):
+ * per command and collection, how many, how many statements or documents they carried, and their
+ * summed and mean round-trip time (concurrent commands overlap, so the sums can exceed the wall time).
+ */
+function commandTimings(client: MongoClient) {
+  const started = new Map<number, { key: string; items: number }>();
+  const totals = new Map<string, { commands: number; items: number; ms: number }>();
+  let on = false;
+  client.on('commandStarted', (e: CommandStartedEvent) => {
+    if (!on) return;
+    const c = e.command as Record<string, unknown>;
+    const collection = typeof c[e.commandName] === 'string' ? (c[e.commandName] as string) : '';
+    const list = (c.updates ?? c.documents ?? c.deletes) as unknown[] | undefined;
+    started.set(e.requestId, { key: `${e.commandName} ${collection}`.trim(), items: Array.isArray(list) ? list.length : 1 });
+  });
+  client.on('commandSucceeded', (e: CommandSucceededEvent) => {
+    const s = started.get(e.requestId);
+    if (!s) return;
+    started.delete(e.requestId);
+    const t = totals.get(s.key) ?? { commands: 0, items: 0, ms: 0 };
+    t.commands++;
+    t.items += s.items;
+    t.ms += e.duration;
+    totals.set(s.key, t);
+  });
+  return {
+    start: () => void (on = true),
+    stop: () => void (on = false),
+    figures: () =>
+      Object.fromEntries(
+        [...totals].sort((a, b) => b[1].ms - a[1].ms).map(([key, t]) => [key, { commands: t.commands, items: t.items, total_ms: Math.round(t.ms), ms_per_item: round(t.ms / t.items, 2) }]),
+      ),
+  };
+}
+
 function heartbeatFigures(results: HeartbeatWorkerResult[], from: number, to: number) {
   const ms: number[] = [];
   for (const r of results) r.latenciesMs.forEach((l, i) => r.sentAtMs[i]! >= from && r.sentAtMs[i]! <= to && ms.push(l));
@@ -185,7 +221,8 @@ async function main() {
   chmodSync(dataDir, 0o755);
   log('starting the API server and its embedded database…');
   const server = await startBenchServer(dataDir, await freePort());
-  const client = createMongoClient(server.mongoUri);
+  const client = new MongoClient(server.mongoUri, { serverSelectionTimeoutMS: 5_000, appName: 'cyxwiz-bench-scheduler', monitorCommands: true });
+  const timings = commandTimings(client);
   await client.connect();
   const db = client.db(databaseNameFrom(server.mongoUri));
   const workers: ReturnType<typeof startHeartbeatWorker>[] = [];
@@ -210,7 +247,9 @@ async function main() {
 
     log(`scheduling with ${SCHEDULERS} scheduler loop(s)…`);
     const loadBefore = os.loadavg()[0]!;
+    timings.start();
     const { placed, passes, startedAt } = await schedule(db);
+    timings.stop();
     const endedAt = placed.length > 0 ? Math.max(...placed.map((p) => p.at)) : Date.now();
     const loadAfter = os.loadavg()[0]!;
     for (const w of workers) w.stop();
@@ -251,6 +290,7 @@ async function main() {
       pass_ms: passes.map((p) => p.ms),
       assigned_per_pass: passes.map((p) => p.assigned),
       lost_races: passes.reduce((n, p) => n + p.lostRaces, 0),
+      scheduler_db_commands: timings.figures(),
       heartbeats_during: during,
       heartbeats_before: heartbeatFigures(beats, startAt + INTERVAL_MS, startedAt),
       heartbeat_interval_s: INTERVAL_MS / 1000,

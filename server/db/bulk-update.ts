@@ -21,18 +21,36 @@ export interface BulkUpdateCounts {
   upsertedCount: number;
 }
 
+export interface BulkUpdateOptions {
+  /**
+   * Commands in flight at once (default 1). The patched FerretDB (scripts/ferretdb) runs one update
+   * command per collection at a time, taking that lock before any statement holds a pool
+   * connection, so a second command of the same collection waits without holding any: 2 keeps the
+   * lock busy across the round trip between commands and never holds more connections than 1 does.
+   */
+  concurrency?: number;
+}
+
 /**
- * An unordered bulkWrite of update (or upsert) operations, sent UPDATES_PER_COMMAND at a time, one
- * command after another so that one caller never holds more of FerretDB's connections than that.
- * Answers the summed counts. Ops are independent (unordered), so splitting changes no outcome.
+ * An unordered bulkWrite of update (or upsert) operations, sent UPDATES_PER_COMMAND at a time,
+ * options.concurrency commands at once, so that one caller never holds more of FerretDB's
+ * connections than that. Answers the summed counts. Ops are independent (unordered), so splitting
+ * changes no outcome.
  */
-export async function bulkUpdate<T extends Document>(collection: Collection<T>, operations: readonly AnyBulkWriteOperation<T>[]): Promise<BulkUpdateCounts> {
+export async function bulkUpdate<T extends Document>(collection: Collection<T>, operations: readonly AnyBulkWriteOperation<T>[], options: BulkUpdateOptions = {}): Promise<BulkUpdateCounts> {
   const counts: BulkUpdateCounts = { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
-  for (let from = 0; from < operations.length; from += UPDATES_PER_COMMAND) {
-    const result = await collection.bulkWrite(operations.slice(from, from + UPDATES_PER_COMMAND), { ordered: false });
-    counts.matchedCount += result.matchedCount;
-    counts.modifiedCount += result.modifiedCount;
-    counts.upsertedCount += result.upsertedCount;
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < operations.length) {
+      const from = next;
+      next += UPDATES_PER_COMMAND;
+      const result = await collection.bulkWrite(operations.slice(from, from + UPDATES_PER_COMMAND), { ordered: false });
+      counts.matchedCount += result.matchedCount;
+      counts.modifiedCount += result.modifiedCount;
+      counts.upsertedCount += result.upsertedCount;
+    }
+  };
+  const chunks = Math.ceil(operations.length / UPDATES_PER_COMMAND);
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, chunks)) }, worker));
   return counts;
 }

@@ -46,7 +46,16 @@ async function insertClaims(db: Db, claims: UnitClaimDoc[]): Promise<Set<number>
  * from the moved (another scheduler assigned it, or it was cancelled), whose claims are released.
  * Answers one outcome per plan, in order.
  */
-export async function assignBatch(db: Db, plans: readonly PlannedAssign[], now: Date): Promise<AssignOutcome[]> {
+export interface AssignBatchOptions {
+  /**
+   * Given, the events' insertMany is not awaited but pushed here (the caller awaits it later, e.g.
+   * while the next batch's claims go out). Safe: each job document already carries its assign
+   * event (lastEventJson), which jobTimeline reads until the log has it.
+   */
+  pendingEvents?: Promise<void>[];
+}
+
+export async function assignBatch(db: Db, plans: readonly PlannedAssign[], now: Date, options: AssignBatchOptions = {}): Promise<AssignOutcome[]> {
   const outcomes: AssignOutcome[] = plans.map(() => 'unit_taken');
   const epochOf = (p: PlannedAssign) => p.job.leaseEpoch + 1;
   const taken = await insertClaims(
@@ -66,7 +75,7 @@ export async function assignBatch(db: Db, plans: readonly PlannedAssign[], now: 
   }
   if (won.length > 0) {
     const operations: AnyBulkWriteOperation<JobDoc>[] = won.map(({ planned }) => ({ updateOne: { filter: planned.condition, update: { $set: planned.changes } } }));
-    const { matchedCount } = await bulkUpdate(jobsCollection(db), operations);
+    const { matchedCount } = await bulkUpdate(jobsCollection(db), operations, { concurrency: 2 });
     let landed = won;
     if (matchedCount < won.length) {
       // Rare (schedulers racing for the same job): ask each job whether it now carries this assignment.
@@ -80,12 +89,22 @@ export async function assignBatch(db: Db, plans: readonly PlannedAssign[], now: 
     }
     const events: JobEventDoc[] = [];
     for (const { i, planned } of landed) {
-      const previous = carriedEvent(plans[i]!.job);
-      if (previous) events.push(previous);
+      const job = plans[i]!.job;
+      const previous = carriedEvent(job);
+      // The event the queued job carries was appended already when its effects were marked done
+      // (effects.ts marks them after the append): inserting it again is a refused duplicate that
+      // costs as much as an insert. Only a job whose last writer may have died before appending it carries one out.
+      if (previous && (job.effectsDoneVersion ?? 0) < previous.version) events.push(previous);
       events.push(planned.logged);
       outcomes[i] = 'assigned';
     }
-    await appendJobEvents(db, events);
+    const appended = appendJobEvents(db, events);
+    if (options.pendingEvents) {
+      // The caller awaits it; this handler only keeps a failure before then from counting as unhandled.
+      appended.catch(() => undefined);
+      options.pendingEvents.push(appended);
+    }
+    else await appended;
   }
   await Promise.all(moved.map((i) => releaseUnit(db, plans[i]!.unitId, plans[i]!.job._id, epochOf(plans[i]!))));
   for (const i of moved) outcomes[i] = 'job_moved';

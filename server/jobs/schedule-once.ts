@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { msFromEnv } from '../machines/status';
-import { assignBatch, type PlannedAssign } from './assign-batch';
+import { assignBatch, type AssignOutcome, type PlannedAssign } from './assign-batch';
 import { jobsCollection, type JobDoc } from './collections';
 import { bestCandidate, explainCandidates, prepareUnit, type PreparedUnit } from './explain-candidates';
 import { loadSchedulableUnits, unitIsOpen, type SchedulableUnit } from './schedulable-units';
@@ -40,6 +40,23 @@ export interface ScheduleResult {
  * which bulkUpdate now avoids.
  */
 export const SCHEDULE_BATCH = 200;
+
+/**
+ * What a pass reads of each queued job: what bestCandidate weighs, what planJobTransition needs for
+ * the assign (the job state, queuedAt, the carried event) — not its progress, checkpoint or config.
+ */
+const QUEUE_PROJECTION = {
+  _id: 1, status: 1, version: 1, leaseEpoch: 1, lease: 1, excludedMachines: 1, escrowed: 1, failureReason: 1, queuedAt: 1,
+  lastEventJson: 1, effectsDoneVersion: 1, requirements: 1, priceCapMicro: 1, trainingFlops: 1,
+} as const;
+
+/**
+ * Batches written at once: while one batch's job updates hold FerretDB's per-collection write lock,
+ * the next one's claims (another collection) go out, and the lock is not idle between commands.
+ * The second batch is decided over the units the first took, before the first's outcomes are in:
+ * a job of the first that lost its unit is decided again after it, as before.
+ */
+export const BATCHES_IN_FLIGHT = 2;
 
 function withClosed(why: string, closed: number): string {
   return closed === 0 ? why : `${why.replace(/\.$/, '')} (${closed} more are busy or unavailable).`;
@@ -101,7 +118,7 @@ class OpenUnits {
  * schedulers may run this at once.
  */
 export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
-  const [queue, units] = await Promise.all([jobsCollection(db).find({ status: 'ESCROWED' }).toArray(), loadSchedulableUnits(db, now)]);
+  const [queue, units] = await Promise.all([jobsCollection(db).find({ status: 'ESCROWED' }, { projection: QUEUE_PROJECTION }).toArray(), loadSchedulableUnits(db, now)]);
   queue.sort((a, b) => (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || (a._id.toHexString() < b._id.toHexString() ? -1 : 1));
   const open = new OpenUnits(units);
   const result: ScheduleResult = { assigned: [], waiting: [], lostRaces: 0 };
@@ -120,21 +137,10 @@ export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
   const lostAUnit = new Set<JobDoc>();
   let next = 0;
   const expiresAt = now.getTime() + leaseMs();
-  while (again.length > 0 || next < queue.length) {
-    const batch: { plan: PlannedAssign; unit: PreparedUnit; score: number }[] = [];
-    while (batch.length < SCHEDULE_BATCH && (again.length > 0 || next < queue.length)) {
-      const job = again.shift() ?? queue[next++]!;
-      const jobId = job._id.toHexString();
-      const best = open.units.length === 0 ? null : bestCandidate(job, open.units);
-      if (!best) {
-        const why = lostAUnit.has(job) ? 'Other schedulers took every unit that fits it.' : open.units.length === 0 ? 'Every compute unit is busy or unavailable.' : whyNothingFits(job);
-        result.waiting.push({ jobId, why });
-        continue;
-      }
-      open.take(best.unit);
-      batch.push({ plan: { job, machineId: best.unit.unit.machineId, unitId: best.unit.unit.unitId, expiresAt }, unit: best.unit, score: best.score });
-    }
-    const outcomes = await assignBatch(db, batch.map((b) => b.plan), now);
+  // Each batch's events go out while the next batch's claims and assigns do; all are in before the pass answers.
+  const pendingEvents: Promise<void>[] = [];
+  type Decided = { plan: PlannedAssign; unit: PreparedUnit; score: number };
+  const settle = (batch: Decided[], outcomes: AssignOutcome[]) => {
     for (const [i, outcome] of outcomes.entries()) {
       const { plan, unit, score } = batch[i]!;
       if (outcome === 'assigned') {
@@ -150,6 +156,37 @@ export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
         open.giveBack(unit);
       }
     }
+  };
+  /** Batches written but not yet settled, oldest first; each settles after the one before it, so outcomes land in queue order. */
+  const inFlight: Promise<void>[] = [];
+  while (again.length > 0 || next < queue.length || inFlight.length > 0) {
+    if (again.length === 0 && next >= queue.length) {
+      // Nothing left to decide until the batches in flight say which jobs lost their unit.
+      await inFlight.shift();
+      continue;
+    }
+    const batch: Decided[] = [];
+    while (batch.length < SCHEDULE_BATCH && (again.length > 0 || next < queue.length)) {
+      const job = again.shift() ?? queue[next++]!;
+      const jobId = job._id.toHexString();
+      const best = open.units.length === 0 ? null : bestCandidate(job, open.units);
+      if (!best) {
+        const why = lostAUnit.has(job) ? 'Other schedulers took every unit that fits it.' : open.units.length === 0 ? 'Every compute unit is busy or unavailable.' : whyNothingFits(job);
+        result.waiting.push({ jobId, why });
+        continue;
+      }
+      open.take(best.unit);
+      batch.push({ plan: { job, machineId: best.unit.unit.machineId, unitId: best.unit.unit.unitId, expiresAt }, unit: best.unit, score: best.score });
+    }
+    if (batch.length === 0) continue;
+    const written = assignBatch(db, batch.map((b) => b.plan), now, { pendingEvents });
+    const previous = inFlight.at(-1) ?? Promise.resolve();
+    const settled = Promise.all([written, previous]).then(([outcomes]) => settle(batch, outcomes));
+    // Awaited in order below; the handler only keeps a failure that lands before then from counting as unhandled.
+    settled.catch(() => undefined);
+    inFlight.push(settled);
+    if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
   }
+  await Promise.all(pendingEvents);
   return result;
 }
