@@ -93,8 +93,8 @@ export function JobDetailView({ jobId }: { jobId: string }) {
       {j.startFrom ? (
         <p data-testid="job-start-from">
           Started from run <Link href={`/models/${j.modelId}?run=${j.startFrom.runId}`}>{j.startFrom.runName}</Link> at step {j.startFrom.step.toLocaleString()}
-          {j.startFrom.epochsDone > 0 ? ` (${j.startFrom.epochsDone} epoch${j.startFrom.epochsDone === 1 ? '' : 's'} done)` : ''}
-          {j.startFrom.resumesOptimizer ? ', its weights and optimizer state.' : ', its weights with a fresh optimizer.'}
+          {j.startFrom.resumesOptimizer ? ', its weights and optimizer state' : ', its weights with a fresh optimizer'}
+          {j.config ? `; this job trains epochs ${j.startFrom.epochsDone + 1}–${j.startFrom.epochsDone + j.config.epochs}.` : '.'}
         </p>
       ) : null}
       {live.error ? <p className="form-error" role="alert">Live updates: {messageOf(live.error)}</p> : null}

@@ -231,7 +231,7 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
                       <th scope="row">Starts from</th>
                       <td>
                         run “{q.startFrom.runName}” at step {q.startFrom.step.toLocaleString()}
-                        {q.startFrom.epochsDone > 0 ? ` (${q.startFrom.epochsDone} epoch${q.startFrom.epochsDone === 1 ? '' : 's'} done)` : ''}: trains epochs {q.startFrom.epochsDone + 1}–{q.startFrom.epochsDone + q.epochs}, {q.startFrom.steps.toLocaleString()} steps ({q.trainingFlops.toExponential(2)} FLOPs)
+                        : {q.startFrom.finishesEpoch ? `finishes epoch ${q.startFrom.epochsDone}, then ` : ''}trains epochs {q.startFrom.epochsDone + 1}–{q.startFrom.epochsDone + q.epochs}, {q.startFrom.steps.toLocaleString()} steps ({q.trainingFlops.toExponential(2)} FLOPs)
                       </td>
                     </tr>
                   ) : (

@@ -21,7 +21,7 @@ import { sha256Hex } from './verified-blob';
 const gpu = useTestGpu();
 
 describe('a job started from a run trained in the tab', () => {
-  it('resumes the run’s weights, Adam state and step, finishes the epoch it was in and trains the requested epochs on', async () => {
+  it('resumes the run’s weights, Adam state and step, finishes the epoch it was in, then trains the requested epochs in full', async () => {
     const base = spiralsSpec();
     const data = prepareJobData(base.data, null);
     // The tab: one epoch at batch 20 = 24 steps, which is 1 epoch and 9 steps of the job's 15-step epochs.
@@ -34,8 +34,8 @@ describe('a job started from a run trained in the tab', () => {
     const startStep = loadCheckpoint(runCheckpoint).optimizer.step;
     expect(startStep).toBe(24);
     const done = epochsDone(startStep, STEPS_PER_EPOCH);
-    expect(done).toBe(1);
-    // Two more epochs asked for: the frozen config holds 1 + 2, the job trains steps 25 to 45.
+    expect(done).toBe(2);
+    // Two more epochs asked for: epoch 2 is finished first (steps 25 to 30), then epochs 3 and 4 (to 60).
     const epochs = done + 2;
     const spec = spiralsSpec({
       train: { ...base.train, epochs },
@@ -46,14 +46,14 @@ describe('a job started from a run trained in the tab', () => {
     const events: JobEvent[] = [];
     expect(await executeJob(HELD, { api, trainer: new DawnTrainer(gpu().runtime, 'SwiftShader'), onEvent: (e) => events.push(e) })).toBe('completed');
 
-    expect(events.find((e) => e.type === 'started')).toMatchObject({ startStep: 24, totalSteps: 45 });
-    expect(api.uploads.map((u) => [u.report.epochIndex, u.report.step, u.answer.verified])).toEqual([[1, 30, true], [2, 45, true]]);
+    expect(events.find((e) => e.type === 'started')).toMatchObject({ startStep: 24, totalSteps: 60 });
+    expect(api.uploads.map((u) => [u.report.epochIndex, u.report.step, u.answer.verified])).toEqual([[1, 30, true], [2, 45, true], [3, 60, true]]);
     const first = loadCheckpoint(api.uploads[0]!.bytes);
     expect(first.optimizer.step).toBe(30);
     // It trained on from the run's weights: six steps moved them, but not far.
     const moved = maxAbsDifference(first.params, weightsOf(runCheckpoint));
     expect(moved).toBeGreaterThan(0);
     expect(moved).toBeLessThan(1);
-    expect(api.calls.at(-1)).toMatchObject({ name: 'complete', input: { sha256: api.uploads[1]!.sha256 } });
+    expect(api.calls.at(-1)).toMatchObject({ name: 'complete', input: { sha256: api.uploads[2]!.sha256 } });
   });
 });

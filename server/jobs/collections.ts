@@ -92,7 +92,7 @@ export interface JobStartFrom {
   /** The starting checkpoint's blob and optimizer step: training and the escrow's shares run from here. */
   sha256: string;
   step: number;
-  /** Epochs of the job's data the run already held (the job's epochs count on from here). */
+  /** The job's epochs before the requested ones (the run's; one it stopped part-way through counts, the job finishes it first). */
   epochsDone: number;
   /** True: the run's Adam state resumed; false: its weights with a fresh optimizer. */
   resumesOptimizer: boolean;

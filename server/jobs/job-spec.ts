@@ -65,8 +65,8 @@ export async function buildJobSpec(db: Db, userId: ObjectId, graph: Graph, datas
   }
   const { summary } = prepared;
   const checkpointMetadata = modelMetadataEntries({ preprocessing: summary.preprocessing, classNames: summary.classNames, ...(summary.inputColumns ? { inputColumns: summary.inputColumns } : {}) });
-  // Started from a run (start-from-run.ts): the epochs count on from the ones its step already holds.
-  const epochs = train.epochs + Math.floor(startStep / stepsPerEpoch);
+  // Started from a run (start-from-run.ts epochsDone): its epochs, the one it stopped in finished first, then the requested ones.
+  const epochs = train.epochs + Math.ceil(startStep / stepsPerEpoch);
   return { graph, train: { ...train, epochs }, data, totalSteps: epochs * stepsPerEpoch, checkpointMetadata };
 }
 

@@ -38,7 +38,7 @@ export interface JobQuote {
   /** The fastest matches (at most QUOTE_UNITS_SHOWN), so the form can say where it may run. */
   units: QuotedUnit[];
   /** Started from a run: where training starts; trainingFlops counts only the steps from there. */
-  startFrom: { runId: string; runName: string; step: number; epochsDone: number; steps: number; resumesOptimizer: boolean } | null;
+  startFrom: { runId: string; runName: string; step: number; epochsDone: number; finishesEpoch: boolean; steps: number; resumesOptimizer: boolean } | null;
 }
 
 export const QUOTE_UNITS_SHOWN = 10;
@@ -99,7 +99,7 @@ export async function quoteJob(db: Db, userId: ObjectId, input: QuoteInput, now:
       escrowMicro: core.escrowMicro,
       escrowRule: ESCROW_RULE,
       units: core.units.slice(0, QUOTE_UNITS_SHOWN),
-      startFrom: start && continued ? { runId: start.run._id.toHexString(), runName: start.run.name, step: start.startStep, epochsDone: continued.epochsDone, steps: continued.steps, resumesOptimizer: start.resumesOptimizer } : null,
+      startFrom: start && continued ? { runId: start.run._id.toHexString(), runName: start.run.name, step: start.startStep, epochsDone: continued.epochsDone, finishesEpoch: continued.finishesEpoch, steps: continued.steps, resumesOptimizer: start.resumesOptimizer } : null,
     },
   };
 }

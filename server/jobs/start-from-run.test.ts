@@ -57,10 +57,11 @@ afterAll(async () => {
 });
 
 /** Trains `epochs` epochs of the job's data (Adam, as the tab does) and saves the run, with its checkpoint unless told not to. */
-async function trainAndSave(name: string, epochs: number, options: { modelId?: string; checkpoint?: boolean } = {}): Promise<SavedRun> {
-  const config = parseTrainConfig({ epochs, batchSize: 16, seed: 3, optimizer: { type: 'adam', lr: 0.05 } });
+async function trainAndSave(name: string, epochs: number, options: { modelId?: string; checkpoint?: boolean; batchSize?: number } = {}): Promise<SavedRun> {
+  const batchSize = options.batchSize ?? 16;
+  const config = parseTrainConfig({ epochs, batchSize, seed: 3, optimizer: { type: 'adam', lr: 0.05 } });
   const trainer = new CpuTrainer(GRAPH, { optimizer: config.optimizer, seed: 3 });
-  for (let e = 0; e < epochs; e++) for (const batch of batches(data.train, 16, { dropLast: true })) trainer.trainStep(batch);
+  for (let e = 0; e < epochs; e++) for (const batch of batches(data.train, batchSize, { dropLast: true })) trainer.trainStep(batch);
   const weights = saveWeights(trainer.params, metadata);
   const scores = trainer.evaluate(data.validation);
   const api = await world.asUser(world.alice);
@@ -115,7 +116,7 @@ describe('a job started from a saved run', () => {
     const fresh = await api.jobs.quote({ modelId: world.modelId, ...INPUT });
     const quote = await api.jobs.quote({ modelId: world.modelId, ...INPUT, fromRunId: run.id });
     // Epochs count on: the run holds 2 epochs of this data, the job trains epochs 3 to 5 (21 steps of 16 rows).
-    expect(quote.startFrom).toEqual({ runId: run.id, runName: 'two epochs', step: 14, epochsDone: 2, steps: 21, resumesOptimizer: true });
+    expect(quote.startFrom).toEqual({ runId: run.id, runName: 'two epochs', step: 14, epochsDone: 2, finishesEpoch: false, steps: 21, resumesOptimizer: true });
     expect(quote.trainingFlops).toBe(quote.flopsPerSample * 21 * 16);
     expect(fresh.startFrom).toBeNull();
     expect(fresh.trainingFlops).toBe(fresh.flopsPerSample * fresh.trainingSamples * 3);
@@ -156,11 +157,24 @@ describe('a job started from a saved run', () => {
     expect(answer.body).toMatchObject({ verified: true, step: 21, releasedMicro: ((escrow * 7n) / 21n).toString() });
   });
 
+  it('a run that stopped part-way through one of the job’s epochs: the job finishes it, then trains the requested epochs in full', async () => {
+    // Batch 20 in the "tab": one epoch is 6 steps, not quite one of the job's 7-step epochs.
+    const run = await trainAndSave('batch twenty', 1, { batchSize: 20 });
+    const api = await world.asUser(world.alice);
+    const quote = await api.jobs.quote({ modelId: world.modelId, ...INPUT, fromRunId: run.id });
+    // Steps 7 (the rest of epoch 1), then epochs 2 to 4: 1 + 21 steps.
+    expect(quote.startFrom).toMatchObject({ step: 6, epochsDone: 1, finishesEpoch: true, steps: 22 });
+    expect(quote.trainingFlops).toBe(quote.flopsPerSample * 22 * 16);
+    const { jobId } = await api.jobs.submit({ modelId: world.modelId, ...INPUT, fromRunId: run.id, approvedMicro: quote.escrowMicro });
+    expect(await jobOf(jobId)).toMatchObject({ totalSteps: 28, lastCheckpoint: { step: 6 }, startFrom: { step: 6, epochsDone: 1 } });
+    await api.jobs.cancel({ id: jobId });
+  });
+
   it('a run saved without a checkpoint starts from its weights with a fresh Adam state at step 0', async () => {
     const run = await trainAndSave('weights only', 1, { checkpoint: false });
     const api = await world.asUser(world.alice);
     const quote = await api.jobs.quote({ modelId: world.modelId, ...INPUT, fromRunId: run.id });
-    expect(quote.startFrom).toMatchObject({ step: 0, epochsDone: 0, steps: 21, resumesOptimizer: false });
+    expect(quote.startFrom).toMatchObject({ step: 0, epochsDone: 0, finishesEpoch: false, steps: 21, resumesOptimizer: false });
     const { jobId } = await api.jobs.submit({ modelId: world.modelId, ...INPUT, fromRunId: run.id, approvedMicro: quote.escrowMicro });
     const job = await jobOf(jobId);
     expect(job.totalSteps).toBe(21);

@@ -26,12 +26,13 @@ import type { FrozenJobSpec } from './job-spec';
  * run's step. A run without one (older runs, the CPU trainer, another optimizer) starts from its
  * weights with a fresh Adam state at step 0.
  *
- * Epochs count on from the run: the runner's loop starts at epoch floor(step / stepsPerEpoch) of the
- * job's own data and batch size, so the job's frozen config holds epochsDone + the requested epochs
- * and trains from the run's step to the end of the last of them (the requested epochs exactly when
- * the run stopped on an epoch boundary of this batch size, else the rest of the epoch it was in plus
- * the requested epochs less one). The quote charges only for those steps, and each checkpoint's
- * share of the escrow is worked out over them (effects.ts).
+ * Epochs count on from the run, in the job's own epochs (its data and batch size): a run that
+ * stopped part-way through one of them (another batch size or split in the tab, a stopped run) first
+ * finishes it, then the requested epochs follow in full. So the job's frozen config holds
+ * epochsDone = ceil(step / stepsPerEpoch) + the requested epochs, the runner's loop (which starts at
+ * epoch floor(step / stepsPerEpoch), mid-epoch at the step's batch) trains from the run's step to
+ * the end, and the quote charges only for those steps; each checkpoint's share of the escrow is
+ * worked out over them too (effects.ts).
  */
 
 /** The optimizer every network job trains with (job-spec.ts trainConfigOf): only its state resumes. */
@@ -110,21 +111,22 @@ export async function resolveStartRun(db: Db, userId: ObjectId, model: ModelDoc,
   return { run, startStep: resumesOptimizer ? checkpoint.step : 0, resumesOptimizer, bytes };
 }
 
-/** Epochs the run already holds, counted in the job's steps per epoch. */
+/** The job's epochs before the requested ones: those the run holds, the one it stopped in counted (the job finishes it first). */
 export function epochsDone(startStep: number, stepsPerEpoch: number): number {
-  return stepsPerEpoch >= 1 ? Math.floor(startStep / stepsPerEpoch) : 0;
+  return stepsPerEpoch >= 1 ? Math.ceil(startStep / stepsPerEpoch) : 0;
 }
 
 /**
  * The training FLOPs a job started at `startStep` does: from there to the end of epochsDone +
  * config.epochs, in full batches of the training rows (as the runner trains them).
  */
-export function continuedFlops(facts: Pick<ModelFacts, 'totals'>, trainingSamples: number, config: JobTrainingConfig, startStep: number): { flops: number; steps: number; epochsDone: number } {
+export function continuedFlops(facts: Pick<ModelFacts, 'totals'>, trainingSamples: number, config: JobTrainingConfig, startStep: number): { flops: number; steps: number; epochsDone: number; finishesEpoch: boolean } {
   const stepsPerEpoch = Math.floor(trainingSamples / config.batchSize);
-  if (stepsPerEpoch < 1) return { flops: trainingFlops(facts, trainingSamples, config.epochs), steps: 0, epochsDone: 0 };
+  if (stepsPerEpoch < 1) return { flops: trainingFlops(facts, trainingSamples, config.epochs), steps: 0, epochsDone: 0, finishesEpoch: false };
   const done = epochsDone(startStep, stepsPerEpoch);
+  // The rest of the epoch the run stopped in (if it did), then the requested epochs.
   const steps = (done + config.epochs) * stepsPerEpoch - startStep;
-  return { flops: trainingFlops(facts, steps * config.batchSize, 1), steps, epochsDone: done };
+  return { flops: trainingFlops(facts, steps * config.batchSize, 1), steps, epochsDone: done, finishesEpoch: startStep % stepsPerEpoch !== 0 };
 }
 
 /**
