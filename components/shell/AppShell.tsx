@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ThemeSwitch } from '../theme/ThemeSwitch';
+import { AccountMenu } from './AccountMenu';
 import { NavLinks } from './NavLinks';
 import { SignOutButton } from './SignOutButton';
 
@@ -38,6 +39,8 @@ export function AppShell({ user, signOutAction, children }: { user: ShellUser; s
         <NavLinks isAdmin={user.role === 'admin'} />
         {/* In the sidebar, not the top bar: the editor hides the top bar but keeps the rail. */}
         <ThemeSwitch />
+        {/* Shown only where the top bar is hidden (the editor's rail, its phone view): Sign out stays reachable. */}
+        <AccountMenu name={user.name} email={user.email} signOutAction={signOutAction} />
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         {children}
