@@ -34,6 +34,8 @@ export class TorchTrainer implements JobTrainer {
     const started = performance.now();
     let windowLoss = 0;
     let windowSteps = 0;
+    let windowCorrect = 0;
+    let windowCounted = 0;
     let lastReport = 0;
     let windowStart = 0;
     const result = await trainOnTorch(plan, { train: trainSet }, config, {
@@ -41,9 +43,11 @@ export class TorchTrainer implements JobTrainer {
       signal: segment.signal,
       metadata: segment.metadata,
       ...(segment.startCheckpoint ? { checkpoint: segment.startCheckpoint } : {}),
-      onStep: ({ epoch, step, loss }) => {
+      onStep: ({ epoch, step, loss, correct, counted }) => {
         windowLoss += loss;
         windowSteps++;
+        windowCorrect += correct;
+        windowCounted += counted;
         const now = performance.now() - started;
         // Progress is read about as often as train() reads its metrics on Dawn: every metricsEvery steps.
         if (windowSteps < config.metricsEvery && now - lastReport < 1000) return;
@@ -54,17 +58,19 @@ export class TorchTrainer implements JobTrainer {
         windowStart = now;
         const eta = rate.etaMs(totalSteps);
         segment.onProgress({
-          step, epochIndex: epoch, loss: windowLoss / windowSteps, accuracy: null,
+          step, epochIndex: epoch, loss: windowLoss / windowSteps, accuracy: windowCounted > 0 ? windowCorrect / windowCounted : null,
           samplesPerSecond: stepsPerSecond * batchSize, etaSeconds: eta === undefined ? null : eta / 1000,
         });
         windowLoss = 0;
         windowSteps = 0;
+        windowCorrect = 0;
+        windowCounted = 0;
       },
       afterEpoch: async (epoch) => {
         const checkpoint = await this.executor.checkpoint();
         const validation = await evaluateOnTorch(this.executor, plan, segment.data.validation);
         return segment.onEpoch({
-          epochIndex: epoch.epoch, step: epoch.step, trainLoss: Number.isFinite(epoch.loss) ? epoch.loss : null, trainAccuracy: null,
+          epochIndex: epoch.epoch, step: epoch.step, trainLoss: Number.isFinite(epoch.loss) ? epoch.loss : null, trainAccuracy: Number.isFinite(epoch.accuracy) ? epoch.accuracy : null,
           valLoss: Number.isFinite(validation.loss) ? validation.loss : null, valAccuracy: validation.accuracy ?? null, checkpoint,
         });
       },

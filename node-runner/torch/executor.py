@@ -286,6 +286,9 @@ class Session:
         self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
         losses = {}
+        # Training accuracy as the engine counts it: argmax hits of class-index losses.
+        correct = 0
+        counted = 0
         for (loss_id, loss_type, _source), output in zip(self.ns["OUTPUTS"], self.outputs(inputs)):
             labels_id, encoding = self.ns["LOSS_LABELS"][loss_id]
             if labels_id not in labels:
@@ -297,7 +300,10 @@ class Session:
                 classes = output.shape[-1]
                 if target.numel() and (int(target.min()) < 0 or int(target.max()) >= classes):
                     raise ExecutorError("BAD_FEED", f"Labels '{labels_id}' holds a class index outside [0, {classes})")
-                losses[loss_id] = F.cross_entropy(output, target.to(self.device))
+                target = target.to(self.device)
+                losses[loss_id] = F.cross_entropy(output, target)
+                correct += int((output.detach().argmax(-1) == target).sum())
+                counted += batch
             else:
                 target = b64_tensor(labels[labels_id], torch.float32, f"labels of '{labels_id}'")
                 if target.numel() != output.numel():
@@ -324,6 +330,9 @@ class Session:
         self.step += 1
         if want.get("weights"):
             answer["weights"] = b64(save_safetensors(self.ns["cyxwiz_tensors"](self.model), metadata={"format": "cyxwiz", "kind": "weights"}))
+        if counted:
+            answer["correct"] = correct
+            answer["counted"] = counted
         return {"loss": float(total), "losses": {k: float(v) for k, v in losses.items()}, "lr": lr, "step": self.step, **answer}
 
     def forward(self, request):

@@ -42,6 +42,8 @@ export interface TorchStepResult {
   readonly losses: Record<string, number>;
   readonly lr: number;
   readonly step: number;
+  /** Class-index losses' argmax hits and the examples they scored (absent when the graph has none). */
+  readonly accuracy?: { readonly correct: number; readonly counted: number };
   readonly grads?: ParameterSet;
   readonly weights?: ParameterSet;
 }
@@ -89,6 +91,7 @@ export class TorchExecutor {
       losses: answer['losses'] as Record<string, number>,
       lr: answer['lr'] as number,
       step: answer['step'] as number,
+      ...(typeof answer['counted'] === 'number' && answer['counted'] > 0 ? { accuracy: { correct: answer['correct'] as number, counted: answer['counted'] } } : {}),
       ...(answer['grads'] ? { grads: tensorsOf(answer['grads'] as string) } : {}),
       ...(answer['weights'] ? { weights: tensorsOf(answer['weights'] as string) } : {}),
     };

@@ -45,11 +45,18 @@ afterAll(async () => {
   await torch?.shutdown();
 });
 
-async function dawn(config: TrainConfigInput, checkpoint?: Uint8Array): Promise<{ weights: ParameterSet; checkpoint: Uint8Array; steps: number }> {
-  const run = train(graph(), data(), config, { device: gpu().runtime, ...(checkpoint ? { checkpoint } : {}) });
+async function dawn(config: TrainConfigInput, checkpoint?: Uint8Array): Promise<{ weights: ParameterSet; checkpoint: Uint8Array; steps: number; epochAccuracy: (number | undefined)[] }> {
+  const epochAccuracy: (number | undefined)[] = [];
+  const run = train(graph(), data(), config, {
+    device: gpu().runtime,
+    ...(checkpoint ? { checkpoint } : {}),
+    onProgress: (event) => {
+      if (event.type === 'epoch') epochAccuracy.push(event.accuracy);
+    },
+  });
   try {
     const result = await run.done;
-    return { weights: await run.getWeights(), checkpoint: await run.checkpoint(), steps: result.steps };
+    return { weights: await run.getWeights(), checkpoint: await run.checkpoint(), steps: result.steps, epochAccuracy };
   } finally {
     run.dispose();
   }
@@ -77,6 +84,10 @@ describe('whole training runs on torch and Dawn', () => {
     expect(allDawn.steps).toBe(8);
     expect(epochs.map((e) => [e.epoch, e.step])).toEqual([[0, 4], [1, 8]]);
     expect(epochs.every((e) => e.loss > 0 && e.samplesPerSecond > 0)).toBe(true);
+    // Training accuracy counts argmax hits as the engine does (same weights, masks and batches); logits
+    // agree to ~1e-6, so only a near-tie can flip: at most 2 of an epoch's 64 examples.
+    expect(allDawn.epochAccuracy.every((a) => a !== undefined && a > 0)).toBe(true);
+    for (const [i, e] of epochs.entries()) expect(Math.abs(e.accuracy - allDawn.epochAccuracy[i]!), `epoch ${i} training accuracy ${e.accuracy}`).toBeLessThanOrEqual(2 / 64);
     expectClose('after two epochs:', await torchWeights(), allDawn.weights);
   });
 

@@ -24,6 +24,8 @@ export interface TorchEpoch {
   readonly step: number;
   /** Mean step loss over the epoch (the steps run in this session). */
   readonly loss: number;
+  /** Training accuracy over the epoch's steps (class-index losses' argmax hits); NaN when nothing was counted. */
+  readonly accuracy: number;
   readonly timeMs: number;
   readonly samplesPerSecond: number;
 }
@@ -39,7 +41,7 @@ export interface TorchTrainingOptions {
   /** Awaited after each epoch (e.g. to checkpoint and upload it) before the next one starts; false stops the run there. */
   readonly afterEpoch?: (epoch: TorchEpoch) => Promise<boolean>;
   /** After every step: where the run is and that step's loss. */
-  readonly onStep?: (step: { readonly epoch: number; readonly step: number; readonly loss: number }) => void;
+  readonly onStep?: (step: { readonly epoch: number; readonly step: number; readonly loss: number; readonly correct: number; readonly counted: number }) => void;
   /** Extra __metadata__ for the checkpoints the executor writes. */
   readonly metadata?: Record<string, string>;
   readonly signal?: AbortSignal;
@@ -77,15 +79,19 @@ export async function trainOnTorch(graph: Graph | ModelPlan, data: TrainingData,
     const order = config.shuffle ? shuffleDataset(trainSet, epochShuffleSeed(config.seed, epoch)) : trainSet;
     let lossSum = 0;
     let steps = 0;
+    let correct = 0;
+    let counted = 0;
     for (let b = epoch === startEpoch ? step - startEpoch * batchesPerEpoch : 0; b < batchesPerEpoch && !stopped(); b++) {
       const result = await executor.step(feedFromBatch(plan, getBatch(order, b, batchSize)));
       step = result.step;
       lossSum += result.loss;
       steps++;
-      options.onStep?.({ epoch, step, loss: result.loss });
+      correct += result.accuracy?.correct ?? 0;
+      counted += result.accuracy?.counted ?? 0;
+      options.onStep?.({ epoch, step, loss: result.loss, correct: result.accuracy?.correct ?? 0, counted: result.accuracy?.counted ?? 0 });
     }
     const timeMs = performance.now() - started;
-    const event = { epoch, step, loss: steps > 0 ? lossSum / steps : Number.NaN, timeMs, samplesPerSecond: (steps * batchSize * 1000) / Math.max(1e-3, timeMs) };
+    const event = { epoch, step, loss: steps > 0 ? lossSum / steps : Number.NaN, accuracy: counted > 0 ? correct / counted : Number.NaN, timeMs, samplesPerSecond: (steps * batchSize * 1000) / Math.max(1e-3, timeMs) };
     epochs.push(event);
     options.onEpoch?.(event);
     const finished = step === (epoch + 1) * batchesPerEpoch && options.signal?.aborted !== true;
