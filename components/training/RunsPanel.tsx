@@ -18,7 +18,7 @@ interface RunsPanelProps {
   readonly onLoad?: ((run: { id: string; name: string; graphHash: string | null }) => void) | undefined;
   readonly loadingId?: string | null;
   /** "Continue on the network": opens the network form with the run as the job's starting point; absent for viewers. */
-  readonly onContinueOnNetwork?: ((run: { id: string; name: string; datasetId: string | null; config: Record<string, unknown>; checkpoint: { step: number } | null }) => void) | undefined;
+  readonly onContinueOnNetwork?: ((run: { id: string; name: string; datasetId: string | null; config: Record<string, unknown>; checkpoint: { step: number; optimizer: string } | null }) => void) | undefined;
 }
 
 export function RunsPanel({ modelId, graphHash, onLoad, loadingId = null, onContinueOnNetwork }: RunsPanelProps) {

@@ -376,7 +376,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly, view = 'train
           graphHash={currentGraphHash}
           onLoad={client && !active ? (r) => void loadRun(r) : undefined}
           loadingId={loadingRun}
-          onContinueOnNetwork={readOnly ? undefined : (r) => { continueOnNetwork(modelId, { id: r.id, name: r.name, datasetId: r.datasetId, config: r.config, checkpointStep: r.checkpoint?.step ?? null }); onView?.('train'); }}
+          onContinueOnNetwork={readOnly ? undefined : (r) => { continueOnNetwork(modelId, { id: r.id, name: r.name, datasetId: r.datasetId, config: r.config, checkpointStep: r.checkpoint?.optimizer === 'adam' ? r.checkpoint.step : null }); onView?.('train'); }}
         />
         {loadError ? (
           <p className="form-error" role="alert" data-testid="load-error">

@@ -12,7 +12,7 @@ export interface NetworkStartRun {
   /** The run's dataset as it was saved ('builtin:…', 'ds:<id>' or a stored id); null for a local file. */
   readonly datasetId: string | null;
   readonly config: Record<string, unknown>;
-  /** The saved checkpoint's step, when the run has one (the job resumes there); null: its weights with a fresh optimizer. */
+  /** The saved Adam checkpoint's step (network jobs train with Adam; the job resumes there); null: its weights with a fresh optimizer. */
   readonly checkpointStep: number | null;
 }
 
