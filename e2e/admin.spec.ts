@@ -118,8 +118,8 @@ test('the demo admin checks the ledger live, mints with a reason, finds it in th
  * but never reports progress. The demo user's network job sits RUNNING on it. The demo admin opens
  * the Stuck view at 1 minute and, once the page lists the job, requeues it with a reason; requeue
  * blames no machine, so the scheduler hands it straight back to the same one. The admin bans that
- * machine (its whole stake slashed, as the page shows), requeues the job once more, sees the
- * scheduler pass the banned machine over, cancels the job with a refund, and finds the requeues
+ * machine (its whole stake slashed, as the page shows), which puts the job back in the queue, sees
+ * the scheduler pass the banned machine over, cancels the job with a refund, and finds the requeues
  * and the ban in the audit log with actor, target and reason.
  * The stuck view counts whole minutes (the page's smallest figure is 1), so this test waits a minute.
  */
@@ -178,25 +178,23 @@ test('the demo admin finds a stuck job and requeues it, bans its machine, and bo
     const banForm = machineRow.getByRole('form', { name: 'Ban (slashes the stake)' });
     await banForm.getByLabel('Reason (kept in the audit log)').fill('Holds jobs without training them');
     await banForm.getByRole('button', { name: 'Ban (slashes the stake)' }).click();
-    await expect(page.getByRole('status').filter({ hasText: `Banned ${machine.name}: 100 CYX slashed from its stake.` })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: `Banned ${machine.name}: 100 CYX slashed from its stake; 1 job it held went back to the queue.` })).toBeVisible();
     await expect(machineRow.getByTestId('machine-status')).toHaveText('Banned');
     await expect(machineRow).toContainText('Holds jobs without training them');
     await expect(machineRow).toContainText('0 CYX (banned)');
     await expect(machineRow.locator('td').nth(6)).toHaveText('100 CYX');
-
-    // The ban leaves the lease it holds; requeued again, the job waits: the scheduler passes the banned machine over.
+    // The ban took the job off the machine: it waits in the queue, and the scheduler passes the banned machine over.
     await sections.getByRole('link', { name: 'Jobs' }).click();
     const row = page.getByTestId('admin-jobs-table').locator(`tr[data-job-id="${jobId}"]`);
-    await row.getByRole('button', { name: 'Requeue' }).click();
-    await row.getByLabel('Reason (kept in the audit log)').fill('Its machine is banned');
-    await row.getByRole('button', { name: 'Requeue from the last checkpoint' }).click();
-    await expect(page.getByRole('status').filter({ hasText: `Requeued job ${jobId}` })).toBeVisible();
     await expect(row).toContainText('Waiting for a machine');
     await sections.getByRole('link', { name: 'Machines' }).click();
     const explain = page.getByRole('form', { name: "Explain a job's scheduling" });
     await explain.getByLabel('Job id').fill(jobId);
     await explain.getByRole('button', { name: 'Explain' }).click();
-    await expect(page.getByTestId('explain-job').getByRole('row').filter({ hasText: `${machine.id}-u0` })).toContainText('Its machine is banned.');
+    const bannedUnit = page.getByTestId('explain-job').getByRole('row').filter({ hasText: `${machine.id}-u0` });
+    await expect(bannedUnit).toContainText('Its machine is banned.');
+    // It never uploaded a checkpoint, so its speed is the device-class estimate, not a measurement.
+    await expect(bannedUnit.getByTestId('explain-speed')).toContainText(/^estimated /);
 
     await sections.getByRole('link', { name: 'Jobs' }).click();
     await row.getByRole('button', { name: 'Cancel' }).click();
@@ -211,6 +209,7 @@ test('the demo admin finds a stuck job and requeues it, bans its machine, and bo
     await expect(requeues).toHaveCount(2);
     await expect(requeues.filter({ hasText: 'Runner silent for a minute' })).toContainText('demo-admin');
     await expect(requeues.filter({ hasText: 'Runner silent for a minute' })).toContainText(`job ${jobId}`);
+    await expect(requeues.filter({ hasText: 'its machine was banned: Holds jobs without training them' })).toContainText('demo-admin');
     const ban = entries.getByRole('row').filter({ hasText: 'machine.ban' }).filter({ hasText: machine.id });
     await expect(ban).toContainText('demo-admin');
     await expect(ban).toContainText(`${machine.name} (${machine.id}): 100 CYX slashed`);
