@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import uPlot from 'uplot';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ChartFrame } from '../training/ChartFigure';
-import { buildChartData, canShowEpochs, clampSmoothing, formatNumber, formatX, MAX_SMOOTHING, tableRows, type ChartData, type SeriesInput, type XUnit, type YScale } from './chart-data';
+import { buildChartData, canShowEpochs, clampSmoothing, formatNumber, formatX, MAX_SMOOTHING, readoutAt, readoutText, tableRows, type ChartData, type SeriesInput, type XUnit, type YScale } from './chart-data';
 import { readChartColors, useChartTheme } from './chart-theme';
 
 export interface MetricSeries extends SeriesInput {
@@ -64,12 +64,15 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
   const hasData = chart.data[0].length > 0;
 
   const plotRef = useRef<HTMLDivElement>(null);
-  const legendRef = useRef<HTMLDivElement>(null);
+  const readoutRef = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const readers = useRef<((u: uPlot) => void) | null>(null);
+  // Series the person switched off in the read-out (by name), kept when the plot is re-created.
+  const [hidden, setHidden] = useState<readonly string[]>([]);
   // What the draw callbacks read at draw time, kept current without re-creating the plot.
-  const live = useRef({ data: chart.data, smoothing, formatY, n: series.length });
+  const live = useRef({ data: chart.data, smoothing, formatY, unit, hidden });
   useEffect(() => {
-    live.current = { data: chart.data, smoothing, formatY, n: series.length };
+    live.current = { data: chart.data, smoothing, formatY, unit, hidden };
   });
 
   // The plot's shape: re-created when it changes (series, unit, scale, theme), not for new points.
@@ -77,10 +80,21 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
   const spec = useMemo(() => JSON.parse(shape) as Shape, [shape]);
   useEffect(() => {
     const el = plotRef.current;
-    const legendHost = legendRef.current;
-    if (!el || !legendHost) return;
+    const readoutEl = readoutRef.current;
+    if (!el || !readoutEl) return;
     const { series: names, xName, unit, scale, yDomain } = spec;
     const n = names.length;
+    // The read-out is written straight into its cells (React renders them empty): no re-render per pointer move.
+    const cells = [...readoutEl.querySelectorAll<HTMLElement>('[data-readout]')];
+    const writeReadout = (u: uPlot) => {
+      const r = readoutAt(u.data as unknown as Parameters<typeof readoutAt>[0], n, u.cursor);
+      const { smoothing, formatY } = live.current;
+      if (cells[0]) cells[0].textContent = r.x === null ? '—' : formatX(r.x, unit);
+      r.values.forEach((v, i) => {
+        const cell = cells[i + 1];
+        if (cell) cell.textContent = readoutText(v, smoothing, formatY);
+      });
+    };
     const colors = readChartColors(el);
     const fmtY = (v: number) => live.current.formatY(v);
     const axis = { stroke: colors.muted, font: FONT, labelFont: FONT, grid: { stroke: colors.border, width: 1 }, ticks: { stroke: colors.border, width: 1, size: 4 } };
@@ -95,7 +109,8 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
     const opts: uPlot.Options = {
       width,
       height: plotHeight(width),
-      legend: { show: true, live: true, mount: (_u, table) => legendHost.appendChild(table) },
+      // uPlot's own legend is a table; the read-out below the plot is ours (MetricChart's figure holds only the data table).
+      legend: { show: false },
       cursor: { hover: { skip: [undefined, null] }, drag: { x: true, y: false, setScale: true }, points: { size: 7 } },
       scales: {
         x: { time: false },
@@ -106,36 +121,27 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
         { ...axis, size: 46, values: (_u, splits) => splits.map((v) => (v == null ? '' : fmtY(v))) },
       ],
       series: [
-        { label: xName, value: (_u, v) => (v == null ? '—' : formatX(v, unit)) },
+        { label: xName },
         ...names.map(
           (s): uPlot.Series => ({
             label: s.name,
+            show: !live.current.hidden.includes(s.name),
             stroke: colors.resolve(s.color),
             width: 1.8,
             ...(s.dashed ? { dash: [5, 3] } : {}),
             spanGaps: true,
             points: { show: showPoints, size: 4, fill: colors.resolve(s.color) },
-            value: (u, v, sidx, idx) => {
-              if (idx == null || v == null) return '—';
-              const raw = u.data[sidx + n]?.[idx];
-              return live.current.smoothing > 0 && raw != null ? `${fmtY(v)} (raw ${fmtY(raw)})` : fmtY(v);
-            },
           }),
         ),
-        // The measured values under the smoothed lines, faint (empty while smoothing is off); no legend row of their own.
-        ...names.map((s): uPlot.Series => ({ label: `${s.name} (raw)`, class: 'metric-raw', stroke: colors.resolve(s.color), alpha: 0.25, width: 1, spanGaps: true, points: { show: false } })),
+        // The measured values under the smoothed lines, faint (empty while smoothing is off); no read-out or hover point of their own.
+        ...names.map((s): uPlot.Series => ({ label: `${s.name} (raw)`, show: !live.current.hidden.includes(s.name), class: 'metric-raw', stroke: colors.resolve(s.color), alpha: 0.25, width: 1, spanGaps: true, points: { show: false } })),
       ],
-      hooks: {
-        // Hiding a series from the legend hides its raw copy too.
-        setSeries: [
-          (u, sidx, options) => {
-            if (sidx !== null && sidx >= 1 && sidx <= n && options.show !== undefined) u.setSeries(sidx + n, { show: options.show }, false);
-          },
-        ],
-      },
+      hooks: { setCursor: [writeReadout] },
     };
     const u = new uPlot(opts, live.current.data as uPlot.AlignedData, el);
     plot.current = u;
+    writeReadout(u);
+    readers.current = writeReadout;
     let lastWidth = width;
     const observer = new ResizeObserver((entries) => {
       const w = Math.floor(entries[0]?.contentRect.width ?? 0);
@@ -148,14 +154,26 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
     return () => {
       observer.disconnect();
       plot.current = null;
+      readers.current = null;
       u.destroy();
     };
   }, [spec]);
 
   // New points (live training) and other smoothing: in place, without re-creating the plot.
   useEffect(() => {
-    plot.current?.setData(chart.data as uPlot.AlignedData);
+    const u = plot.current;
+    if (!u) return;
+    u.setData(chart.data as uPlot.AlignedData);
+    readers.current?.(u);
   }, [chart.data]);
+
+  const toggleSeries = (index: number) => {
+    const name = series[index]!.name;
+    const show = hidden.includes(name);
+    setHidden(show ? hidden.filter((h) => h !== name) : [...hidden, name]);
+    plot.current?.setSeries(index + 1, { show });
+    plot.current?.setSeries(index + 1 + series.length, { show });
+  };
 
   const offered = series.length > 0;
   const controls = (
@@ -226,7 +244,20 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
       )}
       footer={
         <>
-          <div ref={legendRef} className="metric-legend" role="group" aria-label={`${title}: values at the pointer`} />
+          <div ref={readoutRef} className="metric-legend" role="group" aria-label={`${title}: values at the pointer, or the latest`}>
+            <span className="metric-readout metric-readout-x">
+              <span className="metric-readout-label">{xName}</span> <span className="metric-readout-value" data-readout="x" />
+            </span>
+            {series.map((s, i) => (
+              <span className="metric-readout" key={s.name} data-series={s.name}>
+                <button type="button" className="metric-readout-label metric-series-toggle" aria-pressed={!hidden.includes(s.name)} title={hidden.includes(s.name) ? 'Show this line' : 'Hide this line'} onClick={() => toggleSeries(i)}>
+                  <span className={s.dashed ? 'swatch dashed' : 'swatch'} style={{ borderColor: s.color }} aria-hidden="true" />
+                  {s.name}
+                </button>{' '}
+                <span className="metric-readout-value" data-readout={i} />
+              </span>
+            ))}
+          </div>
           {note ? (
             <p className="metric-note" role="status">
               {note}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSeries, buildChartData, canShowEpochs, clampSmoothing, formatNumber, formatX, inferStepsPerEpoch, logSafe, smoothEma, stepToX, tableRows } from './chart-data';
+import { alignSeries, buildChartData, canShowEpochs, clampSmoothing, formatNumber, formatX, inferStepsPerEpoch, logSafe, readoutAt, readoutText, smoothEma, stepToX, tableRows } from './chart-data';
 
 describe('smoothEma (TensorBoard smoothing)', () => {
   it('is the debiased exponential moving average', () => {
@@ -190,5 +190,32 @@ describe('formatting', () => {
     expect(formatX(12, 'step')).toBe('12');
     expect(formatX(3, 'epoch')).toBe('3');
     expect(formatX(1.4285, 'epoch')).toBe('1.43');
+  });
+});
+
+describe('readoutAt / readoutText (the hover read-out)', () => {
+  // x 1..4; train at every x, validation at 2 and 4; smoothing on (raw copies filled).
+  const data = buildChartData([{ points: [[1, 2], [2, 1], [3, 0.5], [4, 0.25]] }, { points: [[2, 1.5], [4, 0.75]] }], { unit: 'step', stepsPerEpoch: null, smoothing: 0.5, scale: 'linear' }).data;
+
+  it('reads each series at its own nearest point under the pointer', () => {
+    // uPlot's cursor: idx 2 (x 3); the validation series' nearest real point is idx 1 (x 2).
+    const r = readoutAt(data, 2, { idx: 2, idxs: [2, 2, 1, 2, 1] });
+    expect(r.x).toBe(3);
+    expect(r.values[0]).toEqual({ value: data[1]![2], raw: 0.5 });
+    expect(r.values[1]).toEqual({ value: data[2]![1], raw: 1.5 });
+  });
+
+  it('shows the latest values while nothing is hovered', () => {
+    const r = readoutAt(data, 2, { idx: null, idxs: null });
+    expect(r.x).toBe(4);
+    expect(r.values.map((v) => v.raw)).toEqual([0.25, 0.75]);
+  });
+
+  it('says — where a series has nothing, and gives the raw value only while smoothing', () => {
+    const empty = buildChartData([{ points: [] }], { unit: 'step', stepsPerEpoch: null, smoothing: 0, scale: 'linear' }).data;
+    expect(readoutAt(empty, 1, { idx: null, idxs: null })).toEqual({ x: null, values: [{ value: null, raw: null }] });
+    expect(readoutText({ value: null, raw: null }, 0.5, String)).toBe('—');
+    expect(readoutText({ value: 0.5, raw: 0.25 }, 0.5, String)).toBe('0.5 (raw 0.25)');
+    expect(readoutText({ value: 0.5, raw: 0.5 }, 0, String)).toBe('0.5');
   });
 });

@@ -192,3 +192,42 @@ export function formatX(x: number, unit: XUnit): string {
   if (unit === 'step' || Number.isInteger(x)) return String(x);
   return x.toFixed(2);
 }
+
+export interface Readout {
+  /** The x the values are read at: the pointer's nearest, or the last one while nothing is hovered. */
+  readonly x: number | null;
+  /** Per series: the drawn (smoothed) value and the measured one at its nearest point. */
+  readonly values: readonly { readonly value: number | null; readonly raw: number | null }[];
+}
+
+const lastDefined = (column: readonly (number | null | undefined)[] | undefined): number | null => {
+  if (!column) return null;
+  for (let i = column.length - 1; i >= 0; i--) if (typeof column[i] === 'number') return i;
+  return null;
+};
+
+/**
+ * The read-out beside the plot, from buildChartData's data ([x, n smoothed, n raw]) and uPlot's
+ * cursor: at the hovered x each series' nearest real point (uPlot's per-series index, which skips
+ * alignment gaps); with no pointer, each series' latest value.
+ */
+export function readoutAt(data: Aligned, n: number, cursor: { readonly idx?: number | null | undefined; readonly idxs?: readonly (number | null | undefined)[] | null | undefined }): Readout {
+  const [xs] = data;
+  const hovering = cursor.idx !== null && cursor.idx !== undefined;
+  const values = Array.from({ length: n }, (_, i) => {
+    const column = data[i + 1];
+    const at = hovering ? (cursor.idxs?.[i + 1] ?? null) : lastDefined(column);
+    if (at === null || !column) return { value: null, raw: null };
+    const value = column[at];
+    const raw = data[i + 1 + n]?.[at];
+    return { value: typeof value === 'number' ? value : null, raw: typeof raw === 'number' ? raw : null };
+  });
+  const xIdx = hovering ? cursor.idx! : xs.length - 1;
+  return { x: xIdx >= 0 && xIdx < xs.length ? xs[xIdx]! : null, values };
+}
+
+/** One series' read-out text: the value, and the measured one beside it while smoothing is on. */
+export function readoutText(entry: { readonly value: number | null; readonly raw: number | null }, smoothing: number, format: (y: number) => string): string {
+  if (entry.value === null) return '—';
+  return clampSmoothing(smoothing) > 0 && entry.raw !== null ? `${format(entry.value)} (raw ${format(entry.raw)})` : format(entry.value);
+}
