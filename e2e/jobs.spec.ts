@@ -328,6 +328,7 @@ test('a run trained in the tab continues on the network: the runner starts at it
   await expect(startsFrom).toContainText(/trains epochs \d+–\d+/);
   // A tab run on its own split stops part-way through one of the job's epochs: the job finishes it first.
   const finishes = /finishes epoch \d+, then/.test((await startsFrom.textContent())!);
+  console.log(`continued from the tab's run at step ${step}: ${(await startsFrom.textContent())!.trim()}`);
   await panel.getByTestId('network-approve').click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f]{24}$/);
   const jobId = page.url().split('/').pop()!;
