@@ -12,7 +12,7 @@ import { createCaller } from '../trpc/root';
 import { acceptCheckpoint } from './checkpoint-upload';
 import { jobsCollection } from './collections';
 import { explainCandidates } from './explain-candidates';
-import { intervalSpeed, MAX_FLOPS_PER_SECOND, median, MIN_INTERVAL_MS, unitSpeedKey, unitSpeedsCollection } from './measured-speed';
+import { intervalSpeed, MAX_FLOPS_PER_SECOND, median, MIN_INTERVAL_FLOPS, MIN_INTERVAL_MS, unitSpeedKey, unitSpeedsCollection } from './measured-speed';
 import { loadSchedulableUnits } from './schedulable-units';
 import { CpuRunner, IRIS_INPUT, RunnerWorld, type Checkpoint } from './testing/runner-world';
 import { describeSpeed, DEVICE_CLASS_FLOPS_PER_SECOND, formatFlopsPerSecond } from './unit-speed';
@@ -30,13 +30,20 @@ const FLOPS_PER_SAMPLE = (() => {
 })();
 const IRIS_CSV = () => builtinCsv(findBuiltin('builtin:iris') as never);
 
+// The iris MLP trains a few hundred kFLOPs an epoch, under the default floor of work an interval
+// must hold to count (MIN_INTERVAL_FLOPS): this file measures it anyway, with the floor at 1 FLOP.
+const savedFloor = process.env.CYXWIZ_SPEED_MIN_FLOPS;
+
 beforeAll(async () => {
+  process.env.CYXWIZ_SPEED_MIN_FLOPS = '1';
   ({ db } = await useTestDatabase('jobs_measured_speed'));
   world = await new RunnerWorld(db).start(GRAPH);
   admin = await signUp(db, { email: 'speed-admin@example.com', username: 'speedadmin', password: 'admin-password-1' }, 'admin');
 });
 
 afterAll(async () => {
+  if (savedFloor === undefined) delete process.env.CYXWIZ_SPEED_MIN_FLOPS;
+  else process.env.CYXWIZ_SPEED_MIN_FLOPS = savedFloor;
   await world?.stop();
 });
 
@@ -58,10 +65,14 @@ const unitOf = async (unitId: string) => (await loadSchedulableUnits(db, new Dat
 
 describe('interval arithmetic', () => {
   it('is FLOPs over server seconds, refuses intervals under a second, clamps the absurd', () => {
-    expect(intervalSpeed({ flopsPerSample: 100, samples: 50, fromMs: 0, toMs: 2_000 })).toEqual({ ok: true, flopsPerSecond: 2_500, clamped: false });
-    expect(intervalSpeed({ flopsPerSample: 100, samples: 50, fromMs: 0, toMs: MIN_INTERVAL_MS - 1 })).toEqual({ ok: false, reason: 'TOO_SHORT' });
-    expect(intervalSpeed({ flopsPerSample: 1e12, samples: 1e9, fromMs: 0, toMs: 1_000 })).toEqual({ ok: true, flopsPerSecond: MAX_FLOPS_PER_SECOND, clamped: true });
-    expect(intervalSpeed({ flopsPerSample: 100, samples: 0, fromMs: 0, toMs: 5_000 })).toEqual({ ok: false, reason: 'NO_WORK' });
+    const minFlops = 1_000;
+    expect(intervalSpeed({ flopsPerSample: 100, samples: 50, fromMs: 0, toMs: 2_000, minFlops })).toEqual({ ok: true, flopsPerSecond: 2_500, clamped: false });
+    expect(intervalSpeed({ flopsPerSample: 100, samples: 50, fromMs: 0, toMs: MIN_INTERVAL_MS - 1, minFlops })).toEqual({ ok: false, reason: 'TOO_SHORT' });
+    expect(intervalSpeed({ flopsPerSample: 1e12, samples: 1e9, fromMs: 0, toMs: 1_000, minFlops })).toEqual({ ok: true, flopsPerSecond: MAX_FLOPS_PER_SECOND, clamped: true });
+    expect(intervalSpeed({ flopsPerSample: 100, samples: 0, fromMs: 0, toMs: 5_000, minFlops })).toEqual({ ok: false, reason: 'NO_WORK' });
+    // Too little work to say anything of throughput: the default floor leaves out a toy model's interval.
+    expect(intervalSpeed({ flopsPerSample: 100, samples: 9, fromMs: 0, toMs: 5_000, minFlops })).toEqual({ ok: false, reason: 'TOO_LITTLE_WORK' });
+    expect(intervalSpeed({ flopsPerSample: FLOPS_PER_SAMPLE, samples: SAMPLES_PER_EPOCH, fromMs: 0, toMs: 5_000, minFlops: MIN_INTERVAL_FLOPS })).toEqual({ ok: false, reason: 'TOO_LITTLE_WORK' });
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });

@@ -20,7 +20,9 @@ import { readJobSpec } from './job-spec';
  * odd interval (a stalled upload, a shared GPU) moves nothing much.
  *
  * Not counted: an interval under MIN_INTERVAL_MS (the clock's and the upload's noise swamp it), one
- * that includes a resume (the previous checkpoint is another lease's: the gap holds a download, a
+ * with less than minIntervalFlops() of training in it (a toy model's interval is all upload,
+ * verification and start-up, which says nothing of the unit's FLOP/s and would price every larger
+ * job as if it were that slow), one that includes a resume (the previous checkpoint is another lease's: the gap holds a download, a
  * restart, maybe another machine), and a job whose spec is missing. A figure outside
  * [MIN_FLOPS_PER_SECOND, MAX_FLOPS_PER_SECOND] is clamped into it.
  */
@@ -30,6 +32,17 @@ export const MIN_INTERVAL_MS = 1_000;
 export const MIN_FLOPS_PER_SECOND = 1e3;
 export const MAX_FLOPS_PER_SECOND = 1e16;
 export const RECENT_SPEEDS = 9;
+/** Intervals with fewer training FLOPs than this are overhead, not throughput (a GFLOP: a second of a slow CPU's work). */
+export const MIN_INTERVAL_FLOPS = 1e9;
+
+/** MIN_INTERVAL_FLOPS, or CYXWIZ_SPEED_MIN_FLOPS (read at each call, for tests and small deployments). */
+export function minIntervalFlops(): number {
+  const raw = process.env.CYXWIZ_SPEED_MIN_FLOPS;
+  if (!raw) return MIN_INTERVAL_FLOPS;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`CYXWIZ_SPEED_MIN_FLOPS must be a number of FLOPs >= 0, got "${raw}"`);
+  return value;
+}
 
 /** One unit's measured speed on one backend. `_id` is `${unitId}:${backend}` ('unknown' for runners that do not say). */
 export interface UnitSpeedDoc {
@@ -60,14 +73,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export type IntervalVerdict = { ok: true; flopsPerSecond: number; clamped: boolean } | { ok: false; reason: 'TOO_SHORT' | 'NO_WORK' | 'NO_START' | 'RESUMED' };
+export type IntervalVerdict = { ok: true; flopsPerSecond: number; clamped: boolean } | { ok: false; reason: 'TOO_SHORT' | 'NO_WORK' | 'TOO_LITTLE_WORK' };
 
 /** FLOP/s over one interval between two server times, or why it does not count. Pure. */
-export function intervalSpeed(input: { flopsPerSample: number; samples: number; fromMs: number; toMs: number }): IntervalVerdict {
+export function intervalSpeed(input: { flopsPerSample: number; samples: number; fromMs: number; toMs: number; minFlops: number }): IntervalVerdict {
   const ms = input.toMs - input.fromMs;
   if (!(ms >= MIN_INTERVAL_MS)) return { ok: false, reason: 'TOO_SHORT' };
   const flops = input.flopsPerSample * input.samples;
   if (!(Number.isFinite(flops) && flops > 0)) return { ok: false, reason: 'NO_WORK' };
+  if (flops < input.minFlops) return { ok: false, reason: 'TOO_LITTLE_WORK' };
   const raw = flops / (ms / 1000);
   const flopsPerSecond = Math.min(MAX_FLOPS_PER_SECOND, Math.max(MIN_FLOPS_PER_SECOND, raw));
   return { ok: true, flopsPerSecond, clamped: flopsPerSecond !== raw };
@@ -131,7 +145,7 @@ export async function measureCheckpoint(db: Db, job: JobDoc, checkpoint: JobChec
   if (!facts.ok) return { recorded: false, reason: 'NO_WORK' };
   const batch = parseTrainConfig(spec.train).batchSize;
   const samples = (checkpoint.step - (previous?.step ?? 0)) * batch;
-  const verdict = intervalSpeed({ flopsPerSample: facts.totals.trainingFlops, samples, fromMs, toMs: now.getTime() });
+  const verdict = intervalSpeed({ flopsPerSample: facts.totals.trainingFlops, samples, fromMs, toMs: now.getTime(), minFlops: minIntervalFlops() });
   if (!verdict.ok) return { recorded: false, reason: verdict.reason };
   const machine = ObjectId.isValid(lease.machineId) ? await machinesCollection(db).findOne({ _id: new ObjectId(lease.machineId) }, { projection: { backend: 1 } }) : null;
   const unit = await recordUnitSpeed(db, { machineId: lease.machineId, unitId: lease.unitId, backend: machine?.backend ?? null }, verdict.flopsPerSecond, now);
