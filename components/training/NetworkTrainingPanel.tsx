@@ -281,7 +281,7 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
                         {u.kind.toUpperCase()} · {u.device}
                       </td>
                       <td>{cyxText(u.pricePerHourMicro)}/h</td>
-                      <td data-testid="quote-speed">{describeSpeed(u.speed, u.kind)}</td>
+                      <td data-testid="quote-speed">{describeSpeed(u.speed)}</td>
                       <td>{secondsText(u.seconds)}</td>
                       <td>{cyxText(u.costMicro)}</td>
                     </tr>
