@@ -22,7 +22,12 @@
  * Figures: jobs assigned per second (from the first poke to the end of the pass that placed the
  * last job), submit→assignment p50/p99 (a job's wait from max(queuedAt, scheduling start) to the
  * end of the pass that placed it: the whole backlog was queued before scheduling began), the
- * heartbeat p50/p99 of beats sent while scheduling (and before, for comparison). Prints ONE JSON line.
+ * heartbeat p50/p99 of beats sent while scheduling (and before, for comparison), and the scheduler
+ * process's own database commands while scheduling (scheduler_db_commands: per command and
+ * collection, how many, the statements or documents they carried, the summed round trips), to say
+ * where a pass's time goes. A heartbeat renews every lease its machine holds in its one machine
+ * write (server/jobs/held-jobs.ts), so the 5,000 leases placed cost the beats no extra writes.
+ * The machine is shared: `machine` gives the load average, which other work on it drives. Prints ONE JSON line.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -91,9 +91,12 @@ export async function assignBatch(db: Db, plans: readonly PlannedAssign[], now: 
     for (const { i, planned } of landed) {
       const job = plans[i]!.job;
       const previous = carriedEvent(job);
-      // The event the queued job carries was appended already when its effects were marked done
-      // (effects.ts marks them after the append): inserting it again is a refused duplicate that
-      // costs as much as an insert. Only a job whose last writer may have died before appending it carries one out.
+      // The event a queued (ESCROWED) job carries is in the log once its effects are marked done:
+      // every transition into ESCROWED goes through applyJobEvent, which appends before
+      // runJobEffects marks (settlePending, which marks from the carried event alone, sweeps no
+      // ESCROWED job). Inserting it again is a refused duplicate, and one duplicate makes FerretDB v1
+      // insert the whole insertMany one document at a time. A job whose writer may have died before
+      // appending (not marked done) still carries it out here.
       if (previous && (job.effectsDoneVersion ?? 0) < previous.version) events.push(previous);
       events.push(planned.logged);
       outcomes[i] = 'assigned';

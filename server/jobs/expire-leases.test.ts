@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppError } from '../errors/app-error';
 import { useTestDatabase } from '../testing/test-db';
@@ -7,6 +7,7 @@ import { jobEventsCollection, jobsCollection, unitClaimsCollection } from './col
 import { expireLeases } from './expire-leases';
 import { MAX_ATTEMPTS } from './job-machine';
 import { LEASE_MS, scheduleOnce } from './schedule-once';
+import { machinesCollection } from '../machines/collections';
 import { insertMachine, queuedJob } from './testing/fixtures';
 
 let db: Db;
@@ -72,6 +73,21 @@ describe('expireLeases', () => {
     expect(await expireLeases(db, at(LEASE_MS + 1))).toEqual([]);
     expect(await jobsCollection(db).findOne({ _id: job._id })).toMatchObject({ status: 'ASSIGNED', leaseExpiresAt: at(2 * LEASE_MS) });
     expect((await expireLeases(db, at(2 * LEASE_MS))).map((e) => e.jobId)).toEqual([job._id.toHexString()]);
+  });
+
+  it('keeps a lease while its machine beats (leasesUntil), catching the job\'s expiry up; expires it once the machine falls silent', async () => {
+    const m = await insertMachine(db, t0);
+    const job = await queuedJob(db, t0);
+    await scheduleOnce(db, t0);
+    // The machine's heartbeat renewed its leases (recordHeartbeat sets leasesUntil in its one write).
+    await machinesCollection(db).updateOne({ _id: new ObjectId(m.machineId) }, { $set: { leasesUntil: at(LEASE_MS + 10_000) } });
+    expect(await expireLeases(db, at(LEASE_MS))).toEqual([]);
+    expect(await jobsCollection(db).findOne({ _id: job._id })).toMatchObject({ status: 'ASSIGNED', version: job.version + 1, leaseExpiresAt: at(LEASE_MS + 10_000), lease: { expiresAt: at(LEASE_MS + 10_000).getTime() } });
+    // Caught up: not a candidate again until then.
+    expect(await expireLeases(db, at(LEASE_MS + 9_999))).toEqual([]);
+    const expired = await expireLeases(db, at(LEASE_MS + 10_000));
+    expect(expired.map((e) => [e.jobId, e.machineId, e.status])).toEqual([[job._id.toHexString(), m.machineId, 'ESCROWED']]);
+    expect(await unitClaimsCollection(db).countDocuments({})).toBe(0);
   });
 
   it('fails the job for good once MAX_ATTEMPTS machines lost it', async () => {
