@@ -42,15 +42,6 @@ export interface ScheduleResult {
 export const SCHEDULE_BATCH = 200;
 
 /**
- * What a pass reads of each queued job: what bestCandidate weighs, what planJobTransition needs for
- * the assign (the job state, queuedAt, the carried event) — not its progress, checkpoint or config.
- */
-const QUEUE_PROJECTION = {
-  _id: 1, status: 1, version: 1, leaseEpoch: 1, lease: 1, excludedMachines: 1, escrowed: 1, failureReason: 1, queuedAt: 1,
-  lastEventJson: 1, effectsDoneVersion: 1, requirements: 1, priceCapMicro: 1, trainingFlops: 1,
-} as const;
-
-/**
  * Batches written at once: while one batch's job updates hold FerretDB's per-collection write lock,
  * the next one's claims (another collection) go out, and the lock is not idle between commands.
  * The second batch is decided over the units the first took, before the first's outcomes are in:
@@ -118,7 +109,7 @@ class OpenUnits {
  * schedulers may run this at once.
  */
 export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
-  const [queue, units] = await Promise.all([jobsCollection(db).find({ status: 'ESCROWED' }, { projection: QUEUE_PROJECTION }).toArray(), loadSchedulableUnits(db, now)]);
+  const [queue, units] = await Promise.all([jobsCollection(db).find({ status: 'ESCROWED' }).toArray(), loadSchedulableUnits(db, now)]);
   queue.sort((a, b) => (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || (a._id.toHexString() < b._id.toHexString() ? -1 : 1));
   const open = new OpenUnits(units);
   const result: ScheduleResult = { assigned: [], waiting: [], lostRaces: 0 };
