@@ -135,10 +135,15 @@ test('metric charts: live in place, hover read-out, log scale, epochs, smoothing
   await expect(accuracy).toHaveAttribute('data-x-unit', 'step');
   await expect(accuracy).toHaveAttribute('data-scale', 'linear');
 
-  // A narrower window: the plots shrink with their panel.
-  const wide = (await loss.locator('.metric-plot canvas').boundingBox())!.width;
+  // Another window width: the panels re-flow and each plot takes its container's new width.
+  const canvasWidth = async (chart: Locator) => Math.round((await chart.locator('.metric-plot canvas').boundingBox())!.width);
+  const plotWidth = async (chart: Locator) => Math.floor(await chart.locator('.metric-plot').evaluate((el) => el.clientWidth));
+  const wide = await canvasWidth(loss);
+  expect(Math.abs(wide - (await plotWidth(loss)))).toBeLessThanOrEqual(1);
   await page.setViewportSize({ width: 900, height: 800 });
-  await expect.poll(async () => (await loss.locator('.metric-plot canvas').boundingBox())!.width).toBeLessThan(wide);
+  await expect.poll(async () => Math.abs((await canvasWidth(loss)) - (await plotWidth(loss)))).toBeLessThanOrEqual(1);
+  await expect.poll(async () => Math.abs((await canvasWidth(accuracy)) - (await plotWidth(accuracy)))).toBeLessThanOrEqual(1);
+  expect(await canvasWidth(loss)).not.toBe(wide);
   expect(await fits(loss)).toBe(true);
   expect(await fits(accuracy)).toBe(true);
   expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth + 1)).toBe(true);
