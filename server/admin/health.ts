@@ -6,6 +6,7 @@ import { machinesCollection } from '../machines/collections';
 import { onlineWindowMs } from '../machines/status';
 import { collabTraffic } from '../models/collab-traffic';
 import { procedureStats, type ProcedureSummary } from '../trpc/procedure-stats';
+import { countLeasesExpiringSoon } from '../jobs/leases-expiring';
 
 /** The runner's heartbeat procedure: its call rate is the heartbeat rate. */
 export const HEARTBEAT_PATH = 'runner.heartbeat';
@@ -51,7 +52,7 @@ async function databaseHealth(db: Db): Promise<HealthReport['database']> {
 
 /**
  * Live figures for the health page. Database reads are equalities on indexed top-level fields
- * (job status) and ranges on top-level dates (lastSeenAt, leaseExpiresAt); the API figures come from
+ * (job status) and ranges on top-level dates (lastSeenAt, leaseExpiresAt, then the held leases' machines by _id); the API figures come from
  * this process's in-memory recorder, so with several web processes each reports its own share.
  */
 export async function healthReport(db: Db, now = new Date()): Promise<HealthReport> {
@@ -62,7 +63,7 @@ export async function healthReport(db: Db, now = new Date()): Promise<HealthRepo
     jobs.countDocuments({ status: 'ESCROWED' }),
     jobs.countDocuments({ status: 'ASSIGNED' }),
     jobs.countDocuments({ status: 'RUNNING' }),
-    jobs.countDocuments({ leaseExpiresAt: { $gte: now, $lte: new Date(now.getTime() + LEASE_SOON_MS) } }),
+    countLeasesExpiringSoon(db, now, LEASE_SOON_MS),
     machinesCollection(db).countDocuments({ removedAt: null, lastSeenAt: { $gte: new Date(now.getTime() - onlineWindowMs()) } }),
     assignTimes(db, now),
   ]);

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cyx } from '../../programs';
 import { signUp, type PublicUser } from '../auth/users';
@@ -88,5 +88,23 @@ describe('admin health', () => {
     await applyJobEvent(db, slow._id, { type: 'assign', machineId: 'm2', unitId: 'm2:0', expiresAt: Date.now() + 120_000 }, new Date(queuedAt.getTime() + 6_000));
     const { scheduler } = await (await asAdmin()).admin.health();
     expect(scheduler).toMatchObject({ assigned: 2, leasesExpiringSoon: 1, timeToAssign: { samples: 2, p50Ms: 2_000, p99Ms: 6_000 } });
+  });
+
+  it("counts a lease by the later of the job's expiry and its machine's heartbeat renewal", async () => {
+    const before = (await (await asAdmin()).admin.health()).scheduler.leasesExpiringSoon;
+    const beating = new ObjectId();
+    const silent = new ObjectId();
+    // Only leasesUntil is read from these machines: the heartbeat's renewal of every lease they hold.
+    await db.collection('machines').insertMany([
+      { _id: beating, leasesUntil: new Date(Date.now() + 5 * 60_000) },
+      { _id: silent, leasesUntil: new Date(Date.now() - 60_000) },
+    ]);
+    const renewed = await queuedJob(db, new Date());
+    const lapsing = await queuedJob(db, new Date());
+    await applyJobEvent(db, renewed._id, { type: 'assign', machineId: beating.toHexString(), unitId: 'b:0', expiresAt: Date.now() + 10_000 }, new Date());
+    await applyJobEvent(db, lapsing._id, { type: 'assign', machineId: silent.toHexString(), unitId: 's:0', expiresAt: Date.now() + 10_000 }, new Date());
+    const { scheduler } = await (await asAdmin()).admin.health();
+    // The beating machine's lease runs 5 more minutes; only the silent one's is about to run out.
+    expect(scheduler.leasesExpiringSoon - before).toBe(1);
   });
 });
