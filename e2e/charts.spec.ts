@@ -163,7 +163,7 @@ test('metric charts: live in place, hover read-out, log scale, epochs, smoothing
   });
   const [r, g, b] = background.match(/\d+/g)!.map(Number);
   expect(r! + g! + b!).toBeLessThan(3 * 80);
-  const legendColor = await accuracy.locator('.metric-legend .u-value').first().evaluate((el) => getComputedStyle(el).color);
+  const legendColor = await accuracy.locator('.metric-legend .metric-readout-value').first().evaluate((el) => getComputedStyle(el).color);
   const [lr, lg, lb] = legendColor.match(/\d+/g)!.map(Number);
   expect(lr! + lg! + lb!).toBeGreaterThan(3 * 150);
   await hover(page, accuracy, 0.5);
