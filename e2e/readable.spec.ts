@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { personInNewContext, type Person } from './helpers';
 
 /**
@@ -136,27 +136,96 @@ test('problems name layers, never ids', async () => {
   await expect(a.locator('.react-flow__node').first()).toHaveAttribute('aria-label', /^Dense \d+ layer$/);
 });
 
-test('keyboard wiring: C, a search and Enter wire Input → Dense → Softmax cross-entropy', async () => {
-  const palette = a.getByRole('navigation', { name: 'Layers' });
-  for (const layer of ['Input', 'Softmax cross-entropy']) {
-    await a.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } }); // nothing selected: no auto-wiring
-    await palette.getByRole('button', { name: layer, exact: true }).dblclick();
+/** Presses Tab (Shift+Tab when `back`) until `target` has focus: reachable by keyboard, or it throws. */
+async function tabTo(page: Page, target: Locator, { back = false, max = 150 } = {}) {
+  const el = await target.elementHandle({ timeout: 15_000 });
+  if (!el) throw new Error(`${target} is not on the page`);
+  for (let i = 0; i < max; i++) {
+    if (await el.evaluate((node) => node === document.activeElement)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
   }
-  await expect(a.locator('.react-flow__node')).toHaveCount(3);
+  const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 160));
+  throw new Error(`could not reach ${target} with ${back ? 'Shift+Tab' : 'Tab'} (focus is on ${at})`);
+}
+
+/** Replaces a focused field's text with the keyboard (select all, type). */
+async function retype(page: Page, text: string) {
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(text);
+}
+
+test('keyboard wiring: C, a search and Enter wire Input → Dense → Softmax cross-entropy, and the model trains, keyboard only', async () => {
+  test.setTimeout(240_000); // many key presses, and a training run
+  // Opening the page is the last thing the mouse (or anything but the keyboard) does here.
+  await a.reload();
+  await expect(a.getByTestId('room-status')).toHaveText('Live');
+  await expect(a.locator('.react-flow__node')).toHaveCount(1); // Dense 1, from the test before
+  const layerNode = (name: RegExp) => a.locator('.react-flow__node').filter({ hasText: name });
+
+  // The palette's search adds the best match with Enter; a new layer is selected, and one added
+  // after a layer with no outputs (a loss) or into one with no inputs (Input, Labels) stays unwired.
+  const search = a.getByRole('navigation', { name: 'Layers' }).getByRole('searchbox', { name: 'Search layers' });
+  await tabTo(a, search);
+  for (const query of ['softmax cross', 'labels', 'input']) {
+    await a.keyboard.type(query);
+    await a.keyboard.press('Enter');
+  }
+  await expect(a.locator('.react-flow__node')).toHaveCount(4);
   await expect(a.locator('.react-flow__edge')).toHaveCount(0);
-  await a.locator('.react-flow__node').filter({ hasText: /^Input/ }).locator('.layer-node-title').click();
+
+  // Input is selected (added last): its shape for Blobs' 2 features, in the properties form.
+  const inputForm = a.getByRole('form', { name: 'Input properties' });
+  await tabTo(a, inputForm.getByLabel('shape', { exact: true }));
+  await retype(a, '2');
+  await expect(inputForm.getByLabel('shape', { exact: true })).toHaveValue('2');
+
+  // C on the selected Input wires it to Dense; C again (Dense now selected) to the loss's logits.
+  await tabTo(a, layerNode(/^Input/), { back: true });
   await a.keyboard.press('c');
   await expect(a.getByTestId('keyboard-connect')).toBeVisible();
   await a.keyboard.type('dense');
   await a.keyboard.press('Enter');
   await expect(a.locator('.react-flow__edge')).toHaveCount(1);
   await a.keyboard.press('c');
-  await a.keyboard.type('softmax');
+  await a.keyboard.type('cross');
   await a.keyboard.press('ArrowDown');
   await a.keyboard.press('ArrowUp');
   await a.keyboard.press('Enter');
   await expect(a.locator('.react-flow__edge')).toHaveCount(2);
   await expect(a.locator('.react-flow__edge').first()).toHaveAttribute('aria-label', /^Connection from (Input|Dense) 1 to (Dense 1|Softmax cross-entropy 1)$/);
+
+  // Labels: focus the node, Enter selects it, C wires it into the loss's labels input.
+  await tabTo(a, layerNode(/^Labels/), { back: true });
+  await a.keyboard.press('Enter');
+  await expect(layerNode(/^Labels/)).toHaveClass(/selected/);
+  await a.keyboard.press('c');
+  await a.keyboard.type('cross');
+  await a.keyboard.press('Enter');
+  await expect(a.locator('.react-flow__edge')).toHaveCount(3);
+  await expect(a.locator('.react-flow__edge[aria-label="Connection from Labels 1 to Softmax cross-entropy 1"]')).toHaveCount(1);
+
+  // Dense 1 gets 3 units, for Blobs' 3 classes.
+  await tabTo(a, layerNode(/^Dense/), { back: true });
+  await a.keyboard.press('Enter');
+  const denseForm = a.getByRole('form', { name: 'Dense properties' });
+  await tabTo(a, denseForm.getByLabel('units', { exact: true }));
+  await retype(a, '3');
+  await expect(a.getByTestId('problems-ok')).toBeVisible();
+
+  // The Train tab of the dock: Blobs chosen from the dataset list with the arrow keys, 2 epochs, Enter on Train.
+  const train = a.getByRole('region', { name: 'Train in this tab' });
+  const dataset = train.getByRole('combobox', { name: /^Dataset/ }); // its name also holds the chosen option
+  await tabTo(a, dataset);
+  for (let i = 0; i < 12 && !/^Blobs/.test(await dataset.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? '')); i++) {
+    await a.keyboard.press('ArrowDown');
+  }
+  await expect(dataset.locator('option:checked')).toHaveText(/^Blobs/);
+  await tabTo(a, train.getByLabel('Epochs', { exact: true }));
+  await retype(a, '2');
+  await tabTo(a, a.getByRole('button', { name: 'Train on WebGPU' }));
+  await expect(a.getByRole('button', { name: 'Train on WebGPU' })).toBeEnabled();
+  await a.keyboard.press('Enter');
+  await expect(a.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
 });
 
 test('the dark theme leaves no light-coloured panel, and is remembered', async () => {
@@ -185,4 +254,34 @@ test('the dark theme leaves no light-coloured panel, and is remembered', async (
   await expect(a.getByTestId('theme-switch')).toHaveValue('dark');
   await a.getByTestId('theme-switch').selectOption('system');
   await expect(a.locator('html')).not.toHaveAttribute('data-theme', /./);
+});
+
+test('inside the editor, the icon rail’s account menu signs out, on a wide window and on a phone', async () => {
+  // B's own editor tab; signing out ends every session of B's account, so this comes last.
+  await b.reload();
+  await expect(b.getByTestId('room-status')).toHaveText('Live');
+  await expect(b.locator('.topbar')).toBeHidden(); // the editor hides the top bar with its Sign out
+  const rail = b.getByRole('navigation', { name: 'Main' });
+  const account = rail.getByLabel(`Account: ${people.b.username}`);
+  const signOut = rail.getByRole('button', { name: 'Sign out' });
+
+  // Phone: the rail is a row over the editor; the menu opens from the keyboard and shows Sign out.
+  await b.setViewportSize({ width: 390, height: 760 });
+  await expect(account).toBeVisible();
+  await account.focus();
+  await b.keyboard.press('Enter');
+  await expect(signOut).toBeVisible();
+  await expect(signOut).toBeInViewport({ ratio: 1 });
+  await b.keyboard.press('Escape');
+  await expect(signOut).toBeHidden();
+
+  // Wide window: the rail at the left; the menu opens and Sign out signs out.
+  await b.setViewportSize({ width: 1280, height: 800 });
+  await account.click();
+  await expect(rail.getByRole('group', { name: 'Account' })).toContainText(people.b.email);
+  await expect(signOut).toBeInViewport({ ratio: 1 });
+  await signOut.click();
+  await expect(b).toHaveURL(/\/signin/);
+  await b.goto('/models');
+  await expect(b).toHaveURL(/\/signin/);
 });
