@@ -181,6 +181,7 @@ test('metric charts: live in place, hover read-out, log scale, epochs, smoothing
   await page.getByRole('button', { name: 'Save run' }).click();
   await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
   await dockTab(page, 'Runs');
+  await expect(page.getByTestId('saved-run')).toHaveCount(2);
   for (const box of await page.getByRole('checkbox', { name: /Compare/ }).all()) await box.check();
   const compare = page.getByTestId('compare-loss');
   await expect(compare.getByRole('img', { name: /^Validation loss by run .*first/ })).toBeVisible();
