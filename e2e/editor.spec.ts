@@ -135,7 +135,7 @@ test('the properties panel edits params, refusing out-of-bounds values as they a
   const units = form('Dense').getByLabel('units');
   await expect(units).toHaveValue('64');
   await units.fill('0');
-  await expect(form('Dense').getByRole('alert')).toHaveText(/^Dense \d+: units must be at least 1 \(got 0\)$/);
+  await expect(form('Dense').getByRole('alert')).toHaveText('units must be at least 1 (got 0)');
   await expect(units).toHaveAttribute('aria-invalid', 'true');
   // The invalid value never reached the document: the graph is still valid and unchanged.
   await expect(page.getByTestId('problem-count')).toHaveText('0');
