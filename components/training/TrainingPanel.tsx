@@ -5,7 +5,8 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'reac
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { preprocessingWidth } from '@/compute/data/preprocessing';
-import { graphHash, sha256Hex } from '@/compute/graph';
+import { graphHash, layerLabels, sha256Hex } from '@/compute/graph';
+import { listNodes } from '@/collab/doc';
 import type { TrainConfigInput } from '@/compute/train';
 import { buildModelPlan } from '@/compute/model';
 import { checkDatasetFit } from '@/compute/validate';
@@ -148,7 +149,8 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly, view = 'train
   // The model is checked against the chosen data before Train is pressed; the editor shows the same problems on the nodes.
   const facts = datasetId === 'file' ? null : factsOf(chosen);
   const factsKey = JSON.stringify(facts);
-  const mismatches = facts ? checkDatasetFit(graph, validation, facts) : [];
+  // Named as the editor names layers (a renamed layer leads with its name), like the editor's own problems.
+  const mismatches = facts ? checkDatasetFit(graph, validation, facts, { labels: layerLabels(listNodes(doc)) }) : [];
   useEffect(() => {
     const editorValidation = validationStoreFor(doc);
     editorValidation.setDataset(JSON.parse(factsKey) as ReturnType<typeof factsOf>);
