@@ -42,6 +42,7 @@ interface Shape {
   readonly theme: string;
 }
 
+const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1_000, 2_000, 2_500, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const plotHeight = (width: number) => Math.round(Math.min(220, Math.max(150, width * 0.5)));
 
@@ -117,7 +118,8 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
         y: scale === 'log' ? { distr: 3, log: 10 } : yDomain ? { range: [yDomain[0], yDomain[1]] } : { auto: true },
       },
       axes: [
-        { ...axis, label: xName, labelSize: 16, size: 30, values: (_u, splits) => splits.map((v) => (v == null ? '' : formatX(v, unit))) },
+        // Steps and epochs are counts: ticks on whole numbers only (two epochs read "1, 2", not "1.20, 1.40").
+        { ...axis, label: xName, labelSize: 16, size: 30, incrs: WHOLE_INCREMENTS, values: (_u, splits) => splits.map((v) => (v == null ? '' : formatX(v, unit))) },
         { ...axis, size: 46, values: (_u, splits) => splits.map((v) => (v == null ? '' : fmtY(v))) },
       ],
       series: [
