@@ -16,8 +16,8 @@ const MAX_LIMITS = 64;
  */
 export async function probeWebgpuAdapters(): Promise<WebgpuAdapter[]> {
   // Loaded on demand: Dawn's native module is only needed when looking at adapters.
-  const { DEFAULT_VK_ICD } = await import('../compute/gpu/node-device');
-  process.env.VK_ICD_FILENAMES ??= DEFAULT_VK_ICD;
+  const { prepareDawnEnvironment } = await import('../compute/gpu/node-device');
+  prepareDawnEnvironment();
   const { create } = await import('webgpu');
   let gpu: GPU | null = create(['backend=vulkan']);
   const found = new Map<string, WebgpuAdapter>();

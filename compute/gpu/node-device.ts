@@ -5,9 +5,22 @@
  * Without a GPU, Dawn needs SwiftShader's Vulkan ICD (Mesa lavapipe lacks a required feature);
  * Debian's chromium package ships one. VK_ICD_FILENAMES overrides the default path.
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { create, globals } from 'webgpu';
 
 export const DEFAULT_VK_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * The environment Dawn needs before its instance is made: SwiftShader's ICD unless one is named,
+ * and a private XDG_RUNTIME_DIR where none is set (services and containers often have none; Dawn's
+ * windowing probe then prints "XDG_RUNTIME_DIR is invalid" on every start, which reads as an error).
+ */
+export function prepareDawnEnvironment(): void {
+  process.env.VK_ICD_FILENAMES ??= DEFAULT_VK_ICD;
+  process.env.XDG_RUNTIME_DIR ||= mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-xdg-'));
+}
 
 export interface NodeGpu {
   readonly adapter: GPUAdapter;
@@ -30,7 +43,7 @@ export interface NodeGpuOptions {
 }
 
 export async function createNodeGpu(options: NodeGpuOptions = {}): Promise<NodeGpu> {
-  process.env.VK_ICD_FILENAMES ??= DEFAULT_VK_ICD;
+  prepareDawnEnvironment();
   // Library code uses the standard globals (GPUBufferUsage, GPUMapMode, ...), as in a browser.
   Object.assign(globalThis, globals);
   let gpu: GPU | null = create([...(options.dawnOptions ?? ['backend=vulkan'])]);
