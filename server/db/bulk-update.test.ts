@@ -31,4 +31,13 @@ describe('bulkUpdate', () => {
     expect(counts).toEqual({ matchedCount: 1, modifiedCount: 1, upsertedCount: 2 });
     expect(await bulkUpdate(c, [])).toEqual({ matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
   });
+
+  it('gets an answer to one update command of 60 matching statements (upstream FerretDB v1 never answered 50)', async () => {
+    const c = db.collection<{ _id: ObjectId; n: number }>('bulk_update_one_command');
+    const docs = Array.from({ length: 60 }, () => ({ _id: new ObjectId(), n: 0 }));
+    await c.insertMany(docs);
+    const result = await c.bulkWrite(docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: { n: 1 } } } })), { ordered: false });
+    expect(result.matchedCount).toBe(60);
+    expect(await c.countDocuments({ n: 1 })).toBe(60);
+  }, 20_000);
 });

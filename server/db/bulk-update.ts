@@ -1,17 +1,17 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 
 /**
- * The most updates one `update` command may carry on FerretDB v1 on PostgreSQL (left well under
- * its pool's 50 connections, which concurrent commands share).
+ * The most updates one `update` command carries.
  *
- * Why: FerretDB v1's update handler (internal/handler/msg_update.go, v1.24) opens a query per
- * statement and closes them all only when the command ends (`defer closer.Close()` inside the loop),
- * each holding a PostgreSQL connection from its pool (pool_max_conns, 50 by default); a statement
- * that matches then needs one more connection for its write. The 50th matching statement of one
- * command waits for a connection only that same command would free: the command never answers and
- * the database sits idle (bench:scheduler stalled for 15 minutes on bulkWrites of 200 assigns;
- * 49 answer, 50 hang). The MongoDB driver sends a whole bulkWrite as one command, so bulkUpdate
- * splits it.
+ * Why: upstream FerretDB v1's update handler (internal/handler/msg_update.go, v1.24) closed each
+ * statement's query only when the whole command ended, each holding a PostgreSQL connection from
+ * its pool (50 by default), so the 50th matching statement of one command waited forever for a
+ * connection only that same command would free (bench:scheduler once stalled 15 minutes on
+ * bulkWrites of 200). The build we run closes each statement's query before the next
+ * (scripts/ferretdb/document-write-locks.patch; bulk-update.test.ts sends 60 in one command), so
+ * this is no longer what keeps it answering; it stays for a server without that patch (another
+ * FerretDB v1 behind MONGODB_URI), and so one caller's long command never holds a collection-wide
+ * lock (a statement whose filter names no _id) for long.
  */
 export const UPDATES_PER_COMMAND = 20;
 
@@ -23,10 +23,9 @@ export interface BulkUpdateCounts {
 
 export interface BulkUpdateOptions {
   /**
-   * Commands in flight at once (default 1). The patched FerretDB (scripts/ferretdb) runs one update
-   * command per collection at a time, taking that lock before any statement holds a pool
-   * connection, so a second command of the same collection waits without holding any: 2 keeps the
-   * lock busy across the round trip between commands and never holds more connections than 1 does.
+   * Commands in flight at once (default 1). The patched FerretDB (scripts/ferretdb) locks each
+   * statement by the _id its filter names, so commands updating different documents run at once,
+   * each holding one pool connection at a time.
    */
   concurrency?: number;
 }

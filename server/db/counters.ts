@@ -6,7 +6,7 @@ import { collections } from './collections';
  * Counts kept as counters: FerretDB answers `countDocuments({})` and counts by non-indexed fields by
  * reading every document, so dashboards read these instead. Each is a single-document $inc next to
  * the insert or delete it follows; $inc is atomic on MongoDB, and on the embedded FerretDB through
- * the patch it is built with (scripts/ferretdb/serialize-writes.patch, proved by atomic-writes.test.ts).
+ * the patch it is built with (scripts/ferretdb/document-write-locks.patch, proved by atomic-writes.test.ts).
  * A crash between the write and its $inc can leave a counter one off: `recount` (run at start)
  * repairs that.
  */

@@ -8,8 +8,8 @@ import { leaseMs } from './schedule-once';
  * Leases are renewed per MACHINE, not per job: a heartbeat's one machine write (recordHeartbeat)
  * sets MachineDoc.leasesUntil to now + leaseMs(), which renews every lease that machine holds at
  * once, so a beat costs O(1) writes however many jobs it runs (the fleet's 5,000 leases used to
- * cost 5,000 job findAndModify every 10 s, each under FerretDB's per-collection write lock, which
- * the scheduler's assigns wait on too). A lease has run out when both its job's own
+ * cost 5,000 job findAndModify every 10 s, competing with the scheduler's assigns for the same
+ * documents and the database's time). A lease has run out when both its job's own
  * leaseExpiresAt (set by the assign, renewed by progress reports) and its machine's leasesUntil
  * have passed: expireLeases checks both. The fencing token stays on the job (leaseEpoch, and the
  * unit claim's epoch): a report with a stale epoch is still refused.

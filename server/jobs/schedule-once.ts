@@ -42,8 +42,8 @@ export interface ScheduleResult {
 export const SCHEDULE_BATCH = 200;
 
 /**
- * Batches written at once: while one batch's job updates hold FerretDB's per-collection write lock,
- * the next one's claims (another collection) go out, and the lock is not idle between commands.
+ * Batches written at once: while one batch's job updates are in FerretDB, the next one's claims
+ * (another collection) go out, so the database is not idle between a batch's round trips.
  * The second batch is decided over the units the first took, before the first's outcomes are in:
  * a job of the first that lost its unit is decided again after it, as before.
  */
