@@ -10,8 +10,8 @@
  */
 import { percentile } from './lib/bench-runs';
 import { postTrpc, runHeartbeatWorker, startBenchServer } from './lib/bench-api-server';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { CLOCK_TICKS, descendants, usage } from './lib/process-cpu';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,7 +37,6 @@ const PROCESSES = Number(flags.processes);
 const SECONDS = Number(flags.seconds);
 const INTERVAL_MS = Number(flags.interval) * 1000;
 const log = (m: string) => console.error(`[bench:heartbeats] ${m}`);
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 const inventory = {
   os: { platform: 'linux', release: '6.1.0', arch: 'x64' },
@@ -46,51 +45,6 @@ const inventory = {
   webgpu: [{ vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA RTX A6000', isFallback: false, limits: { maxBufferSize: 2 ** 31 } }],
   nvidia: [{ name: 'NVIDIA RTX A6000', vramBytes: 48 * 2 ** 30, driver: '535.104', cuda: '12.2' }],
 };
-
-/** CPU ticks and resident memory of one process, from /proc. */
-function procStat(pid: number): { ticks: number; rssKb: number; ppid: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) };
-  } catch {
-    return null;
-  }
-}
-
-/** The process's descendants (the embedded FerretDB and PostgreSQL it started). */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = procStat(Number(name));
-    if (stat) parents.set(Number(name), stat.ppid);
-  }
-  const found: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, parent] of parents) {
-      if (parent === p) {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-function usage(pids: number[]): { ticks: number; rssMb: number } {
-  let ticks = 0;
-  let rssKb = 0;
-  for (const pid of pids) {
-    const stat = procStat(pid);
-    if (!stat) continue;
-    ticks += stat.ticks;
-    rssKb += stat.rssKb;
-  }
-  return { ticks, rssMb: Math.round(rssKb / 1024) };
-}
 
 async function inParallel<T>(items: T[], width: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;

@@ -20,12 +20,15 @@
  *    every loop places nothing; their 5 s timers are left out so every pass is one this script sees.
  *
  * Figures: jobs assigned per second (from the first poke to the end of the pass that placed the
- * last job), submit→assignment p50/p99 (a job's wait from max(queuedAt, scheduling start) to the
- * end of the pass that placed it: the whole backlog was queued before scheduling began), the
+ * last job), submit→assignment p50/p99 (a job's wait from max(queuedAt, scheduling start) to when
+ * its batch's conditional write came back, Assignment.assignedAt: the whole backlog was queued
+ * before scheduling began, so this is mostly its place in the queue), the
  * heartbeat p50/p99 of beats sent while scheduling (and before, for comparison), and the scheduler
  * process's own database commands while scheduling (scheduler_db_commands: per command and
  * collection, how many, the statements or documents they carried, the summed round trips), to say
- * where a pass's time goes. A heartbeat renews every lease its machine holds in its one machine
+ * where a pass's time goes, and `cpu`: every process's CPU during the heartbeats-only round and
+ * while scheduling, a heartbeat's and an assignment's CPU cost across all of them, and the cores
+ * the target would keep busy at those costs (cores_for_500_jobs_per_s) against cores_here. A heartbeat renews every lease its machine holds in its one machine
  * write (server/jobs/held-jobs.ts), so the 5,000 leases placed cost the beats no extra writes.
  * The machine is shared: `machine` gives the load average, which other work on it drives. Prints ONE JSON line.
  */
@@ -47,6 +50,7 @@ import { machinesCollection } from '../server/machines/collections';
 import { MAX_MACHINES_PER_OWNER, registerMachine } from '../server/machines/register';
 import { inParallel } from './lib/api-bench-seed';
 import { startBenchServer, startHeartbeatWorker, type HeartbeatWorkerResult } from './lib/bench-api-server';
+import { CLOCK_TICKS, descendants, usage } from './lib/process-cpu';
 import { percentile } from './lib/bench-runs';
 
 const { values: flags } = parseArgs({
@@ -140,7 +144,7 @@ async function queueJobs(db: Db): Promise<void> {
 interface Placed {
   jobId: string;
   unitId: string;
-  /** Date.now() when the pass that placed it ended. */
+  /** Date.now() when its batch's conditional write came back (Assignment.assignedAt). */
   at: number;
 }
 
@@ -151,14 +155,16 @@ async function schedule(db: Db) {
   const passes: { ms: number; assigned: number; waiting: number; lostRaces: number }[] = [];
   let idleRounds = 0;
   const startedAt = Date.now();
+  /** When the last pass answered (its events are in by then): the rate is measured to here, as before assignedAt existed. */
+  let endedAt = startedAt;
   try {
     await Promise.all(
       loops.map(async (loop) => {
         while (placed.length < JOBS && idleRounds < SCHEDULERS) {
           const t0 = performance.now();
           const pass = await loop.poke();
-          const at = Date.now();
-          for (const a of pass.scheduled.assigned) placed.push({ jobId: a.jobId, unitId: a.unitId, at });
+          endedAt = Date.now();
+          for (const a of pass.scheduled.assigned) placed.push({ jobId: a.jobId, unitId: a.unitId, at: a.assignedAt });
           passes.push({ ms: Math.round(performance.now() - t0), assigned: pass.scheduled.assigned.length, waiting: pass.scheduled.waiting.length, lostRaces: pass.scheduled.lostRaces });
           idleRounds = pass.scheduled.assigned.length === 0 && pass.scheduled.lostRaces === 0 ? idleRounds + 1 : 0;
         }
@@ -167,7 +173,7 @@ async function schedule(db: Db) {
   } finally {
     await Promise.all(loops.map((l) => l.stop()));
   }
-  return { placed, passes, startedAt };
+  return { placed, passes, startedAt, endedAt };
 }
 
 /**
@@ -203,6 +209,41 @@ function commandTimings(client: MongoClient) {
       Object.fromEntries(
         [...totals].sort((a, b) => b[1].ms - a[1].ms).map(([key, t]) => [key, { commands: t.commands, items: t.items, total_ms: Math.round(t.ms), ms_per_item: round(t.ms / t.items, 2) }]),
       ),
+  };
+}
+
+type RoleCpu = { at: number; ticks: Record<string, Map<number, number>> };
+
+/** Each role's processes' CPU ticks; the roles are asked again each time (PostgreSQL forks a process per new connection). */
+function cpuByRole(roles: () => Record<string, number[]>): RoleCpu {
+  return { at: performance.now(), ticks: Object.fromEntries(Object.entries(roles()).map(([role, pids]) => [role, new Map(pids.map((pid) => [pid, usage([pid]).ticks]))])) };
+}
+
+/**
+ * Where the machine's CPU went: the baseline round (heartbeats only) gives a heartbeat's cost
+ * across every process it touches; the scheduling window, less the heartbeats' share of it at that
+ * cost, gives an assignment's. From the two, the cores the target (500 jobs/s with this fleet's
+ * heartbeats) would keep busy at these costs, against the cores this machine has.
+ */
+function cpuFigures(baseline: RoleCpu, start: RoleCpu, end: RoleCpu, baselineBeats: number, assigned: number, beatsPerSecond: number) {
+  // A process that appeared since counts from zero.
+  const seconds = (a: RoleCpu, b: RoleCpu, role: string) => [...b.ticks[role]!].reduce((n, [pid, t]) => n + t - (a.ticks[role]!.get(pid) ?? 0), 0) / CLOCK_TICKS;
+  const roles = Object.keys(start.ticks);
+  const spent = (a: RoleCpu, b: RoleCpu) => Object.fromEntries(roles.map((r) => [`${r}_s`, round(seconds(a, b, r), 2)]));
+  const total = (a: RoleCpu, b: RoleCpu) => roles.reduce((n, r) => n + seconds(a, b, r), 0);
+  const baselineS = (start.at - baseline.at) / 1000;
+  const schedulingS = (end.at - start.at) / 1000;
+  const heartbeatCpuMs = baselineBeats > 0 ? (total(baseline, start) * 1000) / baselineBeats : NaN;
+  const assignCpuMs = assigned > 0 ? ((total(start, end) - (heartbeatCpuMs / 1000) * beatsPerSecond * schedulingS) * 1000) / assigned : NaN;
+  const coresForTarget = (heartbeatCpuMs * beatsPerSecond + assignCpuMs * 500) / 1000;
+  return {
+    measured_with: 'user + system CPU of each process from /proc: scheduler (this process), api (the HTTP server), database (FerretDB and PostgreSQL), load (the heartbeat senders)',
+    heartbeats_only: { seconds: round(baselineS, 1), ...spent(baseline, start), cores_busy: round(total(baseline, start) / baselineS, 2) },
+    scheduling: { seconds: round(schedulingS, 1), ...spent(start, end), cores_busy: round(total(start, end) / schedulingS, 2) },
+    heartbeat_cpu_ms_each: round(heartbeatCpuMs, 2),
+    assignment_cpu_ms_each: round(assignCpuMs, 2),
+    cores_for_500_jobs_per_s: round(coresForTarget, 2),
+    cores_here: os.cpus().length,
   };
 }
 
@@ -248,14 +289,19 @@ async function main() {
     for (const [p, share] of shares.entries()) {
       workers.push(startHeartbeatWorker({ url: server.url, credentials: share, intervalMs: INTERVAL_MS, seconds: 3_600, startAt, phaseMs: (p / PROCESSES) * (INTERVAL_MS / Math.max(1, share.length)) }));
     }
+    // The baseline round's CPU: heartbeats alone, nothing scheduling.
+    await new Promise((r) => setTimeout(r, startAt + INTERVAL_MS - Date.now()));
+    const roles = () => ({ scheduler: [process.pid], api: [server.pid], database: descendants(server.pid), load: workers.map((w) => w.pid) });
+    const cpuAtBaseline = cpuByRole(roles);
     await new Promise((r) => setTimeout(r, startAt + 2 * INTERVAL_MS - Date.now()));
 
     log(`scheduling with ${SCHEDULERS} scheduler loop(s)…`);
     const loadBefore = os.loadavg()[0]!;
+    const cpuAtStart = cpuByRole(roles);
     timings.start();
-    const { placed, passes, startedAt } = await schedule(db);
+    const { placed, passes, startedAt, endedAt } = await schedule(db);
     timings.stop();
-    const endedAt = placed.length > 0 ? Math.max(...placed.map((p) => p.at)) : Date.now();
+    const cpuAtEnd = cpuByRole(roles);
     const loadAfter = os.loadavg()[0]!;
     for (const w of workers) w.stop();
     const beats = await Promise.all(workers.map((w) => w.result));
@@ -273,6 +319,8 @@ async function main() {
     const seconds = (endedAt - startedAt) / 1000;
     const perSecond = placed.length / seconds;
     const during = heartbeatFigures(beats, startedAt, endedAt);
+    const before = heartbeatFigures(beats, startAt + INTERVAL_MS, startedAt);
+    const cpu = cpuFigures(cpuAtBaseline, cpuAtStart, cpuAtEnd, before.heartbeats, placed.length, during.heartbeats / Math.max(seconds, 1e-3));
     const summary = {
       bench: 'scheduler',
       engine: server.engine,
@@ -290,14 +338,15 @@ async function main() {
       jobs_assigned_per_s: round(perSecond, 1),
       submit_to_assign_p50_ms: round(percentile(waits, 50), 0),
       submit_to_assign_p99_ms: round(percentile(waits, 99), 0),
-      submit_to_assign_measured_from: 'max(queuedAt, scheduling start) to the end of the pass that placed the job',
+      submit_to_assign_measured_from: "max(queuedAt, scheduling start) to when the job's batch write came back",
       passes: passes.length,
       pass_ms: passes.map((p) => p.ms),
       assigned_per_pass: passes.map((p) => p.assigned),
       lost_races: passes.reduce((n, p) => n + p.lostRaces, 0),
       scheduler_db_commands: timings.figures(),
       heartbeats_during: during,
-      heartbeats_before: heartbeatFigures(beats, startAt + INTERVAL_MS, startedAt),
+      heartbeats_before: before,
+      cpu,
       heartbeat_interval_s: INTERVAL_MS / 1000,
       lease_ms: BENCH_LEASE_MS,
       target: { jobs_per_s: 500, heartbeat_p99_ms: 20 },

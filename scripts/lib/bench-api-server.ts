@@ -21,7 +21,8 @@ export interface BenchServer {
 }
 
 export async function startBenchServer(dataDir: string, port: number): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lib/heartbeat-bench-server.ts', '--data-dir', dataDir, '--port', String(port)], {
+  // BENCH_SERVER_PROF=<dir>: the server writes a V8 CPU profile there when it stops (where a heartbeat's time goes).
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_SERVER_PROF] : []), '--import', 'tsx', 'scripts/lib/heartbeat-bench-server.ts', '--data-dir', dataDir, '--port', String(port)], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,7 +78,7 @@ export interface HeartbeatWorkerResult {
  * One heartbeat load process (heartbeat-bench-worker.ts): `result` is what it measured once its
  * seconds are over, or once `stop()` asked it to answer early (SIGTERM: beats in flight are dropped).
  */
-export function startHeartbeatWorker(job: HeartbeatWorkerJob): { result: Promise<HeartbeatWorkerResult>; stop: () => void } {
+export function startHeartbeatWorker(job: HeartbeatWorkerJob): { result: Promise<HeartbeatWorkerResult>; stop: () => void; pid: number } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lib/heartbeat-bench-worker.ts'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -85,7 +86,7 @@ export function startHeartbeatWorker(job: HeartbeatWorkerJob): { result: Promise
   const result = new Promise<HeartbeatWorkerResult>((resolve, reject) => {
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as HeartbeatWorkerResult) : reject(new Error(`a load process exited with ${code}`))));
   });
-  return { result, stop: () => void child.kill('SIGTERM') };
+  return { result, stop: () => void child.kill('SIGTERM'), pid: child.pid ?? -1 };
 }
 
 export function runHeartbeatWorker(job: HeartbeatWorkerJob): Promise<HeartbeatWorkerResult> {

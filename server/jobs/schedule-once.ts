@@ -23,6 +23,8 @@ export interface Assignment {
   epoch: number;
   expiresAt: number;
   score: number;
+  /** Date.now() when its batch's conditional write came back: from then on its machine's heartbeat hands it the job. */
+  assignedAt: number;
 }
 
 export interface ScheduleResult {
@@ -131,11 +133,11 @@ export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
   // Each batch's events go out while the next batch's claims and assigns do; all are in before the pass answers.
   const pendingEvents: Promise<void>[] = [];
   type Decided = { plan: PlannedAssign; unit: PreparedUnit; score: number };
-  const settle = (batch: Decided[], outcomes: AssignOutcome[]) => {
+  const settle = (batch: Decided[], outcomes: AssignOutcome[], assignedAt: number) => {
     for (const [i, outcome] of outcomes.entries()) {
       const { plan, unit, score } = batch[i]!;
       if (outcome === 'assigned') {
-        result.assigned.push({ jobId: plan.job._id.toHexString(), machineId: plan.machineId, unitId: plan.unitId, epoch: plan.job.leaseEpoch + 1, expiresAt, score });
+        result.assigned.push({ jobId: plan.job._id.toHexString(), machineId: plan.machineId, unitId: plan.unitId, epoch: plan.job.leaseEpoch + 1, expiresAt, score, assignedAt });
         continue;
       }
       result.lostRaces++;
@@ -170,9 +172,9 @@ export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
       batch.push({ plan: { job, machineId: best.unit.unit.machineId, unitId: best.unit.unit.unitId, expiresAt }, unit: best.unit, score: best.score });
     }
     if (batch.length === 0) continue;
-    const written = assignBatch(db, batch.map((b) => b.plan), now, { pendingEvents });
+    const written = assignBatch(db, batch.map((b) => b.plan), now, { pendingEvents }).then((outcomes) => ({ outcomes, at: Date.now() }));
     const previous = inFlight.at(-1) ?? Promise.resolve();
-    const settled = Promise.all([written, previous]).then(([outcomes]) => settle(batch, outcomes));
+    const settled = Promise.all([written, previous]).then(([{ outcomes, at }]) => settle(batch, outcomes, at));
     // Awaited in order below; the handler only keeps a failure that lands before then from counting as unhandled.
     settled.catch(() => undefined);
     inFlight.push(settled);

@@ -33,14 +33,16 @@ function remember(hash: string, caller: MachineCaller): void {
  * runner can say why it stops; a disabled owner's is 403 ACCOUNT_DISABLED, so it keeps retrying and
  * resumes if the account is enabled again.
  */
+// A function, not one error made up front: an Error captures its stack when made, and every heartbeat would pay for it.
+const invalid = () => new AppError('UNAUTHORIZED', 'INVALID_MACHINE_CREDENTIAL', 'The machine credential is not valid. Register the machine again.');
+
 export async function authenticateMachine(db: Db, credential: string): Promise<MachineCaller> {
-  const invalid = new AppError('UNAUTHORIZED', 'INVALID_MACHINE_CREDENTIAL', 'The machine credential is not valid. Register the machine again.');
-  if (!looksLikeMachineCredential(credential)) throw invalid;
+  if (!looksLikeMachineCredential(credential)) throw invalid();
   const hash = sha256Hex(credential);
   const cached = recent.get(hash);
   if (cached && cached.until > Date.now()) return refuseDisabledOwner(db, cached.caller);
   const doc = await machinesCollection(db).findOne({ credentialHash: hash }, { projection: { _id: 1, ownerId: 1, removedAt: 1 } });
-  if (!doc) throw invalid;
+  if (!doc) throw invalid();
   if (doc.removedAt) {
     recent.delete(hash);
     throw machineRevoked();
