@@ -41,7 +41,7 @@ describe('scheduleOnce', () => {
     expect(before.why).toMatch(/won with [\d.]+ against [\d.]+ for .*: ahead on memory/);
     const cpu = fast.unitIds[1]!;
     const result = await scheduleOnce(db, t0);
-    expect(result).toEqual({ assigned: [{ jobId: job._id.toHexString(), machineId: fast.machineId, unitId: cpu, epoch: 1, expiresAt: t0.getTime() + LEASE_MS, score: expect.any(Number) }], waiting: [], lostRaces: 0 });
+    expect(result).toEqual({ assigned: [{ jobId: job._id.toHexString(), machineId: fast.machineId, unitId: cpu, epoch: 1, expiresAt: t0.getTime() + LEASE_MS, score: expect.any(Number), assignedAt: expect.any(Number) }], waiting: [], lostRaces: 0 });
     const stored = await jobsCollection(db).findOne({ _id: job._id });
     expect(stored).toMatchObject({ status: 'ASSIGNED', leaseEpoch: 1, lease: { machineId: fast.machineId, unitId: cpu, epoch: 1, expiresAt: t0.getTime() + LEASE_MS }, leaseExpiresAt: new Date(t0.getTime() + LEASE_MS), leaseMachineId: fast.machineId });
     expect(await unitClaimsCollection(db).find({}).toArray()).toEqual([{ _id: cpu, machineId: fast.machineId, jobId: job._id, epoch: 1, claimedAt: t0 }]);
