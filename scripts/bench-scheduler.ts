@@ -28,8 +28,8 @@
  * collection, how many, the statements or documents they carried, the summed round trips), to say
  * where a pass's time goes, and `cpu`: every process's CPU during the heartbeats-only round and
  * while scheduling, a heartbeat's and an assignment's CPU cost across all of them, and the cores
- * the target would keep busy at those costs (cores_for_500_jobs_per_s) against cores_here. A heartbeat renews every lease its machine holds in its one machine
- * write (server/jobs/held-jobs.ts), so the 5,000 leases placed cost the beats no extra writes.
+ * the target would keep busy at those costs (cores_for_500_jobs_per_s) against cores_here.
+ * A heartbeat renews every lease its machine holds in its one machine write (server/jobs/held-jobs.ts), so the 5,000 leases placed cost the beats no extra writes.
  * The machine is shared: `machine` gives the load average, which other work on it drives. Prints ONE JSON line.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';

@@ -26,6 +26,9 @@ function remember(hash: string, caller: MachineCaller): void {
   recent.set(hash, { caller, until: Date.now() + CACHE_TTL_MS });
 }
 
+// A function, not one error made up front: an Error captures its stack when made, and every heartbeat would pay for it.
+const invalid = () => new AppError('UNAUTHORIZED', 'INVALID_MACHINE_CREDENTIAL', 'The machine credential is not valid. Register the machine again.');
+
 /**
  * Resolves a presented machine credential to its machine: one equality read on the unique
  * credentialHash index (or none, when seen in the last minute), then the owner's disabled state
@@ -33,9 +36,6 @@ function remember(hash: string, caller: MachineCaller): void {
  * runner can say why it stops; a disabled owner's is 403 ACCOUNT_DISABLED, so it keeps retrying and
  * resumes if the account is enabled again.
  */
-// A function, not one error made up front: an Error captures its stack when made, and every heartbeat would pay for it.
-const invalid = () => new AppError('UNAUTHORIZED', 'INVALID_MACHINE_CREDENTIAL', 'The machine credential is not valid. Register the machine again.');
-
 export async function authenticateMachine(db: Db, credential: string): Promise<MachineCaller> {
   if (!looksLikeMachineCredential(credential)) throw invalid();
   const hash = sha256Hex(credential);
