@@ -4,6 +4,7 @@ import { useTestDatabase } from '../testing/test-db';
 import { applyJobEvent } from './apply-job-event';
 import { assignBatch } from './assign-batch';
 import { jobEventsCollection, jobsCollection, unitClaimsCollection } from './collections';
+import { jobTimeline } from './job-events-log';
 import { insertMachine, queuedJob } from './testing/fixtures';
 
 let db: Db;
@@ -39,9 +40,14 @@ describe('assignBatch', () => {
     expect(await jobsCollection(db).findOne({ _id: a._id })).toMatchObject({ status: 'ASSIGNED', version: a.version + 1, leaseEpoch: 1, lease: { unitId: m.unitIds[0], epoch: 1, expiresAt }, leaseExpiresAt: new Date(expiresAt) });
     expect(await jobsCollection(db).findOne({ _id: b._id })).toMatchObject({ status: 'ESCROWED', version: b.version });
     expect((await unitClaimsCollection(db).find({}).toArray()).map((x) => x._id).sort()).toEqual([m.unitIds[0], m.unitIds[1]].sort());
-    // The assign is logged, and so is the escrow_locked event a's document carried until then.
-    const logged = await jobEventsCollection(db).find({ jobId: a._id }).toArray();
-    expect(logged.map((e) => e.event.type).sort()).toEqual(['approve', 'assign', 'escrow_locked']);
+    // The escrow_locked event a's document carried until then is logged; the assign is carried now
+    // (the timeline shows it) and the next transition logs it with its own.
+    const types = async () => (await jobEventsCollection(db).find({ jobId: a._id }).toArray()).map((e) => e.event.type).sort();
+    expect(await types()).toEqual(['approve', 'escrow_locked']);
+    expect((await jobTimeline(db, a._id)).map((e) => [e.version, e.event.type])).toEqual([[1, 'approve'], [2, 'escrow_locked'], [3, 'assign']]);
+    await applyJobEvent(db, a._id, { type: 'start', epoch: 1 }, t0);
+    expect(await types()).toEqual(['approve', 'assign', 'escrow_locked', 'start']);
+    expect((await jobEventsCollection(db).findOne({ _id: `${a._id.toHexString()}:3` }))?.event).toEqual({ type: 'assign', machineId: m.machineId, unitId: m.unitIds[0], expiresAt });
   });
 
   it('two schedulers assigning the same jobs to different units: each job is leased once and the loser frees its units', async () => {

@@ -37,20 +37,25 @@ async function insertClaims(db: Db, claims: UnitClaimDoc[]): Promise<Set<number>
 }
 
 /**
- * Many scheduleOnce assignments in three round trips instead of three each, with the same two
+ * Many scheduleOnce assignments in two round trips instead of two each, with the same two
  * conditional writes in the same order (see schedule-once.ts): every unit claim in one unordered
  * insertMany (a claim that fails on the unit's _id is a unit another job holds), then the won jobs'
  * 'assign' transitions (planJobTransition: the update applyJobEvent would make, conditional on the
- * version read) in one unordered bulkWrite, then their events in one insertMany. A bulkWrite answers
- * only how many matched: when some did not, each of those jobs is read again to tell the assigned
- * from the moved (another scheduler assigned it, or it was cancelled), whose claims are released.
- * Answers one outcome per plan, in order.
+ * version read) in one unordered bulkWrite. A bulkWrite answers only how many matched: when some
+ * did not, each of those jobs is read again to tell the assigned from the moved (another scheduler
+ * assigned it, or it was cancelled), whose claims are released. Answers one outcome per plan, in order.
+ *
+ * The assign event itself is not inserted into jobEvents here: the job document carries it
+ * (lastEventJson, written by the same conditional update), every reader of the log adds the carried
+ * event (jobTimeline, jobDetail, assignTimes), and the job's next transition, which always comes
+ * (start, expiry, cancel), appends it with its own (applyJobEvent). That insert was a third of an
+ * assignment's database statements, for an event nothing reads before the next one.
  */
 export interface AssignBatchOptions {
   /**
-   * Given, the events' insertMany is not awaited but pushed here (the caller awaits it later, e.g.
-   * while the next batch's claims go out). Safe: each job document already carries its assign
-   * event (lastEventJson), which jobTimeline reads until the log has it.
+   * Given, the insertMany of events the queued jobs carried but had not logged (rare: their writer
+   * died first) is not awaited but pushed here (the caller awaits it later, e.g. while the next
+   * batch's claims go out). Safe: each is in the job's own event until then, as the assign is.
    */
   pendingEvents?: Promise<void>[];
 }
@@ -88,7 +93,7 @@ export async function assignBatch(db: Db, plans: readonly PlannedAssign[], now: 
       });
     }
     const events: JobEventDoc[] = [];
-    for (const { i, planned } of landed) {
+    for (const { i } of landed) {
       const job = plans[i]!.job;
       const previous = carriedEvent(job);
       // The event a queued (ESCROWED) job carries is in the log once its effects are marked done:
@@ -98,7 +103,6 @@ export async function assignBatch(db: Db, plans: readonly PlannedAssign[], now: 
       // insert the whole insertMany one document at a time. A job whose writer may have died before
       // appending (not marked done) still carries it out here.
       if (previous && (job.effectsDoneVersion ?? 0) < previous.version) events.push(previous);
-      events.push(planned.logged);
       outcomes[i] = 'assigned';
     }
     const appended = appendJobEvents(db, events);

@@ -96,7 +96,7 @@ export async function jobDetail(db: Db, job: JobDoc): Promise<JobDetail> {
     jobCheckpointsCollection(db).find({ jobId: job._id }).toArray(),
     job.resultRunId ? readJobSpec(db, job._id) : null,
   ]);
-  // The event the job document carries is missing from the log only if its writer died before appending it.
+  // The event the job document carries is missing from the log while it is an assign (assignBatch leaves it to the next transition) or if its writer died before appending it.
   const carried = carriedEvent(job);
   const truncated = logged.length === DETAIL_EVENT_LIMIT;
   if (carried && !QUIET_EVENTS.includes(carried.event.type) && !logged.some((e) => e.version === carried.version)) logged.push(carried);

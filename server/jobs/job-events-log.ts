@@ -37,7 +37,8 @@ export async function appendJobEvents(db: Db, events: readonly JobEventDoc[]): P
 
 /**
  * Every transition of a job, oldest first: the jobEvents log plus the event the job document
- * carries, which the log lacks only if the process that made it died before appending it.
+ * carries, which the log lacks while it is an assign (assignBatch leaves it to the job's next
+ * transition) or if the process that made it died before appending it.
  */
 export async function jobTimeline(db: Db, jobId: ObjectId): Promise<JobEventDoc[]> {
   const [doc, logged] = await Promise.all([

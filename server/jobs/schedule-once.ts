@@ -37,9 +37,9 @@ export interface ScheduleResult {
 
 /**
  * Assignments written together (assignBatch: one insertMany of claims, the assigns 20 to a command
- * through bulkUpdate, one insertMany of events), in queue order. 200 once hung FerretDB v1: one
- * update command of 50 or more matching statements never answers there (see server/db/bulk-update.ts),
- * which bulkUpdate now avoids.
+ * through bulkUpdate; each assign event stays on its job document until the job's next transition
+ * logs it), in queue order. 200 once hung FerretDB v1: one update command of 50 or more matching
+ * statements never answers there (see server/db/bulk-update.ts), which bulkUpdate now avoids.
  */
 export const SCHEDULE_BATCH = 200;
 
@@ -130,7 +130,7 @@ export async function scheduleOnce(db: Db, now: Date): Promise<ScheduleResult> {
   const lostAUnit = new Set<JobDoc>();
   let next = 0;
   const expiresAt = now.getTime() + leaseMs();
-  // Each batch's events go out while the next batch's claims and assigns do; all are in before the pass answers.
+  // Events a batch's jobs carried unlogged go out while the next batch's claims and assigns do; all are in before the pass answers.
   const pendingEvents: Promise<void>[] = [];
   type Decided = { plan: PlannedAssign; unit: PreparedUnit; score: number };
   const settle = (batch: Decided[], outcomes: AssignOutcome[], assignedAt: number) => {

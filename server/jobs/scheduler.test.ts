@@ -4,6 +4,7 @@ import { useTestDatabase } from '../testing/test-db';
 import { applyJobEvent } from './apply-job-event';
 import { jobEventsCollection, jobsCollection, unitClaimsCollection, type JobDoc } from './collections';
 import { explainJob } from './explain-job';
+import { jobTimeline } from './job-events-log';
 import { loadSchedulableUnits } from './schedulable-units';
 import { LEASE_MS, scheduleOnce } from './schedule-once';
 import { insertMachine, queuedJob } from './testing/fixtures';
@@ -45,7 +46,8 @@ describe('scheduleOnce', () => {
     const stored = await jobsCollection(db).findOne({ _id: job._id });
     expect(stored).toMatchObject({ status: 'ASSIGNED', leaseEpoch: 1, lease: { machineId: fast.machineId, unitId: cpu, epoch: 1, expiresAt: t0.getTime() + LEASE_MS }, leaseExpiresAt: new Date(t0.getTime() + LEASE_MS), leaseMachineId: fast.machineId });
     expect(await unitClaimsCollection(db).find({}).toArray()).toEqual([{ _id: cpu, machineId: fast.machineId, jobId: job._id, epoch: 1, claimedAt: t0 }]);
-    expect((await jobEventsCollection(db).findOne({ _id: `${job._id.toHexString()}:3` }))?.event).toEqual({ type: 'assign', machineId: fast.machineId, unitId: cpu, expiresAt: t0.getTime() + LEASE_MS });
+    // The job document carries the assign event until its next transition logs it (assign-batch.ts).
+    expect((await jobTimeline(db, job._id)).at(-1)).toMatchObject({ version: 3, event: { type: 'assign', machineId: fast.machineId, unitId: cpu, expiresAt: t0.getTime() + LEASE_MS } });
     // Nothing is left to do: a second pass changes nothing.
     expect(await scheduleOnce(db, t0)).toEqual({ assigned: [], waiting: [], lostRaces: 0 });
   });
@@ -117,8 +119,10 @@ describe('scheduleOnce', () => {
     expect(claims.map((c) => [c._id, c.jobId.toHexString(), c.epoch]).sort()).toEqual(leased.map((j) => [j.lease!.unitId, j._id.toHexString(), j.lease!.epoch]).sort());
     expect(leased.every((j) => j.version === 3 && j.leaseEpoch === 1)).toBe(true);
     expect(await jobsCollection(db).countDocuments({ status: 'ESCROWED' })).toBe(20);
-    // One assign event per assigned job, none for the others.
-    expect(await jobEventsCollection(db).countDocuments({ version: 3 })).toBe(10);
+    // One assign event per assigned job (carried by its document until the next transition logs it), none for the others.
+    const lastEvents = await Promise.all((await jobsCollection(db).find({}).toArray()).map(async (j) => (await jobTimeline(db, j._id)).at(-1)!));
+    expect(lastEvents.filter((e) => e.event.type === 'assign' && e.version === 3)).toHaveLength(10);
+    expect(await jobEventsCollection(db).countDocuments({ version: 3 })).toBe(0);
     // The jobs left are the newest 20: neither scheduler skipped an older job for a newer one.
     const left = (await jobsCollection(db).find({ status: 'ESCROWED' }).toArray()).map((j) => j._id.toHexString()).sort();
     expect(left).toEqual(queue.slice(10).map((j) => j._id.toHexString()).sort());
