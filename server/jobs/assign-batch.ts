@@ -36,6 +36,15 @@ async function insertClaims(db: Db, claims: UnitClaimDoc[]): Promise<Set<number>
   return taken;
 }
 
+export interface AssignBatchOptions {
+  /**
+   * Given, the insertMany of events the queued jobs carried but had not logged (rare: their writer
+   * died first) is not awaited but pushed here (the caller awaits it later, e.g. while the next
+   * batch's claims go out).
+   */
+  pendingEvents?: Promise<void>[];
+}
+
 /**
  * Many scheduleOnce assignments in two round trips instead of two each, with the same two
  * conditional writes in the same order (see schedule-once.ts): every unit claim in one unordered
@@ -51,15 +60,6 @@ async function insertClaims(db: Db, claims: UnitClaimDoc[]): Promise<Set<number>
  * (start, expiry, cancel), appends it with its own (applyJobEvent). That insert was a third of an
  * assignment's database statements, for an event nothing reads before the next one.
  */
-export interface AssignBatchOptions {
-  /**
-   * Given, the insertMany of events the queued jobs carried but had not logged (rare: their writer
-   * died first) is not awaited but pushed here (the caller awaits it later, e.g. while the next
-   * batch's claims go out). Safe: each is in the job's own event until then, as the assign is.
-   */
-  pendingEvents?: Promise<void>[];
-}
-
 export async function assignBatch(db: Db, plans: readonly PlannedAssign[], now: Date, options: AssignBatchOptions = {}): Promise<AssignOutcome[]> {
   const outcomes: AssignOutcome[] = plans.map(() => 'unit_taken');
   const epochOf = (p: PlannedAssign) => p.job.leaseEpoch + 1;
