@@ -104,6 +104,7 @@ test('metric charts: live in place, hover read-out, log scale, epochs, smoothing
   await loss.getByLabel('Scale').selectOption('log');
   await expect(loss).toHaveAttribute('data-scale', 'log');
   await expect.poll(async () => (await ink(loss)).sum).not.toBe(linearInk.sum);
+  await page.screenshot({ path: `${SHOTS}charts-log.png` });
   await hover(page, loss, 0.5);
   expect((await readout(loss)).values[0]).toMatch(NUMBER);
 

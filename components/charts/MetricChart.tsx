@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import uPlot from 'uplot';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ChartFrame } from '../training/ChartFigure';
-import { buildChartData, canShowEpochs, clampSmoothing, formatNumber, formatX, MAX_SMOOTHING, readoutAt, readoutText, tableRows, type ChartData, type SeriesInput, type XUnit, type YScale } from './chart-data';
+import { buildChartData, canShowEpochs, clampSmoothing, formatLogTick, formatNumber, formatX, MAX_SMOOTHING, readoutAt, readoutText, tableRows, type ChartData, type SeriesInput, type XUnit, type YScale } from './chart-data';
 import { readChartColors, useChartTheme } from './chart-theme';
 
 export interface MetricSeries extends SeriesInput {
@@ -98,6 +98,7 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
     };
     const colors = readChartColors(el);
     const fmtY = (v: number) => live.current.formatY(v);
+    const logTicks = scale === 'log' && live.current.formatY === formatNumber;
     const axis = { stroke: colors.muted, font: FONT, labelFont: FONT, grid: { stroke: colors.border, width: 1 }, ticks: { stroke: colors.border, width: 1, size: 4 } };
     // Draw a series' points when they are few enough to see apart (a validation curve among many train steps).
     const showPoints = (u: uPlot, s: number, i0: number, i1: number) => {
@@ -120,7 +121,8 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
       axes: [
         // Steps and epochs are counts: ticks on whole numbers only (two epochs read "1, 2", not "1.20, 1.40").
         { ...axis, label: xName, labelSize: 16, size: 30, incrs: WHOLE_INCREMENTS, values: (_u, splits) => splits.map((v) => (v == null ? '' : formatX(v, unit))) },
-        { ...axis, size: 46, values: (_u, splits) => splits.map((v) => (v == null ? '' : fmtY(v))) },
+        // A log axis ticks at powers of ten: the default format would write them "10.00", "0.100".
+        { ...axis, size: 46, values: (_u, splits) => splits.map((v) => (v == null ? '' : logTicks ? formatLogTick(v) : fmtY(v))) },
       ],
       series: [
         { label: xName },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSeries, buildChartData, canShowEpochs, clampSmoothing, formatNumber, formatX, inferStepsPerEpoch, logSafe, readoutAt, readoutText, smoothEma, stepToX, tableRows } from './chart-data';
+import { alignSeries, buildChartData, canShowEpochs, clampSmoothing, formatLogTick, formatNumber, formatX, inferStepsPerEpoch, logSafe, readoutAt, readoutText, smoothEma, stepToX, tableRows } from './chart-data';
 
 describe('smoothEma (TensorBoard smoothing)', () => {
   it('is the debiased exponential moving average', () => {
@@ -217,5 +217,14 @@ describe('readoutAt / readoutText (the hover read-out)', () => {
     expect(readoutText({ value: null, raw: null }, 0.5, String)).toBe('—');
     expect(readoutText({ value: 0.5, raw: 0.25 }, 0.5, String)).toBe('0.5 (raw 0.25)');
     expect(readoutText({ value: 0.5, raw: 0.5 }, 0, String)).toBe('0.5');
+  });
+});
+
+describe('formatLogTick', () => {
+  it('writes log-scale ticks in their shortest form, with an exponent far from 1', () => {
+    expect([1, 10, 100, 1000, 0.1, 0.01, 0.001, 2, 5, 50, 0.5, 0.02].map(formatLogTick)).toEqual(['1', '10', '100', '1000', '0.1', '0.01', '0.001', '2', '5', '50', '0.5', '0.02']);
+    expect([1e4, 1e6, 2e-5, 1e-4, 0.0001].map(formatLogTick)).toEqual(['1e4', '1e6', '2e-5', '1e-4', '1e-4']);
+    expect(formatLogTick(0.30000000000000004)).toBe('0.3');
+    expect(formatLogTick(-10)).toBe('-10');
   });
 });

@@ -187,6 +187,19 @@ export function formatNumber(y: number): string {
   return y.toFixed(3);
 }
 
+/**
+ * A log-scale y tick (a power of ten, or 2 or 5 of one) in its shortest decimal: "10" and "0.1",
+ * not formatNumber's "10.00" and "0.100"; an exponent ("1e4", "2e-5") outside 0.001 to 10,000.
+ */
+export function formatLogTick(y: number): string {
+  if (y === 0) return '0';
+  const a = Math.abs(y);
+  // toPrecision drops float noise from the tick's computation (0.30000000000000004 → 0.3).
+  const v = Number(y.toPrecision(6));
+  if (a >= 1e4 || a < 1e-3) return v.toExponential().replace('e+', 'e');
+  return String(v);
+}
+
 /** An x value as the legend and table show it: steps whole, epochs to two decimals where fractional. */
 export function formatX(x: number, unit: XUnit): string {
   if (unit === 'step' || Number.isInteger(x)) return String(x);
