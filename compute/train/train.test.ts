@@ -27,6 +27,8 @@ describe('train()', () => {
     const batches = events.filter((e) => e.type === 'batch');
     const epochs = events.filter((e) => e.type === 'epoch');
     expect(batches).toHaveLength(4);
+    // In step order, however the metric readbacks resolve (they once came out of order under load).
+    expect(batches.map((b) => b.step)).toEqual([2, 4, 6, 8]);
     expect(epochs).toHaveLength(2);
     for (const b of batches) {
       expect(b.loss).toBeGreaterThan(0);

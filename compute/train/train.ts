@@ -151,28 +151,32 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
     const rate = new StepRate();
     let windowStart = clock.read();
     const pending: Promise<void>[] = [];
+    // Reports are handled in step order even when their readbacks resolve out of order (seen under
+    // load on SwiftShader): the rate and ETA need steps in order, and the charts and the ETA shown
+    // last must be the last step's.
+    let previousReport: Promise<unknown> = Promise.resolve();
     const report = (epoch: number, batch: number, epochTotals: Totals) => {
       const step = e.step;
       const lr = e.learningRate;
       const metrics = e.readMetrics();
-      pending.push(
-        metrics.then((m: MetricsWindow) => {
-          const t = clock.read();
-          const elapsed = Math.max(1e-3, t - windowStart);
-          windowStart = t;
-          epochTotals.add(m);
-          rate.record(step, t);
-          if (m.steps === 0) return;
-          const stepsPerSecond = rate.stepsPerSecond();
-          const event: BatchProgress = {
-            type: 'batch', epoch, batch, batchesPerEpoch, step, loss: m.loss, accuracy: m.accuracy, learningRate: lr,
-            batchTimeMs: stepsPerSecond ? 1000 / stepsPerSecond : elapsed / m.steps,
-            samplesPerSecond: stepsPerSecond ? stepsPerSecond * batchSize : (m.samples * 1000) / elapsed,
-            etaMs: rate.etaMs(totalSteps),
-          };
-          options.onProgress?.(event);
-        }),
-      );
+      const handled = Promise.all([metrics, previousReport]).then(([m]: [MetricsWindow, unknown]) => {
+        const t = clock.read();
+        const elapsed = Math.max(1e-3, t - windowStart);
+        windowStart = t;
+        epochTotals.add(m);
+        rate.record(step, t);
+        if (m.steps === 0) return;
+        const stepsPerSecond = rate.stepsPerSecond();
+        const event: BatchProgress = {
+          type: 'batch', epoch, batch, batchesPerEpoch, step, loss: m.loss, accuracy: m.accuracy, learningRate: lr,
+          batchTimeMs: stepsPerSecond ? 1000 / stepsPerSecond : elapsed / m.steps,
+          samplesPerSecond: stepsPerSecond ? stepsPerSecond * batchSize : (m.samples * 1000) / elapsed,
+          etaMs: rate.etaMs(totalSteps),
+        };
+        options.onProgress?.(event);
+      });
+      previousReport = handled;
+      pending.push(handled);
     };
 
     for (let epoch = startEpoch; epoch < config.epochs && !stopRequested; epoch++) {
