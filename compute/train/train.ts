@@ -151,15 +151,14 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
     const rate = new StepRate();
     let windowStart = clock.read();
     const pending: Promise<void>[] = [];
-    // Reports are handled in step order even when their readbacks resolve out of order (seen under
-    // load on SwiftShader): the rate and ETA need steps in order, and the charts and the ETA shown
-    // last must be the last step's.
-    let previousReport: Promise<unknown> = Promise.resolve();
     const report = (epoch: number, batch: number, epochTotals: Totals) => {
       const step = e.step;
       const lr = e.learningRate;
       const metrics = e.readMetrics();
-      const handled = Promise.all([metrics, previousReport]).then(([m]: [MetricsWindow, unknown]) => {
+      // Handled in step order even when readbacks resolve out of order (seen under load on
+      // SwiftShader): the rate and ETA need steps in order, and the last ETA shown must be the last
+      // step's. The latest report still pending is the one before this (earlier ones are done).
+      const handled = Promise.all([metrics, pending.at(-1)]).then(([m]: [MetricsWindow, unknown]) => {
         const t = clock.read();
         const elapsed = Math.max(1e-3, t - windowStart);
         windowStart = t;
@@ -175,7 +174,6 @@ export function train(graph: Graph | ModelPlan, data: TrainingData, configInput:
         };
         options.onProgress?.(event);
       });
-      previousReport = handled;
       pending.push(handled);
     };
 
