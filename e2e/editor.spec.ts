@@ -58,8 +58,13 @@ async function wire(from: Locator, to: Locator, targetHandle = 'in') {
 /** The parameter form of the selected layer. */
 const form = (layer: string) => page.getByRole('form', { name: `${layer} properties` });
 
-/** Selects one layer alone (clicking a node that is part of a multi-selection keeps the others). */
+/**
+ * Selects one layer alone (clicking a node that is part of a multi-selection keeps the others).
+ * The view is fitted first, as a user would: following a problem centres the view on one layer,
+ * which can leave another under the palette's splitter, where a click lands on the splitter.
+ */
 async function select(id: string) {
+  await page.getByTitle('Fit view (F)').click();
   await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
   await nodeById(id).locator('.layer-node-title').click();
   await expect(page.locator('.react-flow__node.selected')).toHaveCount(1);
