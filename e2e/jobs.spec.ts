@@ -117,6 +117,8 @@ async function quoteOnNetwork(panel: Locator, epochs: string): Promise<string> {
   const quote = panel.getByTestId('quote');
   await expect(quote).toBeVisible();
   await expect(quote.getByTestId('quote-matches')).not.toHaveText('0');
+  // The time counts the run's steps and checkpoints, not only its FLOPs (a small model is mostly those).
+  await expect(quote.getByTestId('quote-time')).toContainText(/[\d,]+ steps, [\d,]+ checkpoints?\. Training FLOPs at each machine's speed, plus about 1 s to start/);
   const escrow = (await quote.getByTestId('quote-escrow').textContent())!;
   expect(escrow).toMatch(/ CYX$/);
   console.log(`quote for ${epochs} epochs: escrow ${escrow}`);

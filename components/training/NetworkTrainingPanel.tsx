@@ -248,7 +248,13 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
                   </tr>
                   <tr>
                     <th scope="row">Estimated time</th>
-                    <td>{q.seconds.min === q.seconds.max ? secondsText(q.seconds.min) : `${secondsText(q.seconds.min)} – ${secondsText(q.seconds.max)}`}</td>
+                    <td data-testid="quote-time">
+                      {q.seconds.min === q.seconds.max ? secondsText(q.seconds.min) : `${secondsText(q.seconds.min)} – ${secondsText(q.seconds.max)}`}
+                      <br />
+                      <span className="muted">
+                        {q.shape.steps.toLocaleString()} steps, {q.shape.checkpoints.toLocaleString()} checkpoint{q.shape.checkpoints === 1 ? '' : 's'}. {q.timeRule}
+                      </span>
+                    </td>
                   </tr>
                   <tr>
                     <th scope="row">Estimated cost</th>
@@ -282,7 +288,7 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
                       </td>
                       <td>{cyxText(u.pricePerHourMicro)}/h</td>
                       <td data-testid="quote-speed">{describeSpeed(u.speed)}</td>
-                      <td>{secondsText(u.seconds)}</td>
+                      <td title={`${secondsText(u.seconds - u.overheadSeconds)} of FLOPs + ${secondsText(u.overheadSeconds)} of start-up, steps and checkpoints`}>{secondsText(u.seconds)}</td>
                       <td>{cyxText(u.costMicro)}</td>
                     </tr>
                   ))}

@@ -39,12 +39,14 @@ const mint = async (user: PublicUser, amount: bigint) => (await ledger()).submit
 
 // Iris: 150 rows, 20% held out → 120 training rows. The MLP 4-8-3 trains at 421 FLOPs an example.
 // 100 epochs: 421 × 120 × 100 = 5,052,000 FLOPs. The machine: a 24 GiB GPU (2e12 FLOP/s estimate)
-// and its CPU (5e10), at 1e12 µCYX/h (the most a machine may ask).
-// GPU: ceil(5.052e12 / 2e12) = 3 µs → ceil(1e12 × 3 / 3.6e9) = 834 µCYX.
-// CPU: ceil(5.052e12 / 5e10) = 102 µs → ceil(1e12 × 102 / 3.6e9) = 28,334 µCYX.
-const PRICE = '1000000000000';
+// and its CPU (5e10), at 1e9 µCYX/h (1,000 CYX/h). Neither is measured, so each run's time adds
+// its overhead (run-overhead.ts): 1 s + 300 steps (3 a batch-32 epoch) × 2 ms + 100 checkpoints ×
+// 0.15 s = 16.6 s, which dwarfs the FLOPs' time.
+// GPU: ceil(5.052e12 / 2e12) = 3 µs + 16,600,000 µs → ceil(1e9 × 16,600,003 / 3.6e9) = 4,611,112 µCYX.
+// CPU: ceil(5.052e12 / 5e10) = 102 µs + 16,600,000 µs → ceil(1e9 × 16,600,102 / 3.6e9) = 4,611,140 µCYX.
+const PRICE = '1000000000';
 const GPU_INPUT = { datasetId: 'builtin:iris', config: { epochs: 100, batchSize: 32 }, requirements: { device: 'gpu' as const, minVramBytes: 0 }, priceCapMicro: PRICE };
-const GPU_ESCROW = 834n;
+const GPU_ESCROW = 4_611_112n;
 
 beforeAll(async () => {
   ({ db } = await useTestDatabase('jobs_money'));
@@ -61,7 +63,7 @@ beforeAll(async () => {
   await api.models.share({ id: modelId, who: 'vera', role: 'viewer' });
   await api.models.share({ id: modelId, who: 'ed', role: 'editor' });
   await api.models.share({ id: modelId, who: 'broke', role: 'editor' });
-  await mint(alice, cyx(1));
+  await mint(alice, cyx(100));
   // Bob's machine, staked in the ledger as registration stakes it (nodeId = the machine id).
   ({ machineId } = await insertMachine(db, new Date(), { pricePerHourMicro: PRICE }));
   await machinesCollection(db).updateOne({ _id: new ObjectId(machineId) }, { $set: { ownerId: new ObjectId(bob.id) } });
@@ -84,9 +86,10 @@ async function runOnMachine(jobId: string): Promise<number> {
 describe('jobs.quote', () => {
   it('prices the MLP over the matching units by hand', async () => {
     const quote = await (await as(alice)).jobs.quote({ modelId, ...GPU_INPUT, requirements: { device: 'cpu', minVramBytes: 0 } });
-    expect(quote).toMatchObject({ flopsPerSample: 421, trainingSamples: 120, epochs: 100, trainingFlops: 5_052_000, matches: 2, costMicro: { min: '834', max: '28334' }, escrowMicro: '28334' });
-    expect(quote.seconds).toEqual({ min: 5_052_000 / 2e12, max: 5_052_000 / 5e10 });
-    expect(quote.units.map((u) => [u.kind, u.costMicro])).toEqual([['gpu', '834'], ['cpu', '28334']]);
+    expect(quote).toMatchObject({ flopsPerSample: 421, trainingSamples: 120, epochs: 100, trainingFlops: 5_052_000, matches: 2, costMicro: { min: '4611112', max: '4611140' }, escrowMicro: '4611140', shape: { steps: 300, checkpoints: 100 } });
+    expect(quote.seconds.min).toBeCloseTo(5_052_000 / 2e12 + 16.6, 9);
+    expect(quote.seconds.max).toBeCloseTo(5_052_000 / 5e10 + 16.6, 9);
+    expect(quote.units.map((u) => [u.kind, u.costMicro])).toEqual([['gpu', '4611112'], ['cpu', '4611140']]);
     const gpuOnly = await (await as(ed)).jobs.quote({ modelId, ...GPU_INPUT });
     expect([gpuOnly.matches, gpuOnly.escrowMicro]).toEqual([1, GPU_ESCROW.toString()]);
   });
@@ -94,7 +97,7 @@ describe('jobs.quote', () => {
   it('names the requirement no machine meets, and refuses strangers and viewers', async () => {
     const api = await as(alice);
     await expect(api.jobs.quote({ modelId, ...GPU_INPUT, requirements: { device: 'gpu', minVramBytes: 64 * 2 ** 30 } })).rejects.toMatchObject({ code: 'BAD_REQUEST', cause: { code: 'NO_MATCHING_MACHINE', field: 'requirements.minVramBytes' } });
-    await expect(api.jobs.quote({ modelId, ...GPU_INPUT, priceCapMicro: '999999999999' })).rejects.toMatchObject({ cause: { code: 'NO_MATCHING_MACHINE', field: 'priceCapMicro' } });
+    await expect(api.jobs.quote({ modelId, ...GPU_INPUT, priceCapMicro: '999999999' })).rejects.toMatchObject({ cause: { code: 'NO_MATCHING_MACHINE', field: 'priceCapMicro' } });
     await expect((await as(carol)).jobs.quote({ modelId, ...GPU_INPUT })).rejects.toMatchObject({ code: 'NOT_FOUND', cause: { code: 'MODEL_NOT_FOUND' } });
     await expect((await as(vera)).jobs.quote({ modelId, ...GPU_INPUT })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
@@ -104,7 +107,7 @@ describe('jobs.submit and jobs.cancel', () => {
   it('locks the quoted escrow (available down, in escrow up) and queues the job for the scheduler', async () => {
     const before = await wallet(alice);
     const { jobId, job } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: GPU_ESCROW.toString() });
-    expect(job).toMatchObject({ status: 'ESCROWED', quotedMicro: '834', paidMicro: '0', refundedMicro: '0' });
+    expect(job).toMatchObject({ status: 'ESCROWED', quotedMicro: '4611112', paidMicro: '0', refundedMicro: '0' });
     const after = await wallet(alice);
     expect([before.available - after.available, after.inEscrow - before.inEscrow]).toEqual([GPU_ESCROW, GPU_ESCROW]);
     const stored = await jobsCollection(db).findOne({ _id: new ObjectId(jobId) });
@@ -112,16 +115,16 @@ describe('jobs.submit and jobs.cancel', () => {
 
     // Cancel gives everything back and closes the escrow.
     const cancelled = await (await as(alice)).jobs.cancel({ id: jobId });
-    expect(cancelled).toMatchObject({ status: 'REFUNDED', refundedMicro: '834', paidMicro: '0' });
+    expect(cancelled).toMatchObject({ status: 'REFUNDED', refundedMicro: '4611112', paidMicro: '0' });
     expect(await wallet(alice)).toMatchObject({ available: before.available, inEscrow: before.inEscrow });
-    expect((await ledgerState()).escrows.find((e) => e.escrowId === jobId)).toMatchObject({ status: 'closed', refunded: '834', released: '0' });
+    expect((await ledgerState()).escrows.find((e) => e.escrowId === jobId)).toMatchObject({ status: 'closed', refunded: '4611112', released: '0' });
     await expect((await as(alice)).jobs.cancel({ id: jobId })).rejects.toMatchObject({ code: 'CONFLICT', cause: { code: 'INVALID_TRANSITION' } });
   });
 
   it('refuses a quote dearer than the one approved, and a graph that does not validate, before any money moves', async () => {
     const before = await wallet(alice);
     const count = await jobsCollection(db).countDocuments({ ownerId: new ObjectId(alice.id) });
-    await expect((await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '833' })).rejects.toMatchObject({ code: 'CONFLICT', cause: { code: 'QUOTE_CHANGED' } });
+    await expect((await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '4611111' })).rejects.toMatchObject({ code: 'CONFLICT', cause: { code: 'QUOTE_CHANGED' } });
     const graph = mlpClassifier(4, [8], 3);
     const owner = (await collections(db).users.findOne({ _id: new ObjectId(alice.id) }))!;
     const broken = (await insertModel(db, { owner, name: 'broken', graph: { ...graph, edges: graph.edges.slice(1) }, layout: {} })).toHexString();
@@ -132,34 +135,34 @@ describe('jobs.submit and jobs.cancel', () => {
 
   it('insufficient funds: says how much is missing, locks nothing, and the job ends CANCELLED', async () => {
     const api = await as(broke);
-    const error = await api.jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '834' }).catch((e: unknown) => e);
+    const error = await api.jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '4611112' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BAD_REQUEST', cause: { code: 'INSUFFICIENT_FUNDS' } });
-    expect((error as Error).message).toContain('needs 0.000834 CYX more than the 0 CYX available');
+    expect((error as Error).message).toContain('needs 4.611112 CYX more than the 0 CYX available');
     expect(await wallet(broke)).toMatchObject({ available: 0n, inEscrow: 0n });
     const [job] = await api.jobs.list({});
-    expect(job).toMatchObject({ status: 'CANCELLED', quotedMicro: '834', paidMicro: '0', refundedMicro: '0', failureReason: expect.stringContaining('0.000834 CYX') });
+    expect(job).toMatchObject({ status: 'CANCELLED', quotedMicro: '4611112', paidMicro: '0', refundedMicro: '0', failureReason: expect.stringContaining('4.611112 CYX') });
   });
 });
 
 describe('a job run to the end', () => {
   it('pays the provider 90% and the platform 10%, closes the escrow, and re-running the effects pays nothing twice', async () => {
     const [aliceBefore, bobBefore, feesBefore] = [await wallet(alice), await wallet(bob), await platformFees()];
-    const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '1000' });
+    const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '5000000' });
     const epoch = await runOnMachine(jobId);
     const assignedAt = (await jobTimeline(db, new ObjectId(jobId))).find((e) => e.event.type === 'assign')!.at;
     const completedAt = new Date(assignedAt.getTime() + 4321);
     const heldMs = 4321;
     const done = await applyWithEffects(db, jobId, { type: 'complete', epoch }, completedAt);
-    expect(done.job).toMatchObject({ status: 'PAYMENT_RELEASED', paidMicro: '834', refundedMicro: '0' });
+    expect(done.job).toMatchObject({ status: 'PAYMENT_RELEASED', paidMicro: '4611112', refundedMicro: '0' });
 
-    const fee = GPU_ESCROW / 10n; // 83
+    const fee = GPU_ESCROW / 10n; // 461,111
     const check = async () => {
       const [a, b] = [await wallet(alice), await wallet(bob)];
       expect(aliceBefore.available - a.available).toBe(GPU_ESCROW);
       expect(a.inEscrow).toBe(aliceBefore.inEscrow);
-      expect(b.available - bobBefore.available).toBe(GPU_ESCROW - fee); // 751, 90% rounded in the provider's favour
+      expect(b.available - bobBefore.available).toBe(GPU_ESCROW - fee); // 4,150,001, 90% rounded in the provider's favour
       expect((await platformFees()) - feesBefore).toBe(fee);
-      expect((await ledgerState()).escrows.find((e) => e.escrowId === jobId)).toMatchObject({ status: 'closed', released: '834', refunded: '0' });
+      expect((await ledgerState()).escrows.find((e) => e.escrowId === jobId)).toMatchObject({ status: 'closed', released: '4611112', refunded: '0' });
       expect((await ledgerState()).nodes.find((n) => n.nodeId === machineId)).toMatchObject({ jobs: 1, successes: 1, totalDurationMs: heldMs });
     };
     await check();
@@ -177,7 +180,7 @@ describe('a job run to the end', () => {
     expect(swept.settled.find((s) => s.jobId === jobId)?.steps.filter((s) => s.result === 'applied')).toEqual([]);
     expect((await ledger()).seq).toBe(seq);
     await check();
-    expect(await jobsCollection(db).findOne({ _id: job._id })).toMatchObject({ status: 'PAYMENT_RELEASED', paidMicro: '834' });
+    expect(await jobsCollection(db).findOne({ _id: job._id })).toMatchObject({ status: 'PAYMENT_RELEASED', paidMicro: '4611112' });
   });
 
   it("a crash between the job update and its effects is finished by settlePending: the escrow locks, a cancel's refund lands", async () => {
@@ -216,7 +219,7 @@ describe('a job run to the end', () => {
   });
 
   it('a lease that expires slashes 10% of the machine\'s stake and records a failure; the job goes back to the queue', async () => {
-    const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '834' });
+    const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '4611112' });
     await runOnMachine(jobId);
     const stakeBefore = (await wallet(bob)).staked;
     const lease = (await jobsCollection(db).findOne({ _id: new ObjectId(jobId) }))!.lease!;
@@ -231,14 +234,14 @@ describe('a job run to the end', () => {
     expect((await ledgerState()).nodes.find((n) => n.nodeId === machineId)).toMatchObject({ jobs: 2, successes: 1 });
     expect(await jobsCollection(db).findOne({ _id: new ObjectId(jobId) })).toMatchObject({ status: 'ESCROWED', excludedMachines: [machineId], escrowed: true });
     // Cancelled now, it refunds in full: the machine that timed out is paid nothing.
-    expect(await (await as(alice)).jobs.cancel({ id: jobId })).toMatchObject({ status: 'REFUNDED', refundedMicro: '834', paidMicro: '0' });
+    expect(await (await as(alice)).jobs.cancel({ id: jobId })).toMatchObject({ status: 'REFUNDED', refundedMicro: '4611112', paidMicro: '0' });
   });
 });
 
 describe('a job that fails on its last machine', () => {
   it('refunds what is left though its transition names no refund, and records the failure without a slash', async () => {
     const before = await wallet(alice);
-    const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '834' });
+    const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '4611112' });
     // Two machines failed it before (MAX_ATTEMPTS is 3): this one is its last.
     await jobsCollection(db).updateOne({ _id: new ObjectId(jobId) }, { $set: { excludedMachines: ['a'.repeat(24), 'b'.repeat(24)] } });
     const epoch = await runOnMachine(jobId);
@@ -246,7 +249,7 @@ describe('a job that fails on its last machine', () => {
     const failed = await applyWithEffects(db, jobId, { type: 'fail', epoch, reason: 'out of memory' }, new Date());
     expect(failed.applied.job.status).toBe('FAILED');
     expect(failed.applied.effects.map((e) => e.type)).not.toContain('refund_rest');
-    expect(failed.job).toMatchObject({ status: 'REFUNDED', refundedMicro: '834', paidMicro: '0' });
+    expect(failed.job).toMatchObject({ status: 'REFUNDED', refundedMicro: '4611112', paidMicro: '0' });
     expect(await wallet(alice)).toMatchObject({ available: before.available, inEscrow: before.inEscrow });
     expect((await wallet(bob)).staked).toBe(stake);
     expect((await ledgerState()).nodes.find((n) => n.nodeId === machineId)).toMatchObject({ jobs: node.jobs + 1, successes: node.successes });
@@ -255,7 +258,7 @@ describe('a job that fails on its last machine', () => {
 
 describe('who sees and cancels a job', () => {
   it("the model's viewers see its jobs but cannot cancel; editors cancel; strangers get NOT_FOUND everywhere", async () => {
-    const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '834' });
+    const { jobId } = await (await as(alice)).jobs.submit({ modelId, ...GPU_INPUT, approvedMicro: '4611112' });
     const stranger = await as(carol);
     await expect(stranger.jobs.get({ id: jobId })).rejects.toMatchObject({ code: 'NOT_FOUND', cause: { code: 'JOB_NOT_FOUND' } });
     await expect(stranger.jobs.cancel({ id: jobId })).rejects.toMatchObject({ code: 'NOT_FOUND', cause: { code: 'JOB_NOT_FOUND' } });
@@ -267,7 +270,7 @@ describe('who sees and cancels a job', () => {
     expect(await viewer.jobs.get({ id: jobId })).toMatchObject({ id: jobId, status: 'ESCROWED' });
     expect((await viewer.jobs.list({ modelId })).map((j) => j.id)).toContain(jobId);
     await expect(viewer.jobs.cancel({ id: jobId })).rejects.toMatchObject({ code: 'FORBIDDEN', cause: { code: 'JOB_ROLE_TOO_LOW' } });
-    expect(await (await as(ed)).jobs.cancel({ id: jobId })).toMatchObject({ status: 'REFUNDED', refundedMicro: '834' });
+    expect(await (await as(ed)).jobs.cancel({ id: jobId })).toMatchObject({ status: 'REFUNDED', refundedMicro: '4611112' });
 
     const mine = await (await as(alice)).jobs.list({});
     expect(mine[0]).toMatchObject({ id: jobId, status: 'REFUNDED' });

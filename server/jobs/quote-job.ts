@@ -8,6 +8,7 @@ import { AppError } from '../errors/app-error';
 import { requireModel } from '../models/access';
 import type { JobRequirements, JobTrainingConfig } from './collections';
 import { quoteOver, type QuotedUnit } from './quote';
+import { freshRunShape, RUN_OVERHEAD_WORDS, type RunShape } from './run-overhead';
 import { loadSchedulableUnits } from './schedulable-units';
 import { continuedFlops, resolveStartRun, type StartRun } from './start-from-run';
 
@@ -30,6 +31,10 @@ export interface JobQuote {
   trainingSamples: number;
   epochs: number;
   trainingFlops: number;
+  /** Optimizer steps and checkpoints the run has: what its overhead is counted on (run-overhead.ts). */
+  shape: RunShape;
+  /** How the time is estimated, in words: FLOPs at each unit's speed plus the overheads. */
+  timeRule: string;
   matches: number;
   seconds: { min: number; max: number };
   costMicro: { min: string; max: string };
@@ -42,6 +47,7 @@ export interface JobQuote {
 }
 
 export const QUOTE_UNITS_SHOWN = 10;
+export const TIME_RULE = `Training FLOPs at each machine's speed, plus ${RUN_OVERHEAD_WORDS} (a measured speed already includes its steps and checkpoints).`;
 export const ESCROW_RULE = "The dearest matching machine's estimate (price per hour × its estimated time), which never exceeds your price cap × the slowest match's time.";
 
 function graphRefused(code: 'GRAPH_INVALID' | 'DATASET_MISMATCH', problems: readonly Problem[]): AppError {
@@ -82,7 +88,9 @@ export async function quoteJob(db: Db, userId: ObjectId, input: QuoteInput, now:
   const start = input.fromRunId ? await resolveStartRun(db, userId, model, input.fromRunId, input.datasetId) : null;
   const continued = start ? continuedFlops(facts, trainingSamples, input.config, start.startStep) : null;
   const flops = continued ? continued.flops : trainingFlops(facts, trainingSamples, input.config.epochs);
-  const core = quoteOver(await loadSchedulableUnits(db, now), input.requirements, input.priceCapMicro, flops);
+  // A run started mid-epoch finishes that epoch first: its checkpoint counts as one more.
+  const shape: RunShape = continued ? { steps: continued.steps, checkpoints: input.config.epochs + (continued.finishesEpoch ? 1 : 0) } : freshRunShape(trainingSamples, input.config.batchSize, input.config.epochs);
+  const core = quoteOver(await loadSchedulableUnits(db, now), input.requirements, input.priceCapMicro, flops, shape);
   return {
     model,
     start,
@@ -93,6 +101,8 @@ export async function quoteJob(db: Db, userId: ObjectId, input: QuoteInput, now:
       trainingSamples,
       epochs: input.config.epochs,
       trainingFlops: flops,
+      shape,
+      timeRule: TIME_RULE,
       matches: core.units.length,
       seconds: core.seconds,
       costMicro: core.costMicro,

@@ -1,6 +1,7 @@
 import { formatCyx } from '../../programs';
 import { AppError } from '../errors/app-error';
 import type { JobRequirements } from './collections';
+import { overheadMicros, type RunShape } from './run-overhead';
 import type { SchedulableUnit } from './schedulable-units';
 import { unitSpeed, type UnitSpeed } from './unit-speed';
 
@@ -12,8 +13,10 @@ import { unitSpeed, type UnitSpeed } from './unit-speed';
  *   its kind fits (a GPU job needs a GPU; a CPU job runs on either), its free memory (vramOffered −
  *   vramReserved) is at least minVramBytes and its price is at most the cap. Units running another
  *   job still match: the job waits for one.
- * - time = trainingFlops / the unit's speed (unit-speed.ts: measured, else the device-class figure);
- *   cost = ceil(price per hour × time), in whole µCYX, on time rounded up to whole microseconds.
+ * - time = trainingFlops / the unit's speed (unit-speed.ts: measured, else the device-class figure)
+ *   + the run's overhead on it (run-overhead.ts: start-up, and for an unmeasured unit its steps and
+ *   checkpoints too); cost = ceil(price per hour × time), in whole µCYX, on time rounded up to whole
+ *   microseconds.
  * - ESCROW RULE: the dearest match's cost (max over the matches), at least 1 µCYX (the ledger locks
  *   only positive amounts). Each match's price is at most the cap, so this never exceeds cap × the
  *   slowest match's time: whichever matching unit the scheduler picks, the escrow covers its estimate.
@@ -26,7 +29,10 @@ export interface QuotedUnit {
   kind: 'gpu' | 'cpu';
   pricePerHourMicro: string;
   speed: UnitSpeed;
+  /** FLOPs time plus overheadSeconds. */
   seconds: number;
+  /** Of `seconds`, what is not FLOPs: start-up, steps' launches and checkpoints (run-overhead.ts). */
+  overheadSeconds: number;
   costMicro: string;
 }
 
@@ -50,12 +56,13 @@ function noMatch(message: string, field?: string): AppError {
 }
 
 /**
- * Whole µCYX for `trainingFlops` at `flopsPerSecond` and `pricePerHourMicro`, rounded up (time to
- * whole microseconds, then the cost) so an estimate never undercharges. The time is computed from
- * the FLOPs, not from seconds, so 505200 FLOPs at 1e6 FLOP/s is exactly 505200 µs.
+ * Whole µCYX for `trainingFlops` at `flopsPerSecond` plus `overheadMicros` (whole µs), at `pricePerHourMicro`,
+ * rounded up (time to whole microseconds, then the cost) so an estimate never undercharges. The
+ * FLOPs' time is computed from the FLOPs, not from seconds, so 505200 FLOPs at 1e6 FLOP/s is exactly
+ * 505200 µs.
  */
-export function costFor(pricePerHourMicro: bigint, trainingFlops: number, flopsPerSecond: number): bigint {
-  const micros = BigInt(Math.ceil((trainingFlops * 1e6) / flopsPerSecond));
+export function costFor(pricePerHourMicro: bigint, trainingFlops: number, flopsPerSecond: number, overheadMicros: number): bigint {
+  const micros = BigInt(Math.ceil((trainingFlops * 1e6) / flopsPerSecond)) + BigInt(overheadMicros);
   return (pricePerHourMicro * micros + MICROSECONDS_PER_HOUR - 1n) / MICROSECONDS_PER_HOUR;
 }
 
@@ -84,13 +91,16 @@ export function matchingUnits(units: readonly SchedulableUnit[], requirements: J
   return affordable;
 }
 
-export function quoteOver(units: readonly SchedulableUnit[], requirements: JobRequirements, priceCapMicro: string, trainingFlops: number): QuoteCore {
+export function quoteOver(units: readonly SchedulableUnit[], requirements: JobRequirements, priceCapMicro: string, trainingFlops: number, shape: RunShape): QuoteCore {
   if (!(Number.isFinite(trainingFlops) && trainingFlops > 0)) throw new AppError('BAD_REQUEST', 'INVALID_TRAINING_FLOPS', 'The run has no training FLOPs to quote.');
   const quoted = matchingUnits(units, requirements, priceCapMicro)
     .map((u): QuotedUnit => {
       const speed = unitSpeed(u);
-      const seconds = trainingFlops / speed.flopsPerSecond;
-      return { machineId: u.machineId, unitId: u.unitId, device: u.device, kind: u.kind, pricePerHourMicro: u.pricePerHourMicro, speed, seconds, costMicro: costFor(BigInt(u.pricePerHourMicro), trainingFlops, speed.flopsPerSecond).toString() };
+      const overhead = overheadMicros(shape, speed);
+      // Summed in microseconds, as costFor sums them.
+      const seconds = ((trainingFlops * 1e6) / speed.flopsPerSecond + overhead) / 1e6;
+      const costMicro = costFor(BigInt(u.pricePerHourMicro), trainingFlops, speed.flopsPerSecond, overhead).toString();
+      return { machineId: u.machineId, unitId: u.unitId, device: u.device, kind: u.kind, pricePerHourMicro: u.pricePerHourMicro, speed, seconds, overheadSeconds: overhead / 1e6, costMicro };
     })
     .sort((a, b) => a.seconds - b.seconds || (BigInt(a.costMicro) < BigInt(b.costMicro) ? -1 : 1));
   const costs = quoted.map((u) => BigInt(u.costMicro));

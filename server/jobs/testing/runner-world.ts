@@ -38,7 +38,7 @@ export interface JobInput {
   priceCapMicro: string;
 }
 
-export const PRICE = '1000000000000';
+export const PRICE = '1000000000';
 export const IRIS_INPUT: JobInput = { datasetId: 'builtin:iris', config: { epochs: 2, batchSize: 16, learningRate: 0.05, seed: 3 }, requirements: { device: 'gpu', minVramBytes: 0 }, priceCapMicro: PRICE };
 
 export interface Checkpoint {
