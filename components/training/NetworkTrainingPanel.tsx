@@ -288,7 +288,7 @@ export function NetworkTrainingPanel({ modelId, readOnly }: { modelId: string; r
                       </td>
                       <td>{cyxText(u.pricePerHourMicro)}/h</td>
                       <td data-testid="quote-speed">{describeSpeed(u.speed)}</td>
-                      <td title={`${secondsText(u.seconds - u.overheadSeconds)} of FLOPs + ${secondsText(u.overheadSeconds)} of start-up, steps and checkpoints`}>{secondsText(u.seconds)}</td>
+                      <td title={`${secondsText(u.seconds - u.overheadSeconds)} of FLOPs + ${secondsText(u.overheadSeconds)} of ${u.speed.source === 'measured' ? 'start-up (its measured speed holds its steps and checkpoints)' : 'start-up, steps and checkpoints'}`}>{secondsText(u.seconds)}</td>
                       <td>{cyxText(u.costMicro)}</td>
                     </tr>
                   ))}

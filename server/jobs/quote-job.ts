@@ -47,7 +47,8 @@ export interface JobQuote {
 }
 
 export const QUOTE_UNITS_SHOWN = 10;
-export const TIME_RULE = `Training FLOPs at each machine's speed, plus ${RUN_OVERHEAD_WORDS} (a measured speed already includes its steps and checkpoints).`;
+/** A measured speed already holds its steps and checkpoints (run-overhead.ts): the per-unit times say so in their titles. */
+export const TIME_RULE = `Training FLOPs at each machine's speed, plus ${RUN_OVERHEAD_WORDS}.`;
 export const ESCROW_RULE = "The dearest matching machine's estimate (price per hour × its estimated time), which never exceeds your price cap × the slowest match's time.";
 
 function graphRefused(code: 'GRAPH_INVALID' | 'DATASET_MISMATCH', problems: readonly Problem[]): AppError {
