@@ -16,6 +16,8 @@ interface PredictBoxProps {
   readonly classNames: readonly string[];
   /** The raw columns a row gives (categorical ones encoded here as in training); null: `width` numeric values. */
   readonly columns: readonly InputColumn[] | null;
+  /** The run's preprocessing fills a missing value with its training mean (the data's 'mean' policy): empty cells are accepted. */
+  readonly fillsMissing: boolean;
 }
 
 /** Categories listed per column in the hint; the error for an unknown one lists them too. */
@@ -29,7 +31,7 @@ function categoriesHint(columns: readonly InputColumn[]): string | null {
 }
 
 /** Type a row or choose a CSV of rows: the current run's class and probabilities per row, as a table and a CSV. */
-export function PredictBox({ client, width, classNames, columns }: PredictBoxProps) {
+export function PredictBox({ client, width, classNames, columns, fillsMissing }: PredictBoxProps) {
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -41,7 +43,7 @@ export function PredictBox({ client, width, classNames, columns }: PredictBoxPro
     setBusy(true);
     try {
       // A chosen file wins over the typed row; clearing the file goes back to the typed row.
-      const parsed = parsePredictRows(file ? await file.text() : text, columns ?? width);
+      const parsed = parsePredictRows(file ? await file.text() : text, columns ?? width, fillsMissing ? 'fill' : 'refuse');
       if (!parsed.ok) {
         setError(parsed.message);
         setResult(null);
@@ -68,6 +70,11 @@ export function PredictBox({ client, width, classNames, columns }: PredictBoxPro
         Row to predict ({count} raw values, comma-separated{columns ? `: ${columnList(columns)}` : ''}){' '}
         <input data-testid="predict-row" value={text} onChange={(e) => setText(e.target.value)} placeholder={names.slice(0, 4).join(', ') + (count > 4 ? ', …' : '')} />
       </label>
+      {fillsMissing ? (
+        <p className="hint" data-testid="predict-fills-missing">
+          A missing value (an empty cell, NA, NaN…) takes its column&apos;s training mean, as it did in training.
+        </p>
+      ) : null}
       {hint ? (
         <p className="hint" data-testid="predict-categories">
           {hint}

@@ -349,6 +349,7 @@ export function TrainingPanel({ modelId, doc, awareness, readOnly, view = 'train
                 key={run.runId}
                 client={client}
                 width={preprocessingWidth(run.loadedFrom?.preprocessing ?? run.summary!.preprocessing)}
+                fillsMissing={(run.loadedFrom?.preprocessing ?? run.summary!.preprocessing).fill !== undefined}
                 classNames={run.loadedFrom?.classNames ?? run.summary!.classNames}
                 columns={(run.loadedFrom ? run.loadedFrom.inputColumns : run.summary!.inputColumns) ?? null}
               />

@@ -21,6 +21,14 @@ describe('parsePredictRows', () => {
     expect(parsePredictRows('1,x,3,4\n1,2,3,4', 4)).toMatchObject({ ok: false, code: 'PREDICT_NOT_A_NUMBER', message: expect.stringContaining('Line 1, value 2') });
     expect(parsePredictRows('1,"2,3,4', 4)).toMatchObject({ ok: false, code: 'PREDICT_BAD_CSV' });
   });
+
+  it("takes an empty cell as NaN when the run's preprocessing fills missing values, and refuses it otherwise", () => {
+    const filled = parsePredictRows('1,,3,NA', 4, 'fill');
+    if (!filled.ok) throw new Error(filled.message);
+    expect(filled.cells).toEqual([['1', '', '3', 'NA']]);
+    expect(filled.rows[0]!.map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual([1, 'NaN', 3, 'NaN']);
+    expect(parsePredictRows('1,,3,4', 4)).toMatchObject({ ok: false, code: 'PREDICT_MISSING_VALUE', message: expect.stringContaining('Line 1, value 2 (x2) is missing') });
+  });
 });
 
 describe('predictRows + predictionsCsv', () => {
@@ -43,6 +51,14 @@ describe('predictRows + predictionsCsv', () => {
       expect(got[r]!.className).toBe(['a', 'b', 'c'][got[r]!.predicted]);
     }
     expect(got[0]!.probabilities).not.toEqual(predictRows(rows, { kind: 'none', features: 2 }, logitsOf, ['a', 'b', 'c'])[0]!.probabilities);
+  });
+
+  it('fills a missing value with the training mean before scaling: the same answer as the mean typed in', () => {
+    const withFill: Preprocessing = { ...preprocessing, fill: [10, -2] };
+    const [gap] = predictRows([[NaN, -1.5]], withFill, logitsOf, ['a', 'b', 'c']);
+    const [typed] = predictRows([[10, -1.5]], withFill, logitsOf, ['a', 'b', 'c']);
+    expect(gap!.probabilities).toEqual(typed!.probabilities);
+    expect(gap!.probabilities.every(Number.isFinite)).toBe(true);
   });
 
   it('writes the rows, the class and one probability column per class, quoting names', () => {

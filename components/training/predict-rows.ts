@@ -48,8 +48,9 @@ function isHeader(cells: readonly string[], columns: readonly InputColumn[], mor
  * quotes them), one row a line, one value per raw input column, in the columns' order. Categorical
  * columns are encoded as the model was trained (one-hot or index) with its own categories; `columns`
  * as a number means that many numeric values (a model without an input-columns description).
+ * `missing` 'fill' (the run's preprocessing has a fill) takes missing cells as encodeRawRow does.
  */
-export function parsePredictRows(text: string, columns: readonly InputColumn[] | number): ParsedRows {
+export function parsePredictRows(text: string, columns: readonly InputColumn[] | number, missing: 'refuse' | 'fill' = 'refuse'): ParsedRows {
   const described = typeof columns !== 'number';
   const input = described ? columns : numericInputColumns(columns);
   let lines: CsvLine[];
@@ -67,7 +68,7 @@ export function parsePredictRows(text: string, columns: readonly InputColumn[] |
   for (const { row, cells: line } of lines) {
     // The raw count, not the encoded width: a one-hot column is still one value to type.
     if (line.length !== input.length) return { ok: false, code: 'PREDICT_ROW_WIDTH', message: `Line ${row} has ${line.length} ${line.length === 1 ? 'value' : 'values'}; the model takes ${input.length}${described ? ` raw values${hint}` : ''}.` };
-    const encoded = encodeRawRow(input, line);
+    const encoded = encodeRawRow(input, line, missing);
     if (!(encoded instanceof Float32Array)) return { ok: false, code: ROW_ERROR_CODES[encoded.code], message: `Line ${row}, ${encoded.message}.` };
     cells.push(line);
     rows.push(Array.from(encoded));

@@ -79,6 +79,18 @@ describe('encodeRawRow', () => {
     expect(encodeRawRow(columns, ['NA', '1', 'high'])).toMatchObject({ code: 'MISSING_VALUE', column: 0, message: expect.stringContaining('(animal) is missing') });
     expect(encodeRawRow(columns, ['cat', '4,5', 'high'])).toMatchObject({ code: 'NOT_A_NUMBER', column: 1, message: 'value 2 (weight): “4,5” is not a number' });
   });
+
+  it("with 'fill' (data read under 'mean') a missing number is NaN and a missing category is '' where training had one", () => {
+    const encoded = encodeRawRow(columns, ['cat', '', 'high'], 'fill') as Float32Array;
+    expect(Array.from(encoded.slice(0, 3))).toEqual([0, 1, 0]);
+    expect(Number.isNaN(encoded[3])).toBe(true);
+    expect(encoded[4]).toBe(2);
+    // No '' category: nothing to encode it as, so it is refused, saying why.
+    expect(encodeRawRow(columns, ['NA', '1', 'high'], 'fill')).toMatchObject({ code: 'MISSING_VALUE', column: 0, message: expect.stringContaining('its training rows always had one') });
+    const gappy: InputColumn[] = [{ name: 'colour', kind: 'categorical', categories: ['', 'green', 'red'], encoding: 'one-hot' }];
+    expect(Array.from(encodeRawRow(gappy, ['NaN'], 'fill') as Float32Array)).toEqual([1, 0, 0]);
+    expect(encodeRawRow(gappy, ['NaN'])).toMatchObject({ code: 'MISSING_VALUE' });
+  });
 });
 
 describe('InputColumnsSchema', () => {

@@ -95,10 +95,14 @@ function knownCategories(categories: readonly string[]): string {
 /**
  * One raw row (cells as written: trimmed, unquoted) to the encoded feature vector, exactly as the
  * CSV parser encoded training rows: numbers parsed the same way, a categorical cell matched as
- * text (so "3" in a categorical column is the category "3"), one-hot slots or the index. A missing
- * cell is an error: there is no training mean to fill it with here.
+ * text (so "3" in a categorical column is the category "3"), one-hot slots or the index.
+ *
+ * A missing cell is an error unless `missing` is 'fill' (the model's preprocessing has a fill: its
+ * data was read with the 'mean' policy). Then, as the CSV parser did under 'mean', a numeric cell
+ * becomes NaN for the preprocessing to fill with its training mean, and a categorical cell is the
+ * category '' when the training rows had one missing there (else there is nothing to encode it as).
  */
-export function encodeRawRow(columns: readonly InputColumn[], cells: readonly string[]): Float32Array | RawRowError {
+export function encodeRawRow(columns: readonly InputColumn[], cells: readonly string[], missing: 'refuse' | 'fill' = 'refuse'): Float32Array | RawRowError {
   if (cells.length !== columns.length) {
     return { code: 'ROW_WIDTH', message: `${cells.length} ${cells.length === 1 ? 'value was' : 'values were'} given; the model takes ${columns.length} (${columnList(columns)})` };
   }
@@ -108,8 +112,14 @@ export function encodeRawRow(columns: readonly InputColumn[], cells: readonly st
     const column = columns[c]!;
     const cell = cells[c]!;
     const where = { column: c, columnName: column.name };
-    if (isMissingCell(cell)) {
-      return { code: 'MISSING_VALUE', message: `value ${c + 1} (${column.name}) is missing${cell === '' ? '' : ` (“${cell}” marks a missing value)`}; give every column a value`, ...where };
+    const absent = isMissingCell(cell);
+    if (absent && missing === 'fill' && column.kind === 'numeric') {
+      out[offset++] = NaN;
+      continue;
+    }
+    if (absent && !(missing === 'fill' && column.kind === 'categorical' && column.categories.includes(''))) {
+      const why = missing === 'fill' ? `; its training rows always had one, so there is no category to read it as` : '; give every column a value';
+      return { code: 'MISSING_VALUE', message: `value ${c + 1} (${column.name}) is missing${cell === '' ? '' : ` (“${cell}” marks a missing value)`}${why}`, ...where };
     }
     if (column.kind === 'numeric') {
       const value = parseNumericCell(cell);
@@ -117,7 +127,7 @@ export function encodeRawRow(columns: readonly InputColumn[], cells: readonly st
       out[offset++] = value;
       continue;
     }
-    const index = column.categories.indexOf(cell);
+    const index = column.categories.indexOf(absent ? '' : cell);
     if (index < 0) {
       return { code: 'UNKNOWN_CATEGORY', message: `value ${c + 1} (${column.name}): “${cell.length > LISTED_TEXT ? `${cell.slice(0, LISTED_TEXT)}…` : cell}” is not a category the model knows (${knownCategories(column.categories)})`, ...where };
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { holdOut } from '../train/holdout';
 import type { ClassificationDataset } from './dataset';
 import type { DatasetError } from './dataset-error';
-import { applyPreprocessing, applyPreprocessingToFeatures, fitPreprocessing, PreprocessingSchema } from './preprocessing';
+import { applyPreprocessing, applyPreprocessingToFeatures, fitPreprocessing, PreprocessingSchema, withMissingFill } from './preprocessing';
 
 function table(rows: number[][]): ClassificationDataset {
   return { task: 'classification', size: rows.length, featureShape: [rows[0]!.length], features: Float32Array.from(rows.flat()), labels: Int32Array.from(rows.map((_, i) => i % 2)), numClasses: 2, classNames: ['a', 'b'] };
@@ -58,6 +58,23 @@ describe('preprocessing', () => {
     expect(PreprocessingSchema.safeParse({ kind: 'standardize', mean: [0, 1], std: [1] }).success).toBe(false);
     expect(PreprocessingSchema.safeParse({ kind: 'standardize', mean: [0], std: [0] }).success).toBe(false);
     expect(PreprocessingSchema.safeParse({ kind: 'minmax', min: [1], max: [1] }).success).toBe(false);
+  });
+
+  it('fills a NaN with the fill before scaling, and keeps NaN where there is no fill', () => {
+    const p = withMissingFill(fitPreprocessing(table([[1, 100], [3, 300], [5, 1700]]), 'standardize'), Float32Array.from([3, 700]));
+    expect(p.fill).toEqual([3, 700]);
+    // The fill is the training mean, so a filled value standardises to 0.
+    const scaled = applyPreprocessingToFeatures(p, Float32Array.from([NaN, 700, 5, NaN]));
+    expect([scaled[0], scaled[1], scaled[3]]).toEqual([0, 0, 0]);
+    expect(scaled[2]).toBeCloseTo(2 / Math.sqrt(8 / 3), 5);
+    const none = withMissingFill({ kind: 'none', features: 2 }, Float32Array.from([1.5, -2]));
+    expect(Array.from(applyPreprocessingToFeatures(none, Float32Array.from([NaN, 4, 7, NaN])))).toEqual([1.5, 4, 7, -2]);
+    const unfilled = fitPreprocessing(table([[0, -10], [2, 10]]), 'minmax');
+    expect(applyPreprocessingToFeatures(unfilled, Float32Array.from([NaN, 0])).some(Number.isNaN)).toBe(true);
+    // The fill travels as JSON with the statistics, and must cover every feature.
+    expect(PreprocessingSchema.parse(JSON.parse(JSON.stringify(p)))).toEqual(p);
+    expect(PreprocessingSchema.safeParse({ ...p, fill: [3] }).success).toBe(false);
+    expect(PreprocessingSchema.safeParse({ kind: 'none', features: 2, fill: [1, Infinity] }).success).toBe(false);
   });
 
   it('refuses rows of another width and fitting on no rows, with codes', () => {

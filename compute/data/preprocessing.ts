@@ -16,14 +16,21 @@ const values = z.array(z.number().refine(Number.isFinite, 'must be a finite numb
  * A fitted preprocessing as plain JSON, part of the model: x' = (x - mean) / std, or
  * x' = (x - min) / (max - min), per feature element (row-major over the feature shape). A constant
  * feature is stored with std 1 (or max = min + 1), so every consumer can apply the formula as is.
+ *
+ * `fill`, when present (the dataset's missing-value policy was 'mean'): each feature's mean over the
+ * training rows, which a missing (NaN) raw value takes before scaling, in training and in every
+ * later use (Predict, the ONNX and PyTorch exports). Without it a missing value is refused.
  */
+const fill = values.optional();
 export const PreprocessingSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('standardize'), mean: values, std: values }),
-  z.object({ kind: z.literal('minmax'), min: values, max: values }),
-  z.object({ kind: z.literal('none'), features: z.number().int().min(1).max(MAX_PREPROCESSING_FEATURES) }),
+  z.object({ kind: z.literal('standardize'), mean: values, std: values, fill }),
+  z.object({ kind: z.literal('minmax'), min: values, max: values, fill }),
+  z.object({ kind: z.literal('none'), features: z.number().int().min(1).max(MAX_PREPROCESSING_FEATURES), fill }),
 ]).superRefine((p, ctx) => {
   const [a, b] = p.kind === 'standardize' ? [p.mean, p.std] : p.kind === 'minmax' ? [p.min, p.max] : [[], []];
   if (a.length !== b.length) ctx.addIssue({ code: 'custom', message: `Preprocessing statistics disagree on the feature count (${a.length} and ${b.length})` });
+  const width = p.kind === 'none' ? p.features : a.length;
+  if (p.fill && p.fill.length !== width) ctx.addIssue({ code: 'custom', message: `The missing-value fill has ${p.fill.length} values for ${width} features` });
   if (p.kind === 'standardize' && p.std.some((s) => !(s > 0))) ctx.addIssue({ code: 'custom', message: 'Standard deviations must be positive' });
   if (p.kind === 'minmax' && p.min.some((m, i) => !(p.max[i]! > m))) ctx.addIssue({ code: 'custom', message: 'Each max must be above its min' });
 });
@@ -87,17 +94,27 @@ export function preprocessingConstants(p: Preprocessing): { offset: Float32Array
   return { offset: Float32Array.from(p.min), divisor: Float32Array.from(p.max.map((m, i) => m - p.min[i]!)) };
 }
 
-/** Scales raw feature rows (row-major, any row count) with a fitted preprocessing. */
+/** The preprocessing with the missing-value fill its training used (fillMissingWithTrainMean's means). */
+export function withMissingFill(p: Preprocessing, means: Float32Array): Preprocessing {
+  return { ...p, fill: Array.from(means) };
+}
+
+/**
+ * Scales raw feature rows (row-major, any row count) with a fitted preprocessing; a NaN (a missing
+ * value) first takes the preprocessing's fill, where it has one, as an export's graph does.
+ */
 export function applyPreprocessingToFeatures(p: Preprocessing, raw: Float32Array): Float32Array {
   const width = preprocessingWidth(p);
   if (raw.length % width !== 0) throw new DatasetError('PREPROCESSING_FEATURE_MISMATCH', `The preprocessing was fitted on ${width} features; ${raw.length} values are not whole rows of that`);
+  const fill = p.fill ? Float32Array.from(p.fill) : null;
+  const filled = fill ? Float32Array.from(raw, (v, i) => (Number.isNaN(v) ? fill[i % width]! : v)) : raw;
   const constants = preprocessingConstants(p);
-  if (!constants) return Float32Array.from(raw);
+  if (!constants) return Float32Array.from(filled);
   const { offset, divisor } = constants;
-  const out = new Float32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
+  const out = new Float32Array(filled.length);
+  for (let i = 0; i < filled.length; i++) {
     const f = i % width;
-    out[i] = Math.fround(raw[i]! - offset[f]!) / divisor[f]!;
+    out[i] = Math.fround(filled[i]! - offset[f]!) / divisor[f]!;
   }
   return out;
 }

@@ -28,6 +28,19 @@ describe('prepareData reads a CSV the way its dataset says', () => {
     for (const split of [data.train, data.validation, data.test!]) expect(split.features.some(Number.isNaN)).toBe(false);
   });
 
+  it("under 'mean' the preprocessing keeps the fill, so Predict and the exports fill a missing value as training did", () => {
+    const data = prepareData(spec({ missing: 'mean' }), 0.2, 0.1, 1);
+    const fill = data.summary.preprocessing.fill!;
+    expect(fill).toHaveLength(4);
+    // b's fill is the mean of the training rows' b; standardising, the fill equals the fitted mean.
+    const p = data.summary.preprocessing;
+    if (p.kind !== 'standardize') throw new Error(`expected standardize, got ${p.kind}`);
+    expect(fill[1]).toBeCloseTo(p.mean[1]!, 3);
+    expect(fill[1]).toBeGreaterThan(0);
+    // The other policies carry none: a missing value stays refused.
+    expect(prepareData(spec({ missing: 'drop-rows' }), 0.2, 0.1, 1).summary.preprocessing.fill).toBeUndefined();
+  });
+
   it('hands the input columns on with the model (the encoding Predict needs), none for generated data', () => {
     const data = prepareData(spec({ missing: 'drop-rows', categoricalEncoding: 'index' }), 0.2, 0.1, 1);
     expect(data.summary.inputColumns).toEqual([

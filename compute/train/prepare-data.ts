@@ -1,5 +1,5 @@
 import { DatasetError, fillMissingWithTrainMean, makeBlobs, makeSpirals, MAX_INPUT_CATEGORIES, MAX_INPUT_COLUMNS, parseCsvTable, type ClassificationDataset, type CsvOptions, type Dataset, type InputColumn } from '../data';
-import { applyPreprocessing, DEFAULT_PREPROCESSING, fitPreprocessing, type Preprocessing, type PreprocessingKind } from '../data/preprocessing';
+import { applyPreprocessing, DEFAULT_PREPROCESSING, fitPreprocessing, withMissingFill, type Preprocessing, type PreprocessingKind } from '../data/preprocessing';
 import { holdOut } from './holdout';
 
 export type SyntheticName = 'spirals' | 'blobs';
@@ -77,7 +77,9 @@ export function prepareData(spec: DataSpec, validationFraction: number, testFrac
   const filled = fillMissingWithTrainMean(held.train, held.validation!, ...(held.test ? [held.test] : []));
   const split = { train: filled.train, validation: filled.others[0], test: held.test ? filled.others[1] : undefined };
   // A loaded run brings the scaling its model was trained with: applied as is, never refitted.
-  const preprocessing: Preprocessing = fitted ?? fitPreprocessing(split.train, kind);
+  // Under 'mean' the fill travels with it, so Predict and the exports fill a missing value as training did.
+  const fillsMissing = spec.kind === 'csv' && spec.reading?.missing === 'mean';
+  const preprocessing: Preprocessing = fitted ?? (fillsMissing ? withMissingFill(fitPreprocessing(split.train, kind), filled.fill.means) : fitPreprocessing(split.train, kind));
   const train = applyPreprocessing(split.train, preprocessing);
   const validation = applyPreprocessing(split.validation!, preprocessing);
   const test = split.test ? applyPreprocessing(split.test, preprocessing) : undefined;

@@ -99,16 +99,24 @@ export function buildOnnxModel(plan: ModelPlan, params: ParameterSet, options: O
 
 /** The `input` metadata entry: categorical columns are encoded before the graph, so say how. */
 function inputNote(model: ModelMetadata): string {
-  const scaled = 'the preprocessing below is applied inside the graph';
+  const filled = model.preprocessing.fill ? ', a NaN feature first taking its training mean (its "fill")' : '';
+  const scaled = `the preprocessing below is applied inside the graph${filled}`;
   if (!model.inputColumns?.some((c) => c.kind === 'categorical')) return `raw features: ${scaled}`;
   return `encoded features: each input_columns entry gives one value in order, a numeric column as is, a categorical one as 0/1 per category (one-hot) or its category's position (index), in its categories' order; ${scaled}`;
 }
 
-/** (x - offset) / divisor as two nodes with [...shape] constants, broadcast over the batch. */
-function scaledInput(b: OnnxGraphBuilder, input: string, shape: readonly number[], model: ModelMetadata): string {
+/**
+ * (x - offset) / divisor as two nodes with [...shape] constants, broadcast over the batch; with a
+ * missing-value fill, Where(IsNaN(x), fill, x) first, so a NaN feature takes its training mean.
+ */
+function scaledInput(b: OnnxGraphBuilder, raw: string, shape: readonly number[], model: ModelMetadata): string {
   const width = shape.reduce((a, d) => a * d, 1);
   const got = preprocessingWidth(model.preprocessing);
   if (got !== width) throw new ModelError('INVALID_GRAPH', `The preprocessing was fitted on ${got} features but the model's Input takes ${width}`);
+  const fill = model.preprocessing.fill;
+  const input = fill
+    ? b.node('Where', [b.node('IsNaN', [raw], b.name('preprocessing/missing')), b.floatInitializer('preprocessing/fill', shape, Float32Array.from(fill)), raw], b.name('preprocessing/filled'))
+    : raw;
   const constants = preprocessingConstants(model.preprocessing);
   if (!constants) return input;
   const centred = b.node('Sub', [input, b.floatInitializer('preprocessing/offset', shape, constants.offset)], b.name('preprocessing/centred'));

@@ -3,7 +3,8 @@ import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../data/csv';
 import type { ClassificationDataset } from '../../data/dataset';
-import { applyPreprocessing, fitPreprocessing, type PreprocessingKind } from '../../data/preprocessing';
+import { fillMissingWithTrainMean } from '../../data/missing-values';
+import { applyPreprocessing, fitPreprocessing, withMissingFill, type PreprocessingKind } from '../../data/preprocessing';
 import { mlpClassifier } from '../../graph/examples';
 import { forward } from '../../model/forward';
 import { initParameters } from '../../model/init';
@@ -79,6 +80,36 @@ describe.each<PreprocessingKind>(['standardize', 'minmax'])('ONNX export with %s
     expect(readModelMetadata(proto.metadata ?? {})).toEqual({ preprocessing, classNames: ['setosa', 'versicolor', 'virginica'] });
     expect(proto.graph.nodes.slice(0, 2).map((n) => n.opType)).toEqual(['Sub', 'Div']);
     expect(proto.graph.nodes[0]!.inputs[0]).toBe('features');
+  });
+});
+
+describe("ONNX export of a model whose data was read under 'mean'", () => {
+  it('fills a NaN feature with its training mean inside the graph, as our pipeline does', async () => {
+    const data = iris();
+    const split = holdOut(data, { validationFraction: 0.2, testFraction: 0, seed: 7 });
+    const { fill } = fillMissingWithTrainMean(split.train);
+    const preprocessing = withMissingFill(fitPreprocessing(split.train, 'standardize'), fill.means);
+    const plan = buildModelPlan(mlpClassifier(4, [16], 3));
+    const params = initParameters(plan, { seed: 3 });
+    // Validation rows with a hole in a different column each row (every feature goes missing somewhere).
+    const rows = Float32Array.from(split.validation!.features, (v, i) => (i % 5 === Math.floor(i / 4) % 4 ? NaN : v));
+    expect(rows.filter(Number.isNaN).length).toBeGreaterThan(3);
+    const batch = rows.length / 4;
+    const proto = buildOnnxModel(plan, params, { model: { preprocessing, classNames: data.classNames } });
+    expect(proto.graph.nodes.slice(0, 4).map((n) => n.opType)).toEqual(['IsNaN', 'Where', 'Sub', 'Div']);
+    const session = await ort.InferenceSession.create(exportOnnx(plan, params, { model: { preprocessing, classNames: data.classNames } }));
+    const logits = (await session.run({ features: new ort.Tensor('float32', rows, [batch, 4]) }))['logits']!.data as Float32Array;
+    await session.release();
+    expect(logits.every(Number.isFinite)).toBe(true);
+    const scaled = applyPreprocessing({ ...data, size: batch, features: rows, labels: new Int32Array(batch) }, preprocessing).features;
+    const ours = forward(plan, params, { batch, inputs: { [plan.inputs[0]!.id]: scaled } }, { training: false }).values.get(plan.outputs[0]!.source)!;
+    expect(maxDiff(logits, ours)).toBeLessThan(1e-4);
+
+    // Without the fill the same rows come out NaN: the graph's fill is what answers them.
+    const bare = await ort.InferenceSession.create(exportOnnx(plan, params, { model: { preprocessing: { ...preprocessing, fill: undefined }, classNames: data.classNames } }));
+    const unfilled = (await bare.run({ features: new ort.Tensor('float32', rows, [batch, 4]) }))['logits']!.data as Float32Array;
+    await bare.release();
+    expect(unfilled.some(Number.isNaN)).toBe(true);
   });
 });
 

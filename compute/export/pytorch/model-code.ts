@@ -155,12 +155,18 @@ function emitPreprocessing(plan: ModelPlan, model: ModelMetadata, names: PythonN
   if (preprocessingWidth(model.preprocessing) !== width) {
     throw new ModelError('INVALID_GRAPH', `The preprocessing was fitted on ${preprocessingWidth(model.preprocessing)} features but the model's Input takes ${width}`);
   }
+  const tensor = (values: Float32Array) => `torch.tensor([${Array.from(values, pyFloat).join(', ')}], dtype=torch.float32).reshape(${shape.join(', ')})`;
+  const x = names.of(input.id);
+  const fill = model.preprocessing.fill;
+  if (fill) {
+    // A missing (NaN) raw feature takes its training mean, as in CyxWiz's training and Predict.
+    lines.init.push(`self.register_buffer("feature_fill", ${tensor(Float32Array.from(fill))}, persistent=False)`);
+    lines.forward.push(`${x} = torch.where(torch.isnan(${x}), self.feature_fill, ${x})`);
+  }
   const constants = preprocessingConstants(model.preprocessing);
   if (!constants) return;
-  const tensor = (values: Float32Array) => `torch.tensor([${Array.from(values, pyFloat).join(', ')}], dtype=torch.float32).reshape(${shape.join(', ')})`;
   lines.init.push(`self.register_buffer("feature_offset", ${tensor(constants.offset)}, persistent=False)`);
   lines.init.push(`self.register_buffer("feature_divisor", ${tensor(constants.divisor)}, persistent=False)`);
-  const x = names.of(input.id);
   lines.forward.push(`${x} = (${x} - self.feature_offset) / self.feature_divisor`);
 }
 

@@ -123,6 +123,8 @@ function forwardCase(graph: Graph, model?: ModelMetadata, scale = 1): () => void
   const params = parameters(plan);
   const batch = 3;
   const raw = features(plan, batch, model ? 50 : scale);
+  // A model with a missing-value fill gets holes (NaN) to fill: every fourth value.
+  if (model?.preprocessing.fill) for (const x of Object.values(raw)) for (let i = 1; i < x.length; i += 4) x[i] = NaN;
   const tensors = new Map(plan.inputs.map((n) => [n.id, { dtype: 'F32' as const, shape: [batch, ...n.outputShape!], data: raw[n.id]! }]));
   const files = exportPyTorch(plan, model ? { model } : {});
   const dir = folder({ 'model.py': files['model.py'], 'train.py': files['train.py'], 'weights.safetensors': saveWeights(params), 'inputs.safetensors': writeSafetensors(tensors) });
@@ -176,6 +178,10 @@ describe('the PyTorch export runs and matches our forward pass', () => {
     ['a CNN', forwardCase(cnnClassifier([8, 8, 1], 3))],
     ['every layer kind (BatchNorm from running statistics, Dropout as identity, two outputs)', forwardCase(everyLayerGraph())],
     ['a model that takes raw features and scales them with its fitted preprocessing', forwardCase(mlpClassifier(3, [4], 2), { preprocessing: { kind: 'minmax', min: [0, -40, 10], max: [2, 60, 1710] }, classNames: ['no', 'yes'] })],
+    [
+      'a model whose data was read under "mean" fills NaN features with their training means before scaling',
+      forwardCase(mlpClassifier(3, [4], 2), { preprocessing: { kind: 'standardize', mean: [1, -4, 10], std: [2, 30, 400], fill: [1, -4, 10] }, classNames: ['no', 'yes'] }),
+    ],
     ['train.py trains from a CSV and saves weights CyxWiz loads', trainCase()],
   ];
   for (const [name, check] of cases) it(name, check);
