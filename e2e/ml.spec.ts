@@ -256,3 +256,71 @@ test('a model trained on a table with a text column predicts rows as the file wr
   await predictRow('dog, 18', 'pet');
   await predictRow('"bird",0.25', 'wild');
 });
+
+/** Small and large animals by height and weight; every fifth row's weight is blank (a gap to fill). */
+function gappyCsv(): string {
+  const rows = Array.from({ length: 80 }, (_, i) => {
+    const large = i % 2 === 1;
+    const height = (large ? 1.5 : 0.3) * (0.85 + (i % 7) * 0.05);
+    const weight = i % 5 === 0 ? '' : String(Number(((large ? 60 : 4) * (0.8 + (i % 3) * 0.1)).toPrecision(3)));
+    return `${height.toPrecision(3)},${weight},${large ? 'large' : 'small'}`;
+  });
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'cyxwiz-e2e-gappy-')), 'gappy.csv');
+  writeFileSync(file, `height,weight,size\n${rows.join('\n')}\n`);
+  return file;
+}
+
+test("a table read with 'Fill with the training mean' predicts a row with an empty cell, before and after saving", async () => {
+  test.setTimeout(180_000);
+  await page.goto('/datasets');
+  await page.locator('#upload-missing').selectOption('mean');
+  await page.getByLabel('Dataset file').setInputFiles(gappyCsv());
+  const detail = page.getByRole('region', { name: 'gappy' });
+  await expect(detail.getByTestId('dataset-rows')).toHaveText('80', { timeout: 20_000 });
+
+  const modelId = await createModel('Gappy MLP', 'MLP classifier');
+  await page.goto('/datasets');
+  await page.getByRole('button', { name: 'gappy', exact: true }).click();
+  await detail.getByLabel('Train a model on it').selectOption({ label: 'Gappy MLP' });
+  await detail.getByRole('button', { name: 'Use this dataset' }).click();
+  await expect(detail.getByRole('status').filter({ hasText: 'Gappy MLP now trains on it' })).toBeVisible();
+
+  await page.goto(`/models/${modelId}`);
+  await expect(page.getByTestId('room-status')).toHaveText('Live');
+  await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
+  await problems().locator('[data-code="DATASET_FEATURES_MISMATCH"]').getByRole('button').click();
+  await page.getByRole('form', { name: 'Input properties' }).getByLabel('shape').fill('2');
+  await problems().locator('[data-code="DATASET_CLASSES_MISMATCH"]').getByRole('button').click();
+  await page.getByRole('form', { name: 'Dense properties' }).getByLabel('units').fill('2');
+  await expect(page.getByTestId('problems-ok')).toBeVisible();
+  await page.getByRole('button', { name: 'Train on WebGPU' }).click();
+  await expect(page.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+
+  await dockTab(page, 'Evaluate');
+  const predict = page.getByRole('region', { name: 'Predict' });
+  const predictRow = async (row: string, expected: string) => {
+    await predict.getByTestId('predict-row').fill(row);
+    await predict.getByTestId('predict-button').click();
+    await expect(predict.getByTestId('prediction')).toHaveCount(1);
+    await expect(predict.getByTestId('predicted-class')).toHaveText(expected);
+  };
+  await expect(predict.getByTestId('predict-fills-missing')).toContainText("takes its column's training mean");
+  // The weight left empty takes the training mean; the height decides.
+  await predictRow('0.3,', 'small');
+  await predictRow('1.6,NA', 'large');
+  await predictRow('1.5,61', 'large');
+
+  // Saved and loaded back after a reload: the fill came back with the run.
+  await dockTab(page, 'Train');
+  await page.getByLabel('Run name').fill('Gappy defaults');
+  await page.getByRole('button', { name: 'Save run' }).click();
+  await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('room-status')).toHaveText('Live');
+  await dockTab(page, 'Runs');
+  await page.getByTestId('saved-run').getByRole('button', { name: 'Load Gappy defaults' }).click();
+  await expect(page.getByTestId('loaded-run')).toContainText('Loaded saved run “Gappy defaults”');
+  await expect(predict.getByTestId('predict-fills-missing')).toBeVisible();
+  await predictRow('0.28,', 'small');
+  await predictRow('1.7,', 'large');
+});
