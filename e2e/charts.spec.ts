@@ -205,4 +205,31 @@ test('metric charts: live in place, hover read-out, log scale, epochs, smoothing
   await compare.getByRole('button', { name: 'first' }).click();
   await expect(compare.getByRole('button', { name: 'first' })).toHaveAttribute('aria-pressed', 'true');
   await page.screenshot({ path: `${SHOTS}charts-compare.png` });
+
+  // A zoom (a drag across the plot) stays put while a run's new points arrive; a double-click lets go.
+  await dockTab(page, 'Train');
+  await form.getByLabel('Epochs', { exact: true }).fill('400');
+  await page.getByRole('button', { name: 'Train on WebGPU' }).click();
+  await expect(run).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
+  await expect.poll(samples, { timeout: 60_000 }).toBeGreaterThan(20);
+  await loss.locator('.u-over').scrollIntoViewIfNeeded();
+  await hover(page, loss, 0.95);
+  const unzoomedEnd = Number((await readout(loss)).x);
+  const over = (await loss.locator('.u-over').boundingBox())!;
+  await page.mouse.move(over.x + over.width * 0.1, over.y + over.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(over.x + over.width * 0.5, over.y + over.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await hover(page, loss, 0.95);
+  const zoomedEnd = Number((await readout(loss)).x);
+  // The window is the drag's: its right edge is about half of what the whole run's was.
+  expect(zoomedEnd).toBeLessThan(unzoomedEnd * 0.7);
+  const whole = await samples();
+  await expect.poll(samples, { timeout: 60_000 }).toBeGreaterThan(whole + 10);
+  await hover(page, loss, 0.95);
+  expect(Number((await readout(loss)).x)).toBe(zoomedEnd);
+  await loss.locator('.u-over').dblclick({ position: { x: over.width / 2, y: over.height / 2 } });
+  await hover(page, loss, 0.95);
+  expect(Number((await readout(loss)).x)).toBeGreaterThan(zoomedEnd);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
 });

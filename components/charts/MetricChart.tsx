@@ -70,6 +70,8 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
   const readers = useRef<((u: uPlot) => void) | null>(null);
   // Series the person switched off in the read-out (by name), kept when the plot is re-created.
   const [hidden, setHidden] = useState<readonly string[]>([]);
+  // The x range the person zoomed to by dragging (null: the whole run), kept while new points arrive; a double-click lets go.
+  const zoom = useRef<{ min: number; max: number } | null>(null);
   // What the draw callbacks read at draw time, kept current without re-creating the plot.
   const live = useRef({ data: chart.data, smoothing, formatY, unit, hidden });
   useEffect(() => {
@@ -140,8 +142,21 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
         // The measured values under the smoothed lines, faint (empty while smoothing is off); no read-out or hover point of their own.
         ...names.map((s): uPlot.Series => ({ label: `${s.name} (raw)`, show: !live.current.hidden.includes(s.name), class: 'metric-raw', stroke: colors.resolve(s.color), alpha: 0.25, width: 1, spanGaps: true, points: { show: false } })),
       ],
-      hooks: { setCursor: [writeReadout] },
+      hooks: {
+        setCursor: [writeReadout],
+        // A range inside the data's is a zoom (a drag); the whole range (a double-click, or new data unzoomed) is none.
+        setScale: [
+          (u, key) => {
+            if (key !== 'x') return;
+            const xs = u.data[0];
+            const { min, max } = u.scales.x!;
+            const zoomed = xs.length > 1 && min != null && max != null && (min > xs[0]! || max < xs[xs.length - 1]!);
+            zoom.current = zoomed ? { min: min!, max: max! } : null;
+          },
+        ],
+      },
     };
+    zoom.current = null;
     const u = new uPlot(opts, live.current.data as uPlot.AlignedData, el);
     plot.current = u;
     writeReadout(u);
@@ -167,7 +182,12 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
   useEffect(() => {
     const u = plot.current;
     if (!u) return;
-    u.setData(chart.data as uPlot.AlignedData);
+    const kept = zoom.current;
+    if (kept) {
+      // Zoomed: the new points arrive without moving the window (setScale re-fits y to it).
+      u.setData(chart.data as uPlot.AlignedData, false);
+      u.setScale('x', kept);
+    } else u.setData(chart.data as uPlot.AlignedData);
     readers.current?.(u);
   }, [chart.data]);
 
@@ -270,7 +290,7 @@ export function MetricChart({ title, description, series, stepsPerEpoch = null, 
         </>
       }
     >
-      <div ref={plotRef} className="metric-plot" role="img" aria-label={`${title} ${description}`} />
+      <div ref={plotRef} className="metric-plot" role="img" aria-label={`${title} ${description}`} title="Drag across to zoom in (kept while new points arrive); double-click for the whole run" />
       {!hasData ? <p className="metric-empty muted">No points yet.</p> : null}
     </ChartFrame>
   );
