@@ -4,8 +4,10 @@ const nextConfig = {
   // `npm test` typechecks the whole repository once; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
-  // Native and server-only packages stay out of the bundles.
-  serverExternalPackages: ['@node-rs/argon2', 'mongodb'],
+  // Native and server-only packages stay out of the bundles. Yjs too: the collaboration server
+  // (started by scripts/start.ts in the same process) and the app's routes must share one copy, or
+  // Yjs warns "already imported" and its instanceof checks fail between the two.
+  serverExternalPackages: ['@node-rs/argon2', 'mongodb', 'yjs'],
   async headers() {
     return [
       {
