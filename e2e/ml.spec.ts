@@ -201,33 +201,38 @@ function animalsCsv(): string {
   return file;
 }
 
-test('a model trained on a table with a text column predicts rows as the file writes them, before and after saving', async () => {
-  test.setTimeout(180_000);
+/**
+ * Uploads a table (read with `missing`), makes an MLP for it whose Input and last Dense are fitted
+ * to its features and classes through the problems list, and trains it in the tab with the defaults.
+ */
+async function trainOnTable(file: string, dataset: string, model: string, rows: string, shape: { features: string; classes: string }, missing?: 'mean') {
   await page.goto('/datasets');
-  await page.getByLabel('Dataset file').setInputFiles(animalsCsv());
-  const detail = page.getByRole('region', { name: 'animals' });
-  await expect(detail.getByTestId('dataset-rows')).toHaveText('60', { timeout: 20_000 });
+  if (missing) await page.locator('#upload-missing').selectOption(missing);
+  await page.getByLabel('Dataset file').setInputFiles(file);
+  const detail = page.getByRole('region', { name: dataset });
+  await expect(detail.getByTestId('dataset-rows')).toHaveText(rows, { timeout: 20_000 });
 
-  const modelId = await createModel('Animals MLP', 'MLP classifier');
+  const modelId = await createModel(model, 'MLP classifier');
   await page.goto('/datasets');
-  await page.getByRole('button', { name: 'animals', exact: true }).click();
-  await detail.getByLabel('Train a model on it').selectOption({ label: 'Animals MLP' });
+  await page.getByRole('button', { name: dataset, exact: true }).click();
+  await detail.getByLabel('Train a model on it').selectOption({ label: model });
   await detail.getByRole('button', { name: 'Use this dataset' }).click();
-  await expect(detail.getByRole('status').filter({ hasText: 'Animals MLP now trains on it' })).toBeVisible();
+  await expect(detail.getByRole('status').filter({ hasText: `${model} now trains on it` })).toBeVisible();
 
   await page.goto(`/models/${modelId}`);
   await expect(page.getByTestId('room-status')).toHaveText('Live');
   await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
-  // animal one-hot (bird, cat, dog) + weight: 4 features, 2 classes.
   await problems().locator('[data-code="DATASET_FEATURES_MISMATCH"]').getByRole('button').click();
-  await page.getByRole('form', { name: 'Input properties' }).getByLabel('shape').fill('4');
+  await page.getByRole('form', { name: 'Input properties' }).getByLabel('shape').fill(shape.features);
   await problems().locator('[data-code="DATASET_CLASSES_MISMATCH"]').getByRole('button').click();
-  await page.getByRole('form', { name: 'Dense properties' }).getByLabel('units').fill('2');
+  await page.getByRole('form', { name: 'Dense properties' }).getByLabel('units').fill(shape.classes);
   await expect(page.getByTestId('problems-ok')).toBeVisible();
   await page.getByRole('button', { name: 'Train on WebGPU' }).click();
   await expect(page.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+}
 
-  await dockTab(page, 'Evaluate');
+/** The Predict box, and a check that one typed row comes out as the expected class. */
+function predictBox() {
   const predict = page.getByRole('region', { name: 'Predict' });
   const predictRow = async (row: string, expected: string) => {
     await predict.getByTestId('predict-row').fill(row);
@@ -235,6 +240,28 @@ test('a model trained on a table with a text column predicts rows as the file wr
     await expect(predict.getByTestId('prediction')).toHaveCount(1);
     await expect(predict.getByTestId('predicted-class')).toHaveText(expected);
   };
+  return { predict, predictRow };
+}
+
+/** Saves the run under `name`, reloads the page and loads the run back: what comes back came with the run, not from this tab. */
+async function saveReloadAndLoad(name: string) {
+  await dockTab(page, 'Train');
+  await page.getByLabel('Run name').fill(name);
+  await page.getByRole('button', { name: 'Save run' }).click();
+  await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('room-status')).toHaveText('Live');
+  await dockTab(page, 'Runs');
+  await page.getByTestId('saved-run').getByRole('button', { name: `Load ${name}` }).click();
+  await expect(page.getByTestId('loaded-run')).toContainText(`Loaded saved run “${name}”`);
+}
+
+test('a model trained on a table with a text column predicts rows as the file writes them, before and after saving', async () => {
+  test.setTimeout(180_000);
+  // animal one-hot (bird, cat, dog) + weight: 4 features, 2 classes.
+  await trainOnTable(animalsCsv(), 'animals', 'Animals MLP', '60', { features: '4', classes: '2' });
+  await dockTab(page, 'Evaluate');
+  const { predict, predictRow } = predictBox();
   await expect(predict).toContainText('2 raw values, comma-separated: animal (categorical), weight');
   await expect(predict.getByTestId('predict-categories')).toContainText('animal: bird / cat / dog');
   await predictRow('cat, 4.5', 'pet');
@@ -244,15 +271,7 @@ test('a model trained on a table with a text column predicts rows as the file wr
   await expect(predict.getByTestId('predict-error')).toHaveText('Line 1, value 1 (animal): “lizard” is not a category the model knows (“bird”, “cat”, “dog”).');
 
   // Saved and loaded back after a reload: the encoding came back with the run, not from this tab.
-  await dockTab(page, 'Train');
-  await page.getByLabel('Run name').fill('Animals defaults');
-  await page.getByRole('button', { name: 'Save run' }).click();
-  await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
-  await page.reload();
-  await expect(page.getByTestId('room-status')).toHaveText('Live');
-  await dockTab(page, 'Runs');
-  await page.getByTestId('saved-run').getByRole('button', { name: 'Load Animals defaults' }).click();
-  await expect(page.getByTestId('loaded-run')).toContainText('Loaded saved run “Animals defaults”');
+  await saveReloadAndLoad('Animals defaults');
   await predictRow('dog, 18', 'pet');
   await predictRow('"bird",0.25', 'wild');
 });
@@ -272,38 +291,9 @@ function gappyCsv(): string {
 
 test("a table read with 'Fill with the training mean' predicts a row with an empty cell, before and after saving", async () => {
   test.setTimeout(180_000);
-  await page.goto('/datasets');
-  await page.locator('#upload-missing').selectOption('mean');
-  await page.getByLabel('Dataset file').setInputFiles(gappyCsv());
-  const detail = page.getByRole('region', { name: 'gappy' });
-  await expect(detail.getByTestId('dataset-rows')).toHaveText('80', { timeout: 20_000 });
-
-  const modelId = await createModel('Gappy MLP', 'MLP classifier');
-  await page.goto('/datasets');
-  await page.getByRole('button', { name: 'gappy', exact: true }).click();
-  await detail.getByLabel('Train a model on it').selectOption({ label: 'Gappy MLP' });
-  await detail.getByRole('button', { name: 'Use this dataset' }).click();
-  await expect(detail.getByRole('status').filter({ hasText: 'Gappy MLP now trains on it' })).toBeVisible();
-
-  await page.goto(`/models/${modelId}`);
-  await expect(page.getByTestId('room-status')).toHaveText('Live');
-  await expect(page.getByTestId('adapter')).toContainText(/WebGPU: .*swiftshader/i, { timeout: 30_000 });
-  await problems().locator('[data-code="DATASET_FEATURES_MISMATCH"]').getByRole('button').click();
-  await page.getByRole('form', { name: 'Input properties' }).getByLabel('shape').fill('2');
-  await problems().locator('[data-code="DATASET_CLASSES_MISMATCH"]').getByRole('button').click();
-  await page.getByRole('form', { name: 'Dense properties' }).getByLabel('units').fill('2');
-  await expect(page.getByTestId('problems-ok')).toBeVisible();
-  await page.getByRole('button', { name: 'Train on WebGPU' }).click();
-  await expect(page.getByTestId('local-run')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
-
+  await trainOnTable(gappyCsv(), 'gappy', 'Gappy MLP', '80', { features: '2', classes: '2' }, 'mean');
   await dockTab(page, 'Evaluate');
-  const predict = page.getByRole('region', { name: 'Predict' });
-  const predictRow = async (row: string, expected: string) => {
-    await predict.getByTestId('predict-row').fill(row);
-    await predict.getByTestId('predict-button').click();
-    await expect(predict.getByTestId('prediction')).toHaveCount(1);
-    await expect(predict.getByTestId('predicted-class')).toHaveText(expected);
-  };
+  const { predict, predictRow } = predictBox();
   await expect(predict.getByTestId('predict-fills-missing')).toContainText("takes its column's training mean");
   // The weight left empty takes the training mean; the height decides.
   await predictRow('0.3,', 'small');
@@ -311,15 +301,7 @@ test("a table read with 'Fill with the training mean' predicts a row with an emp
   await predictRow('1.5,61', 'large');
 
   // Saved and loaded back after a reload: the fill came back with the run.
-  await dockTab(page, 'Train');
-  await page.getByLabel('Run name').fill('Gappy defaults');
-  await page.getByRole('button', { name: 'Save run' }).click();
-  await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
-  await page.reload();
-  await expect(page.getByTestId('room-status')).toHaveText('Live');
-  await dockTab(page, 'Runs');
-  await page.getByTestId('saved-run').getByRole('button', { name: 'Load Gappy defaults' }).click();
-  await expect(page.getByTestId('loaded-run')).toContainText('Loaded saved run “Gappy defaults”');
+  await saveReloadAndLoad('Gappy defaults');
   await expect(predict.getByTestId('predict-fills-missing')).toBeVisible();
   await predictRow('0.28,', 'small');
   await predictRow('1.7,', 'large');
