@@ -113,13 +113,16 @@ export function encodeRawRow(columns: readonly InputColumn[], cells: readonly st
     const cell = cells[c]!;
     const where = { column: c, columnName: column.name };
     const absent = isMissingCell(cell);
-    if (absent && missing === 'fill' && column.kind === 'numeric') {
-      out[offset++] = NaN;
-      continue;
-    }
-    if (absent && !(missing === 'fill' && column.kind === 'categorical' && column.categories.includes(''))) {
-      const why = missing === 'fill' ? `; its training rows always had one, so there is no category to read it as` : '; give every column a value';
-      return { code: 'MISSING_VALUE', message: `value ${c + 1} (${column.name}) is missing${cell === '' ? '' : ` (“${cell}” marks a missing value)`}${why}`, ...where };
+    if (absent) {
+      if (missing === 'fill' && column.kind === 'numeric') {
+        out[offset++] = NaN;
+        continue;
+      }
+      const asCategory = missing === 'fill' && column.kind === 'categorical' && column.categories.includes('');
+      if (!asCategory) {
+        const why = missing === 'fill' ? '; its training rows always had one, so there is no category to read it as' : '; give every column a value';
+        return { code: 'MISSING_VALUE', message: `value ${c + 1} (${column.name}) is missing${cell === '' ? '' : ` (“${cell}” marks a missing value)`}${why}`, ...where };
+      }
     }
     if (column.kind === 'numeric') {
       const value = parseNumericCell(cell);

@@ -106,15 +106,14 @@ export function withMissingFill(p: Preprocessing, means: Float32Array): Preproce
 export function applyPreprocessingToFeatures(p: Preprocessing, raw: Float32Array): Float32Array {
   const width = preprocessingWidth(p);
   if (raw.length % width !== 0) throw new DatasetError('PREPROCESSING_FEATURE_MISMATCH', `The preprocessing was fitted on ${width} features; ${raw.length} values are not whole rows of that`);
+  // Rounded to float32 as the exports' fill constant is, so every consumer fills alike.
   const fill = p.fill ? Float32Array.from(p.fill) : null;
-  const filled = fill ? Float32Array.from(raw, (v, i) => (Number.isNaN(v) ? fill[i % width]! : v)) : raw;
   const constants = preprocessingConstants(p);
-  if (!constants) return Float32Array.from(filled);
-  const { offset, divisor } = constants;
-  const out = new Float32Array(filled.length);
-  for (let i = 0; i < filled.length; i++) {
+  const out = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
     const f = i % width;
-    out[i] = Math.fround(filled[i]! - offset[f]!) / divisor[f]!;
+    const value = fill && Number.isNaN(raw[i]) ? fill[f]! : raw[i]!;
+    out[i] = constants ? Math.fround(value - constants.offset[f]!) / constants.divisor[f]! : value;
   }
   return out;
 }

@@ -79,7 +79,8 @@ export function prepareData(spec: DataSpec, validationFraction: number, testFrac
   // A loaded run brings the scaling its model was trained with: applied as is, never refitted.
   // Under 'mean' the fill travels with it, so Predict and the exports fill a missing value as training did.
   const fillsMissing = spec.kind === 'csv' && spec.reading?.missing === 'mean';
-  const preprocessing: Preprocessing = fitted ?? (fillsMissing ? withMissingFill(fitPreprocessing(split.train, kind), filled.fill.means) : fitPreprocessing(split.train, kind));
+  const fresh = () => fitPreprocessing(split.train, kind);
+  const preprocessing: Preprocessing = fitted ?? (fillsMissing ? withMissingFill(fresh(), filled.fill.means) : fresh());
   const train = applyPreprocessing(split.train, preprocessing);
   const validation = applyPreprocessing(split.validation!, preprocessing);
   const test = split.test ? applyPreprocessing(split.test, preprocessing) : undefined;

@@ -15,7 +15,7 @@ import { explainCandidates } from './explain-candidates';
 import { intervalSpeed, MAX_FLOPS_PER_SECOND, median, MIN_INTERVAL_FLOPS, MIN_INTERVAL_MS, unitSpeedKey, unitSpeedsCollection } from './measured-speed';
 import { loadSchedulableUnits } from './schedulable-units';
 import { CpuRunner, IRIS_INPUT, RunnerWorld, type Checkpoint } from './testing/runner-world';
-import { RUN_START_SECONDS } from './run-overhead';
+import { RUN_START_US } from './run-overhead';
 import { describeSpeed, DEVICE_CLASS_FLOPS_PER_SECOND, formatFlopsPerSecond } from './unit-speed';
 
 let db: Db;
@@ -135,8 +135,8 @@ describe('measured speed from verified checkpoints', () => {
     const quoted = quote.units.find((u) => u.unitId === unitId)!;
     expect(quoted.speed).toMatchObject({ source: 'measured', measurements: 2 });
     // A measured speed already holds the steps' and checkpoints' time: only start-up is added.
-    expect(quoted.overheadSeconds).toBe(RUN_START_SECONDS);
-    expect(quoted.seconds).toBeCloseTo(quote.trainingFlops / stored.flopsPerSecond + RUN_START_SECONDS, 6);
+    expect(quoted.overheadSeconds).toBe(RUN_START_US / 1e6);
+    expect(quoted.seconds).toBeCloseTo(quote.trainingFlops / stored.flopsPerSecond + RUN_START_US / 1e6, 6);
     expect(quote.units.find((u) => u.unitId === estimated.unitId)!.speed.source).toBe('device-class estimate');
     // The slow measured unit is the dearest match, so the escrow covers its measured time.
     expect(quote.escrowMicro).toBe(quoted.costMicro);

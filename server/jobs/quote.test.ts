@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error';
 import { costFor, quoteOver } from './quote';
-import { freshRunShape, overheadSeconds, RUN_CHECKPOINT_SECONDS, RUN_START_SECONDS, RUN_STEP_SECONDS } from './run-overhead';
+import { freshRunShape, overheadMicros, RUN_CHECKPOINT_US, RUN_START_US, RUN_STEP_US } from './run-overhead';
 import type { SchedulableUnit } from './schedulable-units';
 
 const GiB = 2 ** 30;
@@ -66,8 +66,8 @@ describe('quoteOver', () => {
     const cpu = unit({ unitId: 'cpu', kind: 'cpu', measuredFlopsPerSecond: null });
     const quote = quoteOver([gpu, cpu], { device: 'cpu', minVramBytes: 0 }, '3600000', FLOPS, SHAPE);
     // 1 s + 70 × 2 ms + 10 × 0.15 s = 2.64 s, far above the FLOPs' 10 µs on a CPU.
-    const overhead = RUN_START_SECONDS + 70 * RUN_STEP_SECONDS + 10 * RUN_CHECKPOINT_SECONDS;
-    expect(overhead).toBeCloseTo(2.64, 10);
+    const overhead = (RUN_START_US + 70 * RUN_STEP_US + 10 * RUN_CHECKPOINT_US) / 1e6;
+    expect(overhead).toBe(2.64);
     expect(quote.units.map((u) => [u.unitId, u.speed.source, u.overheadSeconds])).toEqual([
       ['gpu', 'device-class estimate', 2.64],
       ['cpu', 'device-class estimate', 2.64],
@@ -81,8 +81,8 @@ describe('quoteOver', () => {
   it('counts steps by whole batches and a checkpoint per epoch', () => {
     expect(freshRunShape(1438, 32, 5)).toEqual({ steps: 220, checkpoints: 5 });
     expect(freshRunShape(10, 32, 3)).toEqual({ steps: 0, checkpoints: 3 });
-    expect(overheadSeconds({ steps: 220, checkpoints: 5 }, { source: 'measured' })).toBe(RUN_START_SECONDS);
-    expect(overheadSeconds({ steps: 220, checkpoints: 5 }, { source: 'device-class estimate' })).toBeCloseTo(1 + 0.44 + 0.75, 10);
+    expect(overheadMicros({ steps: 220, checkpoints: 5 }, { source: 'measured' })).toBe(1_000_000);
+    expect(overheadMicros({ steps: 220, checkpoints: 5 }, { source: 'device-class estimate' })).toBe(1_000_000 + 440_000 + 750_000);
   });
 
   it('says which requirement no machine met', () => {

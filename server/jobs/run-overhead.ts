@@ -18,13 +18,10 @@ import type { UnitSpeed } from './unit-speed';
  * it is FLOPs between verified checkpoints over the server's time between their arrivals. So only
  * start-up is added to a measured unit's time; an estimated unit gets all three.
  */
-export const RUN_START_SECONDS = 1;
-export const RUN_STEP_SECONDS = 0.002;
-export const RUN_CHECKPOINT_SECONDS = 0.15;
-// Summed in whole microseconds, so 300 steps and 100 checkpoints are exactly 16.6 s (in floats, 16.600000000000001, which rounds up a µCYX).
-const START_US = RUN_START_SECONDS * 1e6;
-const STEP_US = RUN_STEP_SECONDS * 1e6;
-const CHECKPOINT_US = RUN_CHECKPOINT_SECONDS * 1e6;
+// Whole microseconds, so sums are exact: 300 steps and 100 checkpoints are 16.6 s (summed in float seconds, 16.600000000000001, which rounds a µCYX up).
+export const RUN_START_US = 1_000_000;
+export const RUN_STEP_US = 2_000;
+export const RUN_CHECKPOINT_US = 150_000;
 
 /** How a run is cut up: its optimizer steps and the checkpoints it uploads (one per epoch). */
 export interface RunShape {
@@ -34,13 +31,8 @@ export interface RunShape {
 
 /** Whole microseconds a run spends on more than its FLOPs on a unit of this speed. */
 export function overheadMicros(shape: RunShape, speed: Pick<UnitSpeed, 'source'>): number {
-  if (speed.source === 'measured') return START_US;
-  return START_US + shape.steps * STEP_US + shape.checkpoints * CHECKPOINT_US;
-}
-
-/** overheadMicros in seconds. */
-export function overheadSeconds(shape: RunShape, speed: Pick<UnitSpeed, 'source'>): number {
-  return overheadMicros(shape, speed) / 1e6;
+  if (speed.source === 'measured') return RUN_START_US;
+  return RUN_START_US + shape.steps * RUN_STEP_US + shape.checkpoints * RUN_CHECKPOINT_US;
 }
 
 /** The shape of a fresh run: floor(samples / batch) steps an epoch (the last partial batch is dropped, as training does), a checkpoint each epoch. */
@@ -49,4 +41,4 @@ export function freshRunShape(trainingSamples: number, batchSize: number, epochs
 }
 
 /** For the quote's words: "about 1 s to start, 2 ms a step and 0.15 s a checkpoint". */
-export const RUN_OVERHEAD_WORDS = `about ${RUN_START_SECONDS} s to start, ${RUN_STEP_SECONDS * 1000} ms a step and ${RUN_CHECKPOINT_SECONDS} s a checkpoint`;
+export const RUN_OVERHEAD_WORDS = `about ${RUN_START_US / 1e6} s to start, ${RUN_STEP_US / 1e3} ms a step and ${RUN_CHECKPOINT_US / 1e6} s a checkpoint`;
